@@ -1,0 +1,321 @@
+//! The typed content model: one Rust type per content kind, no I/O.
+//!
+//! Every file under `content/` names its kind in a `kind:` field; the loader
+//! reads that field first and then deserializes the file as exactly that kind.
+//! No text of any particular handbook lives here: another office writes its
+//! own content with the same kinds.
+
+mod sections;
+mod text;
+
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+pub use sections::{Section, SectionKind, sections};
+pub use text::{Id, Pos, Text, is_cjk, normalize_text};
+
+/// The kinds a content file may declare, in the order the README documents them.
+pub const KINDS: &[&str] = &[
+    "handbook",
+    "overview",
+    "qualities",
+    "images",
+    "relationships",
+    "transformations",
+    "maxims",
+];
+
+/// A whole handbook after loading: its settings and its chapters in reading order.
+#[derive(Debug, Clone)]
+pub struct Handbook {
+    pub settings: Settings,
+    /// Where the settings came from, relative to the handbook root.
+    pub settings_file: PathBuf,
+    /// Chapters in the order the loader found them (file name order);
+    /// `Settings::chapters` gives the reading order, see [`Handbook::ordered`].
+    pub chapters: Vec<Chapter>,
+}
+
+impl Handbook {
+    /// Chapters in the reading order of `settings.chapters`; unknown ids are skipped
+    /// (validation reports them).
+    pub fn ordered(&self) -> Vec<&Chapter> {
+        self.settings
+            .chapters
+            .iter()
+            .filter_map(|id| self.chapters.iter().find(|c| c.id().value == id.value))
+            .collect()
+    }
+
+    pub fn part(&self, id: &Id) -> Option<&Part> {
+        self.settings.parts.iter().find(|p| p.id.value == id.value)
+    }
+}
+
+/// `kind: handbook` — the handbook's own settings (mdBook's live in `book.toml`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub kind: String,
+    /// Chapter ids in reading order; every chapter file must be listed once.
+    pub chapters: Vec<Id>,
+    /// Parts group chapters under a heading of the source (shown above each chapter's title).
+    #[serde(default)]
+    pub parts: Vec<Part>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Part {
+    pub id: Id,
+    pub title: Text,
+}
+
+/// One chapter file: where it came from and its typed body.
+#[derive(Debug, Clone)]
+pub struct Chapter {
+    /// Path relative to the handbook root, e.g. `content/images.yaml`.
+    pub file: PathBuf,
+    pub body: ChapterBody,
+}
+
+#[derive(Debug, Clone)]
+pub enum ChapterBody {
+    Overview(Overview),
+    Qualities(Qualities),
+    Images(Images),
+    Relationships(Relationships),
+    Transformations(Transformations),
+    Maxims(Maxims),
+}
+
+impl Chapter {
+    pub fn head(&self) -> &ChapterHead {
+        match &self.body {
+            ChapterBody::Overview(c) => &c.head,
+            ChapterBody::Qualities(c) => &c.head,
+            ChapterBody::Images(c) => &c.head,
+            ChapterBody::Relationships(c) => &c.head,
+            ChapterBody::Transformations(c) => &c.head,
+            ChapterBody::Maxims(c) => &c.head,
+        }
+    }
+
+    pub fn id(&self) -> &Id {
+        &self.head().id
+    }
+
+    /// The kind's name as written in `kind:`; also the name of its page template.
+    pub fn kind(&self) -> &'static str {
+        match &self.body {
+            ChapterBody::Overview(_) => "overview",
+            ChapterBody::Qualities(_) => "qualities",
+            ChapterBody::Images(_) => "images",
+            ChapterBody::Relationships(_) => "relationships",
+            ChapterBody::Transformations(_) => "transformations",
+            ChapterBody::Maxims(_) => "maxims",
+        }
+    }
+}
+
+/// The fields every chapter kind starts with.
+///
+/// Each kind repeats them instead of using `#[serde(flatten)]`, which would
+/// lose both spans and `deny_unknown_fields`; the loader assembles this view.
+#[derive(Debug, Clone)]
+pub struct ChapterHead {
+    pub id: Id,
+    /// Short title for navigation, breadcrumbs and search results.
+    pub title: Text,
+    /// The source's own heading line, shown as the page heading when present.
+    pub heading: Option<Text>,
+    /// The part this chapter belongs to (an id from the settings' `parts`).
+    pub part: Option<Id>,
+    /// Opening paragraphs, before the first entry.
+    pub intro: Vec<Text>,
+}
+
+macro_rules! chapter_kind {
+    ($(#[$doc:meta])* $name:ident { $($(#[$fdoc:meta])* $field:ident : $ty:ty),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $name {
+            pub head: ChapterHead,
+            $($(#[$fdoc])* pub $field: $ty,)*
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                #[derive(Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Raw {
+                    #[allow(dead_code)]
+                    kind: String,
+                    id: Id,
+                    title: Text,
+                    #[serde(default)]
+                    heading: Option<Text>,
+                    #[serde(default)]
+                    part: Option<Id>,
+                    #[serde(default)]
+                    intro: Vec<Text>,
+                    $($field: $ty,)*
+                }
+                let raw = Raw::deserialize(d)?;
+                Ok($name {
+                    head: ChapterHead {
+                        id: raw.id,
+                        title: raw.title,
+                        heading: raw.heading,
+                        part: raw.part,
+                        intro: raw.intro,
+                    },
+                    $($field: raw.$field,)*
+                })
+            }
+        }
+    };
+}
+
+chapter_kind!(
+    /// `kind: overview` — opening paragraphs and the named frameworks they introduce.
+    Overview {
+        frameworks: Vec<Framework>,
+    }
+);
+
+chapter_kind!(
+    /// `kind: qualities` — qualities staff must have, each a titled passage.
+    Qualities { entries: Vec<Entry> }
+);
+
+chapter_kind!(
+    /// `kind: images` — images staff should live up to, each with its points.
+    Images { entries: Vec<Entry> }
+);
+
+chapter_kind!(
+    /// `kind: relationships` — pairs of concerns to balance, each with its two poles.
+    Relationships {
+        entries: Vec<Relationship>,
+    }
+);
+
+chapter_kind!(
+    /// `kind: transformations` — directions of change, each with its measures.
+    Transformations {
+        entries: Vec<Transformation>,
+    }
+);
+
+chapter_kind!(
+    /// `kind: maxims` — short working maxims, each quoting the source that states it.
+    Maxims { entries: Vec<Maxim> }
+);
+
+/// A named, numbered list such as “四个作用”.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Framework {
+    pub id: Id,
+    pub name: Text,
+    #[serde(default)]
+    pub items: Vec<FrameworkItem>,
+    #[serde(default)]
+    pub refs: Vec<Id>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrameworkItem {
+    pub id: Id,
+    pub text: Text,
+    /// Other wordings the source uses for the same item (e.g. 督查督办 / 督查落实).
+    #[serde(default)]
+    pub variants: Vec<Text>,
+    #[serde(default)]
+    pub subitems: Vec<Label>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Label {
+    pub id: Id,
+    pub text: Text,
+}
+
+/// A titled passage with optional points: a quality, an image, a measure.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub id: Id,
+    pub title: Text,
+    /// The source's opening sentence, shown in bold at the start of the text.
+    #[serde(default)]
+    pub lead: Option<Text>,
+    #[serde(default)]
+    pub text: Vec<Text>,
+    #[serde(default)]
+    pub points: Vec<Point>,
+    #[serde(default)]
+    pub refs: Vec<Id>,
+}
+
+/// The smallest addressable unit: one numbered point of an entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Point {
+    pub id: Id,
+    pub title: Text,
+    #[serde(default)]
+    pub lead: Option<Text>,
+    #[serde(default)]
+    pub text: Vec<Text>,
+    #[serde(default)]
+    pub refs: Vec<Id>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Relationship {
+    pub id: Id,
+    pub title: Text,
+    /// The two poles to balance, e.g. 大事 and 小事.
+    pub poles: Vec<Text>,
+    #[serde(default)]
+    pub lead: Option<Text>,
+    #[serde(default)]
+    pub text: Vec<Text>,
+    #[serde(default)]
+    pub points: Vec<Point>,
+    #[serde(default)]
+    pub refs: Vec<Id>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Transformation {
+    pub id: Id,
+    pub title: Text,
+    /// The source's heading line for this transformation, e.g. “（一）管理要科学化”.
+    #[serde(default)]
+    pub heading: Option<Text>,
+    #[serde(default)]
+    pub text: Vec<Text>,
+    pub measures: Vec<Entry>,
+    #[serde(default)]
+    pub refs: Vec<Id>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Maxim {
+    pub id: Id,
+    /// The maxim as the source words it.
+    pub text: Text,
+    /// The source's own words that explain it; must occur in a referenced section.
+    #[serde(default)]
+    pub quote: Option<Text>,
+    /// Where the source states it: at least one.
+    pub refs: Vec<Id>,
+}

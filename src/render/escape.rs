@@ -1,0 +1,107 @@
+//! Escaping for the contexts content text lands in.
+//!
+//! Plain text from YAML is data, not markup: in the Markdown that mdBook
+//! renders it must neither start a construct (emphasis, strikethrough, links,
+//! lists, headings, tables) nor inject HTML.
+
+use std::io::{self, Write};
+
+/// Escapes plain text for Markdown that is then rendered to HTML.
+///
+/// HTML-special characters become entities (which Markdown decodes back to the
+/// same characters, then the HTML renderer escapes again). Characters that open
+/// an inline Markdown construct anywhere in a line are backslash-escaped;
+/// characters that only matter at the start of a line (`-`, `+`, `=`, `:`,
+/// a number followed by `.` or `)`) are escaped there. Line breaks become
+/// spaces: a text value is one paragraph.
+pub fn markdown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut at_line_start = true;
+    let mut chars = s.chars().peekable();
+    let mut digits = String::new();
+    while let Some(c) = chars.next() {
+        if at_line_start && c.is_ascii_digit() {
+            digits.push(c);
+            if let Some(&n) = chars.peek() {
+                if n.is_ascii_digit() {
+                    continue;
+                }
+                out.push_str(&digits);
+                digits.clear();
+                if n == '.' || n == ')' {
+                    chars.next();
+                    out.push('\\');
+                    out.push(n);
+                }
+            } else {
+                out.push_str(&digits);
+                digits.clear();
+            }
+            at_line_start = false;
+            continue;
+        }
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '~' | '|' | '{' | '}' | '#' | '!' | '$' | '^' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '-' | '+' | '=' | ':' if at_line_start => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\r' => {}
+            '\n' | '\t' => out.push(' '),
+            ' ' if at_line_start => out.push_str("&#32;"),
+            _ => out.push(c),
+        }
+        at_line_start = false;
+    }
+    out
+}
+
+/// The escape function tera uses for every `{{ value }}` in a page template.
+pub fn markdown_escape_fn(input: &str, output: &mut dyn Write) -> io::Result<()> {
+    output.write_all(markdown(input).as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::markdown;
+
+    #[test]
+    fn tilde_does_not_strike_through() {
+        assert_eq!(markdown("3~5天"), "3\\~5天");
+    }
+
+    #[test]
+    fn link_syntax_stays_text() {
+        assert_eq!(markdown("[x](javascript:alert(1))"), "\\[x\\](javascript:alert(1))");
+    }
+
+    #[test]
+    fn html_becomes_entities() {
+        assert_eq!(markdown("<script>alert(1)</script>"), "&lt;script&gt;alert(1)&lt;/script&gt;");
+        assert_eq!(markdown("a & \"b\""), "a &amp; &quot;b&quot;");
+    }
+
+    #[test]
+    fn line_start_constructs_are_neutralised() {
+        assert_eq!(markdown("- 项"), "\\- 项");
+        assert_eq!(markdown("# 标题"), "\\# 标题");
+        assert_eq!(markdown("12. 条"), "12\\. 条");
+        assert_eq!(markdown("2020年"), "2020年");
+        assert_eq!(markdown("长-环经济带"), "长-环经济带");
+        assert_eq!(markdown("第一行\n- 第二行"), "第一行 - 第二行");
+    }
+
+    #[test]
+    fn cjk_text_is_untouched() {
+        let s = "办公室里无小事，“两不”、“两多”。";
+        assert_eq!(markdown(s), s);
+    }
+}

@@ -1,0 +1,205 @@
+//! Template views: what page templates see. Kept apart from the domain types
+//! so the content schema and the template contract can change independently.
+
+use crate::model::{ChapterBody, Entry, Handbook, Id, Point, Relationship, Section, Text, Transformation};
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+pub struct ChapterView {
+    pub id: String,
+    pub kind: &'static str,
+    pub title: String,
+    /// The source's heading line, when the chapter has one.
+    pub heading: Option<String>,
+    /// The title of the part this chapter belongs to.
+    pub part: Option<String>,
+    pub intro: Vec<String>,
+    /// Overview only.
+    pub frameworks: Vec<FrameworkView>,
+    /// Qualities, images, relationships, transformations (with `children` as measures).
+    pub entries: Vec<EntryView>,
+    /// Maxims only.
+    pub maxims: Vec<MaximView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EntryView {
+    pub id: String,
+    pub title: String,
+    pub heading: Option<String>,
+    pub lead: Option<String>,
+    pub text: Vec<String>,
+    /// Relationships only: the two poles.
+    pub poles: Vec<String>,
+    /// Points of an entry, or measures of a transformation.
+    pub children: Vec<EntryView>,
+    pub refs: Vec<LinkView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FrameworkView {
+    pub id: String,
+    pub name: String,
+    pub items: Vec<ItemView>,
+    pub refs: Vec<LinkView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ItemView {
+    pub id: String,
+    pub text: String,
+    pub variants: Vec<String>,
+    pub subitems: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MaximView {
+    pub id: String,
+    pub text: String,
+    pub quote: Option<String>,
+    pub refs: Vec<LinkView>,
+}
+
+/// A link to a section: its URL relative to the site root and how to label it.
+#[derive(Debug, Serialize)]
+pub struct LinkView {
+    pub url: String,
+    pub title: String,
+    /// “chapter › entry › point”.
+    pub breadcrumb: String,
+}
+
+pub struct Views<'a> {
+    pub hb: &'a Handbook,
+    pub sections: &'a [Section],
+}
+
+fn s(t: &Text) -> String {
+    t.value.clone()
+}
+
+fn texts(t: &[Text]) -> Vec<String> {
+    t.iter().map(s).collect()
+}
+
+impl Views<'_> {
+    fn links(&self, refs: &[Id]) -> Vec<LinkView> {
+        refs.iter()
+            .filter_map(|r| self.sections.iter().find(|s| s.id.value == r.value))
+            .map(|s| LinkView {
+                url: s.url.clone(),
+                title: s.title.clone(),
+                breadcrumb: s.breadcrumb.join(" › "),
+            })
+            .collect()
+    }
+
+    fn point(&self, p: &Point) -> EntryView {
+        EntryView {
+            id: p.id.value.clone(),
+            title: s(&p.title),
+            heading: None,
+            lead: p.lead.as_ref().map(s),
+            text: texts(&p.text),
+            poles: vec![],
+            children: vec![],
+            refs: self.links(&p.refs),
+        }
+    }
+
+    fn entry(&self, e: &Entry) -> EntryView {
+        EntryView {
+            children: e.points.iter().map(|p| self.point(p)).collect(),
+            ..self.point(&Point {
+                id: e.id.clone(),
+                title: e.title.clone(),
+                lead: e.lead.clone(),
+                text: e.text.clone(),
+                refs: e.refs.clone(),
+            })
+        }
+    }
+
+    fn relationship(&self, e: &Relationship) -> EntryView {
+        EntryView {
+            id: e.id.value.clone(),
+            title: s(&e.title),
+            heading: None,
+            lead: e.lead.as_ref().map(s),
+            text: texts(&e.text),
+            poles: texts(&e.poles),
+            children: e.points.iter().map(|p| self.point(p)).collect(),
+            refs: self.links(&e.refs),
+        }
+    }
+
+    fn transformation(&self, e: &Transformation) -> EntryView {
+        EntryView {
+            id: e.id.value.clone(),
+            title: s(&e.title),
+            heading: e.heading.as_ref().map(s),
+            lead: None,
+            text: texts(&e.text),
+            poles: vec![],
+            children: e.measures.iter().map(|m| self.entry(m)).collect(),
+            refs: self.links(&e.refs),
+        }
+    }
+
+    pub fn chapter(&self, ch: &crate::model::Chapter) -> ChapterView {
+        let head = ch.head();
+        let mut v = ChapterView {
+            id: head.id.value.clone(),
+            kind: ch.kind(),
+            title: s(&head.title),
+            heading: head.heading.as_ref().map(s),
+            part: head.part.as_ref().and_then(|p| self.hb.part(p)).map(|p| s(&p.title)),
+            intro: texts(&head.intro),
+            frameworks: vec![],
+            entries: vec![],
+            maxims: vec![],
+        };
+        match &ch.body {
+            ChapterBody::Overview(o) => {
+                v.frameworks = o
+                    .frameworks
+                    .iter()
+                    .map(|f| FrameworkView {
+                        id: f.id.value.clone(),
+                        name: s(&f.name),
+                        items: f
+                            .items
+                            .iter()
+                            .map(|i| ItemView {
+                                id: i.id.value.clone(),
+                                text: s(&i.text),
+                                variants: texts(&i.variants),
+                                subitems: i.subitems.iter().map(|l| s(&l.text)).collect(),
+                            })
+                            .collect(),
+                        refs: self.links(&f.refs),
+                    })
+                    .collect()
+            }
+            ChapterBody::Qualities(c) => v.entries = c.entries.iter().map(|e| self.entry(e)).collect(),
+            ChapterBody::Images(c) => v.entries = c.entries.iter().map(|e| self.entry(e)).collect(),
+            ChapterBody::Relationships(c) => v.entries = c.entries.iter().map(|e| self.relationship(e)).collect(),
+            ChapterBody::Transformations(c) => {
+                v.entries = c.entries.iter().map(|e| self.transformation(e)).collect()
+            }
+            ChapterBody::Maxims(c) => {
+                v.maxims = c
+                    .entries
+                    .iter()
+                    .map(|m| MaximView {
+                        id: m.id.value.clone(),
+                        text: s(&m.text),
+                        quote: m.quote.as_ref().map(s),
+                        refs: self.links(&m.refs),
+                    })
+                    .collect()
+            }
+        }
+        v
+    }
+}

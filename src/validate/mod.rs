@@ -1,0 +1,269 @@
+//! Stage 2, validate: pure checks over the loaded model, reporting every
+//! problem at once. Each diagnostic points at the line of the offending value.
+
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::model::{ChapterBody, Entry, Handbook, Id, Point, Section, Text, sections};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Chapter ids that would collide with pages mdBook writes itself.
+const RESERVED_PAGES: &[&str] = &["index", "print", "404", "toc", "search", "searchindex"];
+
+pub fn validate(hb: &Handbook) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let secs = sections(hb);
+    check_settings(hb, &mut out);
+    check_ids(hb, &mut out);
+    check_texts(hb, &mut out);
+    check_refs(hb, &secs, &mut out);
+    check_kinds(hb, &secs, &mut out);
+    out
+}
+
+fn check_settings(hb: &Handbook, out: &mut Vec<Diagnostic>) {
+    let file = &hb.settings_file;
+    let chapter_ids: Vec<&str> = hb.chapters.iter().map(|c| c.id().as_str()).collect();
+    let mut seen: HashMap<&str, &Id> = HashMap::new();
+    for id in &hb.settings.chapters {
+        if let Some(first) = seen.insert(id.as_str(), id) {
+            out.push(
+                Diagnostic::at(file, id.pos, format!("chapter `{id}` is listed twice"))
+                    .with_hint(format!("it is already listed at line {}; list each chapter once", first.pos.line)),
+            );
+        } else if !chapter_ids.contains(&id.as_str()) {
+            out.push(unknown(file, id, "chapter", chapter_ids.iter().copied()));
+        }
+    }
+    for ch in &hb.chapters {
+        let id = ch.id();
+        if !hb.settings.chapters.iter().any(|c| c.value == id.value) {
+            out.push(
+                Diagnostic::at(&ch.file, id.pos, format!("chapter `{id}` is not listed in the settings"))
+                    .with_hint(format!("add `{id}` to `chapters:` in {} where it belongs in reading order", file.display())),
+            );
+        }
+        if RESERVED_PAGES.contains(&id.as_str()) {
+            out.push(
+                Diagnostic::at(&ch.file, id.pos, format!("chapter id `{id}` is reserved"))
+                    .with_hint(format!("the site writes {id}.html itself; pick another id")),
+            );
+        }
+        if let Some(part) = &ch.head().part {
+            if hb.part(part).is_none() {
+                let parts = hb.settings.parts.iter().map(|p| p.id.as_str());
+                out.push(unknown(&ch.file, part, "part", parts));
+            }
+        }
+    }
+}
+
+fn unknown<'a>(file: &Path, id: &Id, what: &str, known: impl Iterator<Item = &'a str>) -> Diagnostic {
+    let known: Vec<&str> = known.collect();
+    let d = Diagnostic::at(file, id.pos, format!("unknown {what} `{id}`"));
+    match did_you_mean(id.as_str(), known.iter().copied()) {
+        Some(m) => d.with_hint(format!("did you mean `{m}`?")),
+        None => d.with_hint(format!("no {what} has this id; check the spelling or define it")),
+    }
+}
+
+/// Every id a handbook defines, with the file that defines it.
+fn defined_ids(hb: &Handbook) -> Vec<(&Path, &Id)> {
+    let mut ids: Vec<(&Path, &Id)> = hb.settings.parts.iter().map(|p| (hb.settings_file.as_path(), &p.id)).collect();
+    for ch in &hb.chapters {
+        let f = ch.file.as_path();
+        ids.push((f, ch.id()));
+        match &ch.body {
+            ChapterBody::Overview(o) => {
+                for fw in &o.frameworks {
+                    ids.push((f, &fw.id));
+                    for item in &fw.items {
+                        ids.push((f, &item.id));
+                        ids.extend(item.subitems.iter().map(|s| (f, &s.id)));
+                    }
+                }
+            }
+            ChapterBody::Qualities(c) => entry_ids(f, &c.entries, &mut ids),
+            ChapterBody::Images(c) => entry_ids(f, &c.entries, &mut ids),
+            ChapterBody::Relationships(c) => {
+                for e in &c.entries {
+                    ids.push((f, &e.id));
+                    ids.extend(e.points.iter().map(|p| (f, &p.id)));
+                }
+            }
+            ChapterBody::Transformations(c) => {
+                for e in &c.entries {
+                    ids.push((f, &e.id));
+                    entry_ids(f, &e.measures, &mut ids);
+                }
+            }
+            ChapterBody::Maxims(c) => ids.extend(c.entries.iter().map(|m| (f, &m.id))),
+        }
+    }
+    ids
+}
+
+fn entry_ids<'a>(f: &'a Path, es: &'a [Entry], ids: &mut Vec<(&'a Path, &'a Id)>) {
+    for e in es {
+        ids.push((f, &e.id));
+        ids.extend(e.points.iter().map(|p| (f, &p.id)));
+    }
+}
+
+fn check_ids(hb: &Handbook, out: &mut Vec<Diagnostic>) {
+    let mut first: HashMap<&str, (&Path, &Id)> = HashMap::new();
+    for (file, id) in defined_ids(hb) {
+        if !Id::is_url_safe(id.as_str()) {
+            out.push(
+                Diagnostic::at(file, id.pos, format!("id `{id}` is not URL-safe"))
+                    .with_hint("ids appear in URLs and anchors: use lowercase ASCII letters and digits joined by single hyphens, e.g. `bi-gan-zi`"),
+            );
+        }
+        if let Some((f0, id0)) = first.get(id.as_str()) {
+            out.push(
+                Diagnostic::at(file, id.pos, format!("duplicate id `{id}`"))
+                    .with_hint(format!(
+                        "first defined at {}:{}:{}; ids must be unique across all content files",
+                        f0.display(),
+                        id0.pos.line,
+                        id0.pos.column
+                    )),
+            );
+        } else {
+            first.insert(id.as_str(), (file, id));
+        }
+    }
+}
+
+/// Every text field of the handbook with its field name, for the empty-text check.
+fn texts(hb: &Handbook) -> Texts<'_> {
+    let mut t: Texts<'_> =
+        hb.settings.parts.iter().map(|p| (hb.settings_file.as_path(), "title", &p.title)).collect();
+    for ch in &hb.chapters {
+        let f = ch.file.as_path();
+        let head = ch.head();
+        t.push((f, "title", &head.title));
+        t.extend(head.heading.iter().map(|x| (f, "heading", x)));
+        t.extend(head.intro.iter().map(|x| (f, "intro", x)));
+        match &ch.body {
+            ChapterBody::Overview(o) => {
+                for fw in &o.frameworks {
+                    t.push((f, "name", &fw.name));
+                    for item in &fw.items {
+                        t.push((f, "text", &item.text));
+                        t.extend(item.variants.iter().map(|x| (f, "variants", x)));
+                        t.extend(item.subitems.iter().map(|s| (f, "text", &s.text)));
+                    }
+                }
+            }
+            ChapterBody::Qualities(c) => c.entries.iter().for_each(|e| entry_texts(f, e, &mut t)),
+            ChapterBody::Images(c) => c.entries.iter().for_each(|e| entry_texts(f, e, &mut t)),
+            ChapterBody::Relationships(c) => {
+                for e in &c.entries {
+                    t.push((f, "title", &e.title));
+                    t.extend(e.poles.iter().map(|x| (f, "poles", x)));
+                    t.extend(e.lead.iter().map(|x| (f, "lead", x)));
+                    t.extend(e.text.iter().map(|x| (f, "text", x)));
+                    e.points.iter().for_each(|p| point_texts(f, p, &mut t));
+                }
+            }
+            ChapterBody::Transformations(c) => {
+                for e in &c.entries {
+                    t.push((f, "title", &e.title));
+                    t.extend(e.heading.iter().map(|x| (f, "heading", x)));
+                    t.extend(e.text.iter().map(|x| (f, "text", x)));
+                    e.measures.iter().for_each(|m| entry_texts(f, m, &mut t));
+                }
+            }
+            ChapterBody::Maxims(c) => {
+                for m in &c.entries {
+                    t.push((f, "text", &m.text));
+                    t.extend(m.quote.iter().map(|x| (f, "quote", x)));
+                }
+            }
+        }
+    }
+    t
+}
+
+type Texts<'a> = Vec<(&'a Path, &'static str, &'a Text)>;
+
+fn point_texts<'a>(f: &'a Path, p: &'a Point, t: &mut Texts<'a>) {
+    t.push((f, "title", &p.title));
+    t.extend(p.lead.iter().map(|x| (f, "lead", x)));
+    t.extend(p.text.iter().map(|x| (f, "text", x)));
+}
+
+fn entry_texts<'a>(f: &'a Path, e: &'a Entry, t: &mut Texts<'a>) {
+    t.push((f, "title", &e.title));
+    t.extend(e.lead.iter().map(|x| (f, "lead", x)));
+    t.extend(e.text.iter().map(|x| (f, "text", x)));
+    e.points.iter().for_each(|p| point_texts(f, p, t));
+}
+
+fn check_texts(hb: &Handbook, out: &mut Vec<Diagnostic>) {
+    for (file, field, text) in texts(hb) {
+        if text.value.trim().is_empty() {
+            out.push(
+                Diagnostic::at(file, text.pos, format!("empty text in `{field}`"))
+                    .with_hint(format!("write the text, or remove `{field}` if it is optional")),
+            );
+        }
+    }
+}
+
+fn check_refs(hb: &Handbook, secs: &[Section], out: &mut Vec<Diagnostic>) {
+    let _ = hb;
+    for s in secs {
+        for r in &s.refs {
+            if !secs.iter().any(|t| t.id.value == r.value) {
+                out.push(unknown(&s.file, r, "ref", secs.iter().map(|t| t.id.as_str())));
+            } else if r.value == s.id.value {
+                out.push(
+                    Diagnostic::at(&s.file, r.pos, format!("`{r}` refers to itself"))
+                        .with_hint("refs point to other sections that state or expand the same idea"),
+                );
+            }
+        }
+    }
+}
+
+fn check_kinds(hb: &Handbook, secs: &[Section], out: &mut Vec<Diagnostic>) {
+    for ch in &hb.chapters {
+        match &ch.body {
+            ChapterBody::Relationships(c) => {
+                for e in &c.entries {
+                    if e.poles.len() != 2 {
+                        out.push(
+                            Diagnostic::at(&ch.file, e.id.pos, format!("relationship `{}` has {} poles", e.id, e.poles.len()))
+                                .with_hint("a relationship balances exactly two poles, e.g. `poles: [大事, 小事]`"),
+                        );
+                    }
+                }
+            }
+            ChapterBody::Maxims(c) => {
+                for m in &c.entries {
+                    if m.refs.is_empty() {
+                        out.push(
+                            Diagnostic::at(&ch.file, m.id.pos, format!("maxim `{}` has no refs", m.id))
+                                .with_hint("name the section(s) where the text states this maxim in `refs:`"),
+                        );
+                    }
+                    let Some(q) = &m.quote else { continue };
+                    let targets: Vec<&Section> =
+                        secs.iter().filter(|s| m.refs.iter().any(|r| r.value == s.id.value)).collect();
+                    if !targets.is_empty() && !targets.iter().any(|s| s.text.contains(q.as_str())) {
+                        let names: Vec<&str> = targets.iter().map(|s| s.id.as_str()).collect();
+                        out.push(
+                            Diagnostic::at(&ch.file, q.pos, format!("quote of maxim `{}` is not in the text it refers to", m.id))
+                                .with_hint(format!(
+                                    "a quote repeats the source's own words exactly; copy it from the text of {}",
+                                    names.join(", ")
+                                )),
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
