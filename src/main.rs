@@ -8,7 +8,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "handbook", version, about = "Build a searchable, offline handbook site from structured YAML")]
+#[command(
+    name = "handbook",
+    version,
+    about = "Build a searchable, offline handbook site from structured YAML"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -42,13 +46,30 @@ fn main() -> ExitCode {
         Command::Check { dir } => {
             let (report, _) = pipeline::check(&dir);
             let n = report.book.as_ref().map_or(0, |b| b.pages.len());
-            (report, format!("checked {}: {n} chapters, no errors", dir.display()))
+            (
+                report,
+                format!("checked {}: {n} chapters, no errors", dir.display()),
+            )
         }
-        Command::Build { dir, out, emit_markdown } => {
+        Command::Build {
+            dir,
+            out,
+            emit_markdown,
+        } => {
             let out = out.unwrap_or_else(|| dir.join("book"));
-            let report = pipeline::build(&dir, &BuildOptions { out: out.clone(), emit_markdown });
-            let index = std::path::absolute(out.join("index.html")).unwrap_or_else(|_| out.join("index.html"));
-            (report, format!("built {} — open file://{}", out.display(), index.display()))
+            let report = pipeline::build(
+                &dir,
+                &BuildOptions {
+                    out: out.clone(),
+                    emit_markdown,
+                },
+            );
+            let index = std::path::absolute(out.join("index.html"))
+                .unwrap_or_else(|_| out.join("index.html"));
+            (
+                report,
+                format!("built {} — open file://{}", out.display(), index.display()),
+            )
         }
     };
     finish(&report, &done)

@@ -35,7 +35,9 @@ pub fn check(root: &Path) -> (Report, Option<Handbook>) {
     };
     let handbook = loaded.handbook();
     if let Some(hb) = &handbook {
-        report.diagnostics.extend(validate::validate(hb));
+        report
+            .diagnostics
+            .extend(validate::validate(hb, &loaded.gaps()));
     }
     let tera = match render::templates(&loaded.templates) {
         Ok(t) => Some(t),
@@ -44,12 +46,12 @@ pub fn check(root: &Path) -> (Report, Option<Handbook>) {
             None
         }
     };
-    if report.ok() {
-        if let (Some(hb), Some(tera)) = (&handbook, &tera) {
-            match render::render(hb, tera) {
-                Ok(book) => report.book = Some(book),
-                Err(d) => report.diagnostics.extend(d),
-            }
+    if report.ok()
+        && let (Some(hb), Some(tera)) = (&handbook, &tera)
+    {
+        match render::render(hb, tera) {
+            Ok(book) => report.book = Some(book),
+            Err(d) => report.diagnostics.extend(d),
         }
     }
     (report, handbook)

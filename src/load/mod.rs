@@ -7,8 +7,7 @@
 //! reduce them to "did not match any variant").
 
 use crate::diagnostic::{Diagnostic, Sources, did_you_mean};
-use crate::model::{
-Chapter, ChapterBody, Handbook, KINDS, Settings};
+use crate::model::{Chapter, ChapterBody, Handbook, KINDS, Settings};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_saphyr::Spanned;
@@ -31,6 +30,8 @@ pub struct Loaded {
     /// `(name, source)` of every template, name relative to `theme/templates/`.
     pub templates: Vec<(String, String)>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Files that did not parse: validation must not report refs into them as broken.
+    pub unparsed: Vec<PathBuf>,
 }
 
 impl Loaded {
@@ -42,6 +43,13 @@ impl Loaded {
             settings_file: file,
             chapters: self.chapters.clone(),
         })
+    }
+
+    /// What validation needs to know about files that did not load.
+    pub fn gaps(&self) -> crate::validate::Gaps {
+        crate::validate::Gaps {
+            complete: self.unparsed.is_empty(),
+        }
     }
 }
 
@@ -63,15 +71,23 @@ pub fn load(root: &Path) -> Loaded {
                 load_file(&mut loaded, &rel, &text);
                 loaded.sources.insert(rel, text);
             }
-            Err(e) => loaded
-                .diagnostics
-                .push(Diagnostic::error(rel, 0, 0, format!("cannot read file: {e}")).with_hint("content files must be UTF-8 text")),
+            Err(e) => loaded.diagnostics.push(
+                Diagnostic::error(rel, 0, 0, format!("cannot read file: {e}"))
+                    .with_hint("content files must be UTF-8 text"),
+            ),
         }
     }
     if loaded.settings.is_none() && !loaded.diagnostics.iter().any(|d| d.is_error()) {
         loaded.diagnostics.push(
-            Diagnostic::error(CONTENT_DIR, 0, 0, "no settings file: no content file has `kind: handbook`")
-                .with_hint("add content/handbook.yaml with `kind: handbook` and the list of chapter ids"),
+            Diagnostic::error(
+                CONTENT_DIR,
+                0,
+                0,
+                "no settings file: no content file has `kind: handbook`",
+            )
+            .with_hint(
+                "add content/handbook.yaml with `kind: handbook` and the list of chapter ids",
+            ),
         );
     }
     load_templates(root, &mut loaded);
@@ -95,12 +111,15 @@ fn load_file(loaded: &mut Loaded, rel: &Path, text: &str) {
     struct Probe {
         kind: Option<Spanned<String>>,
     }
+    loaded.unparsed.push(rel.to_path_buf());
     let kind = match serde_saphyr::from_str::<Probe>(text) {
         Ok(Probe { kind: Some(k) }) => k,
         Ok(Probe { kind: None }) => {
             loaded.diagnostics.push(
-                Diagnostic::error(rel, 1, 1, "missing field `kind`")
-                    .with_hint(format!("every content file starts with `kind:`, one of: {}", KINDS.join(", "))),
+                Diagnostic::error(rel, 1, 1, "missing field `kind`").with_hint(format!(
+                    "every content file starts with `kind:`, one of: {}",
+                    KINDS.join(", ")
+                )),
             );
             return;
         }
@@ -113,23 +132,45 @@ fn load_file(loaded: &mut Loaded, rel: &Path, text: &str) {
         "handbook" => parse::<Settings>(rel, text).map(|s| {
             if let Some((first, _)) = &loaded.settings {
                 loaded.diagnostics.push(
-                    Diagnostic::error(rel, kind.referenced.line() as u32, kind.referenced.column() as u32, "a second settings file")
-                        .with_hint(format!("`kind: handbook` is already in {}; keep one", first.display())),
+                    Diagnostic::error(
+                        rel,
+                        kind.referenced.line() as u32,
+                        kind.referenced.column() as u32,
+                        "a second settings file",
+                    )
+                    .with_hint(format!(
+                        "`kind: handbook` is already in {}; keep one",
+                        first.display()
+                    )),
                 );
             } else {
                 loaded.settings = Some((rel.to_path_buf(), s));
             }
         }),
-        "overview" => parse(rel, text).map(|c| loaded.chapters.push(chapter(rel, ChapterBody::Overview(c)))),
-        "qualities" => parse(rel, text).map(|c| loaded.chapters.push(chapter(rel, ChapterBody::Qualities(c)))),
-        "images" => parse(rel, text).map(|c| loaded.chapters.push(chapter(rel, ChapterBody::Images(c)))),
-        "relationships" => {
-            parse(rel, text).map(|c| loaded.chapters.push(chapter(rel, ChapterBody::Relationships(c))))
+        "overview" => {
+            parse(rel, text).map(|c| loaded.chapters.push(chapter(rel, ChapterBody::Overview(c))))
         }
-        "transformations" => {
-            parse(rel, text).map(|c| loaded.chapters.push(chapter(rel, ChapterBody::Transformations(c))))
+        "qualities" => parse(rel, text).map(|c| {
+            loaded
+                .chapters
+                .push(chapter(rel, ChapterBody::Qualities(c)))
+        }),
+        "images" => {
+            parse(rel, text).map(|c| loaded.chapters.push(chapter(rel, ChapterBody::Images(c))))
         }
-        "maxims" => parse(rel, text).map(|c| loaded.chapters.push(chapter(rel, ChapterBody::Maxims(c)))),
+        "relationships" => parse(rel, text).map(|c| {
+            loaded
+                .chapters
+                .push(chapter(rel, ChapterBody::Relationships(c)))
+        }),
+        "transformations" => parse(rel, text).map(|c| {
+            loaded
+                .chapters
+                .push(chapter(rel, ChapterBody::Transformations(c)))
+        }),
+        "maxims" => {
+            parse(rel, text).map(|c| loaded.chapters.push(chapter(rel, ChapterBody::Maxims(c))))
+        }
         other => {
             let mut d = Diagnostic::error(
                 rel,
@@ -144,8 +185,11 @@ fn load_file(loaded: &mut Loaded, rel: &Path, text: &str) {
             Err(d)
         }
     };
-    if let Err(d) = parsed {
-        loaded.diagnostics.push(d);
+    match parsed {
+        Ok(()) => {
+            loaded.unparsed.pop();
+        }
+        Err(d) => loaded.diagnostics.push(d),
     }
 }
 
@@ -182,28 +226,30 @@ fn yaml_error(rel: &Path, e: &serde_saphyr::Error) -> Diagnostic {
 
 /// Rewords the YAML library's messages and adds a hint where we can say more.
 fn explain(msg: &str) -> (String, Option<String>) {
-    if let Some(rest) = msg.strip_prefix("unknown field `") {
-        if let Some((field, tail)) = rest.split_once('`') {
-            let expected: Vec<&str> = tail
-                .trim_start_matches(", expected one of ")
-                .trim_start_matches(", expected ")
-                .split(", ")
-                .map(|s| s.trim_matches('`'))
-                .filter(|s| !s.is_empty() && !s.starts_with("there are no fields"))
-                .collect();
-            let hint = match did_you_mean(field, expected.iter().copied()) {
-                Some(m) => format!("did you mean `{m}`? (fields here: {})", expected.join(", ")),
-                None if expected.is_empty() => "this mapping takes no fields".to_string(),
-                None => format!("fields here: {}", expected.join(", ")),
-            };
-            return (format!("unknown field `{field}`"), Some(hint));
-        }
+    if let Some(rest) = msg.strip_prefix("unknown field `")
+        && let Some((field, tail)) = rest.split_once('`')
+    {
+        let expected: Vec<&str> = tail
+            .trim_start_matches(", expected one of ")
+            .trim_start_matches(", expected ")
+            .split(", ")
+            .map(|s| s.trim_matches('`'))
+            .filter(|s| !s.is_empty() && !s.starts_with("there are no fields"))
+            .collect();
+        let hint = match did_you_mean(field, expected.iter().copied()) {
+            Some(m) => format!("did you mean `{m}`? (fields here: {})", expected.join(", ")),
+            None if expected.is_empty() => "this mapping takes no fields".to_string(),
+            None => format!("fields here: {}", expected.join(", ")),
+        };
+        return (format!("unknown field `{field}`"), Some(hint));
     }
     if let Some(rest) = msg.strip_prefix("missing field `") {
         let field = rest.trim_end_matches('`');
         return (
             format!("missing field `{field}`"),
-            Some(format!("add `{field}:` to this mapping (see the README's schema tables)")),
+            Some(format!(
+                "add `{field}:` to this mapping (see the README's schema tables)"
+            )),
         );
     }
     if let Some(rest) = msg.strip_prefix("duplicate mapping key: ") {
@@ -213,13 +259,25 @@ fn explain(msg: &str) -> (String, Option<String>) {
             Some("a key may appear only once in a mapping; merge the two values".to_string()),
         );
     }
-    if msg.starts_with("invalid ") || msg.starts_with("expected ") || msg.starts_with("invalid type") {
+    if msg.starts_with("invalid ")
+        || msg.starts_with("expected ")
+        || msg.starts_with("invalid type")
+    {
+        let what = match msg {
+            "expected sequence start" => "expected a list".to_string(),
+            "expected mapping start" => "expected a mapping (`key: value` lines)".to_string(),
+            "expected string scalar" => "expected a text".to_string(),
+            other => other.to_string(),
+        };
         return (
-            format!("wrong type: {msg}"),
+            format!("wrong type: {what}"),
             Some("check the value against the README's schema tables (text, list of texts, id, list of ids)".to_string()),
         );
     }
-    (msg.to_string(), Some("this is not valid YAML; check indentation and quoting near here".to_string()))
+    (
+        msg.to_string(),
+        Some("this is not valid YAML; check indentation and quoting near here".to_string()),
+    )
 }
 
 fn load_templates(root: &Path, loaded: &mut Loaded) {
@@ -231,12 +289,21 @@ fn load_templates(root: &Path, loaded: &mut Loaded) {
         );
         return;
     }
-    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
+    for entry in walkdir::WalkDir::new(&dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+    {
         let path = entry.path();
-        if !entry.file_type().is_file() || path.extension().and_then(|e| e.to_str()) != Some("tera") {
+        if !entry.file_type().is_file() || path.extension().and_then(|e| e.to_str()) != Some("tera")
+        {
             continue;
         }
-        let name = path.strip_prefix(&dir).unwrap_or(path).to_string_lossy().replace('\\', "/");
+        let name = path
+            .strip_prefix(&dir)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/");
         match std::fs::read_to_string(path) {
             Ok(src) => loaded.templates.push((name, src)),
             Err(e) => loaded.diagnostics.push(Diagnostic::error(
@@ -264,7 +331,16 @@ mod tests {
     fn kind_is_read_before_the_body() {
         let mut l = Loaded::default();
         load_file(&mut l, Path::new("c.yaml"), "kind: imagse\nid: x\n");
-        assert_eq!(l.diagnostics[0].short(), "c.yaml:1:7: unknown kind `imagse`");
-        assert!(l.diagnostics[0].hint.as_ref().unwrap().contains("did you mean `images`?"));
+        assert_eq!(
+            l.diagnostics[0].short(),
+            "c.yaml:1:7: unknown kind `imagse`"
+        );
+        assert!(
+            l.diagnostics[0]
+                .hint
+                .as_ref()
+                .unwrap()
+                .contains("did you mean `images`?")
+        );
     }
 }

@@ -55,7 +55,14 @@ pub fn sections(hb: &Handbook) -> Vec<Section> {
         }
         text.extend(head.heading.iter());
         text.extend(head.intro.iter());
-        b.push(&head.id, SectionKind::Chapter, &[], &head.title, join(text), &[]);
+        b.push(
+            &head.id,
+            SectionKind::Chapter,
+            &[],
+            &head.title,
+            join(text),
+            &[],
+        );
         let crumbs = [head.title.value.clone()];
 
         match &ch.body {
@@ -78,7 +85,14 @@ pub fn sections(hb: &Handbook) -> Vec<Section> {
                             line
                         })
                         .collect();
-                    b.push(&f.id, SectionKind::Framework, &crumbs, &f.name, items.join("、"), &f.refs);
+                    b.push(
+                        &f.id,
+                        SectionKind::Framework,
+                        &crumbs,
+                        &f.name,
+                        items.join("、"),
+                        &f.refs,
+                    );
                 }
             }
             ChapterBody::Qualities(q) => b.entries(&crumbs, &q.entries),
@@ -116,7 +130,15 @@ struct Builder {
 }
 
 impl Builder {
-    fn push(&mut self, id: &Id, kind: SectionKind, crumbs: &[String], title: &Text, text: String, refs: &[Id]) {
+    fn push(
+        &mut self,
+        id: &Id,
+        kind: SectionKind,
+        crumbs: &[String],
+        title: &Text,
+        text: String,
+        refs: &[Id],
+    ) {
         let url = if kind == SectionKind::Chapter {
             format!("{}.html", self.page)
         } else {
@@ -156,5 +178,9 @@ impl Builder {
 }
 
 fn join<'a>(texts: impl IntoIterator<Item = &'a Text>) -> String {
-    texts.into_iter().map(|t| t.as_str()).collect::<Vec<_>>().join("\n")
+    texts
+        .into_iter()
+        .map(|t| t.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
 }

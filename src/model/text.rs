@@ -135,7 +135,8 @@ pub fn normalize_text(s: &str) -> String {
             }
             let before = out.chars().next_back();
             let after = chars.get(i).copied();
-            let between_cjk = matches!((before, after), (Some(b), Some(a)) if is_cjk(b) && is_cjk(a));
+            let between_cjk =
+                matches!((before, after), (Some(b), Some(a)) if is_cjk(b) && is_cjk(a));
             if !between_cjk {
                 // Keep a single space (or the newline itself, for multi-paragraph safety).
                 out.extend(&chars[start..i.min(start + 1)]);

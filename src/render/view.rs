@@ -1,7 +1,9 @@
 //! Template views: what page templates see. Kept apart from the domain types
 //! so the content schema and the template contract can change independently.
 
-use crate::model::{ChapterBody, Entry, Handbook, Id, Point, Relationship, Section, Text, Transformation};
+use crate::model::{
+    ChapterBody, Entry, Handbook, Id, Point, Relationship, Section, Text, Transformation,
+};
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
@@ -16,7 +18,7 @@ pub struct ChapterView {
     pub intro: Vec<String>,
     /// Overview only.
     pub frameworks: Vec<FrameworkView>,
-    /// Qualities, images, relationships, transformations (with `children` as measures).
+    /// Qualities, images, relationships, transformations.
     pub entries: Vec<EntryView>,
     /// Maxims only.
     pub maxims: Vec<MaximView>,
@@ -31,8 +33,10 @@ pub struct EntryView {
     pub text: Vec<String>,
     /// Relationships only: the two poles.
     pub poles: Vec<String>,
-    /// Points of an entry, or measures of a transformation.
-    pub children: Vec<EntryView>,
+    /// Points of an entry (leaves, rendered as anchored paragraphs).
+    pub points: Vec<EntryView>,
+    /// Measures of a transformation (entries with points of their own).
+    pub measures: Vec<EntryView>,
     pub refs: Vec<LinkView>,
 }
 
@@ -102,14 +106,15 @@ impl Views<'_> {
             lead: p.lead.as_ref().map(s),
             text: texts(&p.text),
             poles: vec![],
-            children: vec![],
+            points: vec![],
+            measures: vec![],
             refs: self.links(&p.refs),
         }
     }
 
     fn entry(&self, e: &Entry) -> EntryView {
         EntryView {
-            children: e.points.iter().map(|p| self.point(p)).collect(),
+            points: e.points.iter().map(|p| self.point(p)).collect(),
             ..self.point(&Point {
                 id: e.id.clone(),
                 title: e.title.clone(),
@@ -128,7 +133,8 @@ impl Views<'_> {
             lead: e.lead.as_ref().map(s),
             text: texts(&e.text),
             poles: texts(&e.poles),
-            children: e.points.iter().map(|p| self.point(p)).collect(),
+            points: e.points.iter().map(|p| self.point(p)).collect(),
+            measures: vec![],
             refs: self.links(&e.refs),
         }
     }
@@ -141,7 +147,8 @@ impl Views<'_> {
             lead: None,
             text: texts(&e.text),
             poles: vec![],
-            children: e.measures.iter().map(|m| self.entry(m)).collect(),
+            points: vec![],
+            measures: e.measures.iter().map(|m| self.entry(m)).collect(),
             refs: self.links(&e.refs),
         }
     }
@@ -153,7 +160,11 @@ impl Views<'_> {
             kind: ch.kind(),
             title: s(&head.title),
             heading: head.heading.as_ref().map(s),
-            part: head.part.as_ref().and_then(|p| self.hb.part(p)).map(|p| s(&p.title)),
+            part: head
+                .part
+                .as_ref()
+                .and_then(|p| self.hb.part(p))
+                .map(|p| s(&p.title)),
             intro: texts(&head.intro),
             frameworks: vec![],
             entries: vec![],
@@ -181,9 +192,13 @@ impl Views<'_> {
                     })
                     .collect()
             }
-            ChapterBody::Qualities(c) => v.entries = c.entries.iter().map(|e| self.entry(e)).collect(),
+            ChapterBody::Qualities(c) => {
+                v.entries = c.entries.iter().map(|e| self.entry(e)).collect()
+            }
             ChapterBody::Images(c) => v.entries = c.entries.iter().map(|e| self.entry(e)).collect(),
-            ChapterBody::Relationships(c) => v.entries = c.entries.iter().map(|e| self.relationship(e)).collect(),
+            ChapterBody::Relationships(c) => {
+                v.entries = c.entries.iter().map(|e| self.relationship(e)).collect()
+            }
             ChapterBody::Transformations(c) => {
                 v.entries = c.entries.iter().map(|e| self.transformation(e)).collect()
             }

@@ -1,0 +1,7 @@
+//! One integration-test binary over fixture handbooks (as mdBook's own suite).
+
+mod common;
+mod escaping;
+mod fidelity;
+mod invalid;
+mod site;
