@@ -45,6 +45,8 @@ pub struct FrameworkView {
     pub id: String,
     pub name: String,
     pub items: Vec<ItemView>,
+    /// Whether any item has sub-items (templates list those one per line).
+    pub nested: bool,
     pub refs: Vec<LinkView>,
 }
 
@@ -188,6 +190,7 @@ impl Views<'_> {
                                 subitems: i.subitems.iter().map(|l| s(&l.text)).collect(),
                             })
                             .collect(),
+                        nested: f.items.iter().any(|i| !i.subitems.is_empty()),
                         refs: self.links(&f.refs),
                     })
                     .collect()
