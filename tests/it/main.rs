@@ -4,4 +4,5 @@ mod common;
 mod escaping;
 mod fidelity;
 mod invalid;
+mod queries;
 mod site;
