@@ -9,6 +9,8 @@
 //! 3. [`render`] — pure: model + tera templates → Markdown pages.
 //! 4. [`site`] — the only stage that writes: mdBook via `mdbook-driver` into a
 //!    staging folder, swapped into place atomically.
+//! 5. [`search`] — index (tantivy, one document per section) and export (the
+//!    same ranking data as static scripts for the browser).
 //!
 //! [`diagnostic`] holds the one error type every stage returns, as data.
 //! [`pipeline`] strings the stages together for the CLI and the tests.
@@ -18,5 +20,6 @@ pub mod load;
 pub mod model;
 pub mod pipeline;
 pub mod render;
+pub mod search;
 pub mod site;
 pub mod validate;

@@ -4,15 +4,12 @@
 use clap::{Parser, Subcommand};
 use handbook::diagnostic::render_all;
 use handbook::pipeline::{self, BuildOptions, Report};
+use handbook::search::SearchResult;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(
-    name = "handbook",
-    version,
-    about = "Build a searchable, offline handbook site from structured YAML"
-)]
+#[command(name = "handbook", version, about = "Build a searchable, offline handbook site from structured YAML")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -38,41 +35,49 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         emit_markdown: Option<PathBuf>,
     },
+    /// Search the built site's index (run `build` first).
+    Search {
+        /// What to look for, e.g. 挡小事.
+        query: String,
+        /// The handbook's root (holds book.toml, content/ and theme/).
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+        /// The built site to search [default: ROOT/book].
+        #[arg(long)]
+        site: Option<PathBuf>,
+        /// How many results to show.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Print the results as JSON (documented in the README).
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let (report, done) = match cli.command {
+    match Cli::parse().command {
         Command::Check { dir } => {
-            let (report, _) = pipeline::check(&dir);
+            let report = pipeline::check(&dir).report;
             let n = report.book.as_ref().map_or(0, |b| b.pages.len());
-            (
-                report,
-                format!("checked {}: {n} chapters, no errors", dir.display()),
-            )
+            finish(&report, &format!("checked {}: {n} chapters, no errors", dir.display()))
         }
-        Command::Build {
-            dir,
-            out,
-            emit_markdown,
-        } => {
+        Command::Build { dir, out, emit_markdown } => {
             let out = out.unwrap_or_else(|| dir.join("book"));
-            let report = pipeline::build(
-                &dir,
-                &BuildOptions {
-                    out: out.clone(),
-                    emit_markdown,
-                },
-            );
-            let index = std::path::absolute(out.join("index.html"))
-                .unwrap_or_else(|_| out.join("index.html"));
-            (
-                report,
-                format!("built {} — open file://{}", out.display(), index.display()),
-            )
+            let report = pipeline::build(&dir, &BuildOptions { out: out.clone(), emit_markdown });
+            let index = std::path::absolute(out.join("index.html")).unwrap_or_else(|_| out.join("index.html"));
+            finish(&report, &format!("built {} — open file://{}", out.display(), index.display()))
         }
-    };
-    finish(&report, &done)
+        Command::Search { query, dir, site, limit, json } => {
+            let site = site.unwrap_or_else(|| dir.join("book"));
+            match handbook::search::search_site(&site, &query, limit) {
+                Ok(results) => {
+                    print_results(&query, &results, json);
+                    ExitCode::SUCCESS
+                }
+                Err(d) => finish(&Report { diagnostics: vec![d], ..Report::default() }, ""),
+            }
+        }
+    }
 }
 
 /// The one place diagnostics are printed.
@@ -86,5 +91,24 @@ fn finish(report: &Report, done: &str) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+fn print_results(query: &str, results: &[SearchResult], json: bool) {
+    use std::io::IsTerminal;
+    if json {
+        let out = serde_json::json!({ "query": query, "results": results });
+        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        return;
+    }
+    if results.is_empty() {
+        println!("没有找到与“{query}”相关的内容。");
+        return;
+    }
+    let (open, close) = if std::io::stdout().is_terminal() { ("\x1b[1;31m", "\x1b[0m") } else { ("«", "»") };
+    for r in results {
+        println!("{}. {}  ({})", r.rank, r.title, r.breadcrumb);
+        println!("   {}", r.url);
+        println!("   {}\n", r.snippet.marked(open, close));
     }
 }

@@ -1,9 +1,11 @@
 //! The stages strung together: what `handbook check` and `handbook build` do.
 
 use crate::diagnostic::{Diagnostic, Sources, has_errors};
-use crate::model::Handbook;
+use crate::model::{Handbook, sections};
 use crate::render::RenderedBook;
-use crate::{load, render, site, validate};
+use crate::search::index::SearchIndex;
+use crate::search::rank::RankConfig;
+use crate::{load, render, search, site, validate};
 use std::path::{Path, PathBuf};
 
 /// What a command produced: its diagnostics (errors and warnings) and the
@@ -22,11 +24,19 @@ impl Report {
     }
 }
 
+/// What checking produced: the report, and what building goes on with.
+pub struct Checked {
+    pub report: Report,
+    pub handbook: Option<Handbook>,
+    /// The browser search code from the theme.
+    pub search_js: Option<String>,
+}
+
 /// Loads, validates and renders (in memory): everything but writing.
 ///
 /// Semantic problems are all reported at once; a file that does not parse
 /// contributes its first syntax or type error.
-pub fn check(root: &Path) -> (Report, Option<Handbook>) {
+pub fn check(root: &Path) -> Checked {
     let loaded = load::load(root);
     let mut report = Report {
         diagnostics: loaded.diagnostics.clone(),
@@ -54,7 +64,7 @@ pub fn check(root: &Path) -> (Report, Option<Handbook>) {
             Err(d) => report.diagnostics.extend(d),
         }
     }
-    (report, handbook)
+    Checked { report, handbook, search_js: loaded.search_js }
 }
 
 #[derive(Debug, Clone)]
@@ -65,14 +75,45 @@ pub struct BuildOptions {
     pub emit_markdown: Option<PathBuf>,
 }
 
-/// Checks, renders and builds the site; the previous output stays untouched on any error.
+/// Checks, renders, indexes and builds the site; the previous output stays
+/// untouched on any error.
 pub fn build(root: &Path, opts: &BuildOptions) -> Report {
-    let (mut report, _hb) = check(root);
-    let Some(book) = report.book.as_ref().filter(|_| report.ok()) else {
+    let Checked { mut report, handbook, search_js } = check(root);
+    let (Some(book), Some(hb)) = (report.book.as_ref().filter(|_| report.ok()), handbook) else {
         return report;
     };
-    if let Err(d) = site::build(root, book, &[], &opts.out, opts.emit_markdown.as_deref()) {
+    let result = (|| {
+        let js = search_js.ok_or_else(|| {
+            Diagnostic::error(load::SEARCH_JS, 0, 0, "missing the browser search code")
+                .with_hint("the site's search needs theme/search/search.js; copy it from the handbook tool's theme")
+        })?;
+        let cfg = search_config(&hb);
+        let idx = SearchIndex::build(&sections(&hb)).map_err(|e| search_error("cannot build the search index", e))?;
+        let extra = search::export::export(&idx, &cfg, &js).map_err(|e| search_error("cannot export the search data", e))?;
+        let persist = |site: &Path| {
+            idx.persist(&site.join(search::INDEX_DIR))
+                .map_err(|e| search_error("cannot write the search index", e))
+        };
+        site::build(root, book, &extra, &opts.out, opts.emit_markdown.as_deref(), &persist)
+    })();
+    if let Err(d) = result {
         report.diagnostics.push(d);
     }
     report
+}
+
+/// The ranking configuration of a handbook (its synonyms from the settings).
+pub fn search_config(hb: &Handbook) -> RankConfig {
+    let synonyms = hb
+        .settings
+        .search
+        .synonyms
+        .iter()
+        .map(|g| g.iter().map(|t| t.value.clone()).collect())
+        .collect();
+    RankConfig::new(synonyms)
+}
+
+fn search_error(what: &str, e: tantivy::TantivyError) -> Diagnostic {
+    Diagnostic::error(search::INDEX_DIR, 0, 0, format!("{what}: {e}")).with_hint("this is a bug or a disk problem; please report it with the message")
 }

@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 
 /// The folder, under the root, that holds the content files.
 pub const CONTENT_DIR: &str = "content";
+/// The browser's search code, under the root.
+pub const SEARCH_JS: &str = "theme/search/search.js";
 /// The folder, under the root, that holds the page templates.
 pub const TEMPLATES_DIR: &str = "theme/templates";
 
@@ -29,6 +31,8 @@ pub struct Loaded {
     pub sources: Sources,
     /// `(name, source)` of every template, name relative to `theme/templates/`.
     pub templates: Vec<(String, String)>,
+    /// The browser search code, `theme/search/search.js`.
+    pub search_js: Option<String>,
     pub diagnostics: Vec<Diagnostic>,
     /// Files that did not parse: validation must not report refs into them as broken.
     pub unparsed: Vec<PathBuf>,
@@ -91,6 +95,7 @@ pub fn load(root: &Path) -> Loaded {
         );
     }
     load_templates(root, &mut loaded);
+    loaded.search_js = std::fs::read_to_string(root.join(SEARCH_JS)).ok();
     loaded
 }
 

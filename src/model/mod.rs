@@ -53,7 +53,7 @@ impl Handbook {
 }
 
 /// `kind: handbook` — the handbook's own settings (mdBook's live in `book.toml`).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     pub kind: String,
@@ -62,6 +62,18 @@ pub struct Settings {
     /// Parts group chapters under a heading of the source (shown above each chapter's title).
     #[serde(default)]
     pub parts: Vec<Part>,
+    #[serde(default)]
+    pub search: SearchSettings,
+}
+
+/// Search settings of a handbook.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchSettings {
+    /// Groups of words that mean the same here: a query containing one member
+    /// also searches for the others (at a lower weight).
+    #[serde(default)]
+    pub synonyms: Vec<Vec<Text>>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

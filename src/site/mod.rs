@@ -27,6 +27,10 @@ pub struct ExtraFile {
 
 /// Builds the site for `book` into `out`, atomically.
 ///
+/// `extra` files are written after mdBook (whose HTML renderer empties its
+/// output folder), then `finish` may write more into the new site folder
+/// (the search index) before it is swapped into place.
+///
 /// `emit_markdown`, when set, also receives the exact Markdown book mdBook was
 /// given (with `book.toml` and the theme), so peers like the `mdbook` CLI can
 /// be run on the same text.
@@ -36,6 +40,7 @@ pub fn build(
     extra: &[ExtraFile],
     out: &Path,
     emit_markdown: Option<&Path>,
+    finish: &dyn Fn(&Path) -> Result<(), Diagnostic>,
 ) -> Result<(), Diagnostic> {
     let out = absolute(out);
     let parent = out
@@ -49,7 +54,7 @@ pub fn build(
     fs::create_dir_all(&parent)
         .map_err(|e| io_error(&parent, "cannot create the output's parent folder", e))?;
     let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-    let result = build_in(root, book, extra, &staging, &out, emit_markdown);
+    let result = build_in(root, book, extra, &staging, &out, emit_markdown, finish);
     let _ = fs::remove_dir_all(&staging);
     result
 }
@@ -61,6 +66,7 @@ fn build_in(
     staging: &Path,
     out: &Path,
     emit_markdown: Option<&Path>,
+    finish: &dyn Fn(&Path) -> Result<(), Diagnostic>,
 ) -> Result<(), Diagnostic> {
     let _ = fs::remove_dir_all(staging);
     let src = staging.join("src");
@@ -95,6 +101,7 @@ fn build_in(
     for f in extra {
         write(&site.join(&f.path), &f.bytes)?;
     }
+    finish(&site)?;
 
     if let Some(dir) = emit_markdown {
         emit(root, &toml_text, &src, dir)?;

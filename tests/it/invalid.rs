@@ -29,7 +29,7 @@ fn every_invalid_fixture_reports_exactly_its_expected_diagnostics() {
         let expected = std::fs::read_to_string(case.join("expected.txt"))
             .unwrap_or_else(|_| panic!("{name}: missing expected.txt"));
         let dir = fixture(Some(case));
-        let (report, _) = pipeline::check(dir.path());
+        let report = pipeline::check(dir.path()).report;
         let got: Vec<String> = report.diagnostics.iter().map(|d| d.short()).collect();
         let want: Vec<&str> = expected
             .lines()

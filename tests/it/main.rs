@@ -5,4 +5,5 @@ mod escaping;
 mod fidelity;
 mod invalid;
 mod queries;
+mod search;
 mod site;

@@ -25,7 +25,7 @@ fn trigrams(s: &str) -> Vec<String> {
 #[test]
 fn the_query_set_is_well_formed() {
     let queries = load_queries();
-    let (_, hb) = pipeline::check(&repo());
+    let hb = pipeline::check(&repo()).handbook;
     let secs = sections(&hb.unwrap());
     let terms = queries.iter().filter(|q| q.category == "term").count();
     let paraphrases = queries

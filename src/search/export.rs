@@ -1,0 +1,128 @@
+//! The browser's copy of the ranking data, as classic `<script>` files.
+//!
+//! From `file://` Chromium blocks fetch, XHR, module imports and fetched WASM,
+//! so every data file is a script that calls `HandbookSearch.<kind>(…)`:
+//!
+//! - `search/meta.js` — the ranking configuration, the shard count, the doc count;
+//! - `search/s/<n>.js` — shard `n`: for each `field:term` whose FNV-1a hash
+//!   (over UTF-16 code units) is `n` modulo the shard count, its postings
+//!   `[order, contribution, …]` exactly as [`rank::postings`] returns them;
+//! - `search/d/<n>.js` — sections `n·CHUNK …`: url, breadcrumb, title, text,
+//!   fetched only for the results shown.
+//!
+//! A query downloads the code, the meta, one shard per distinct term and the
+//! docs of the shown results: the size of the handbook changes the number of
+//! files, not what one query downloads (each term's list is capped at `top_k`).
+
+use super::index::SearchIndex;
+use super::rank::{self, FieldKind, RankConfig};
+use crate::site::ExtraFile;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Sections per doc file.
+pub const CHUNK: usize = 4;
+/// Target size of one shard file, in bytes.
+const SHARD_BYTES: usize = 3_000;
+
+/// FNV-1a over UTF-16 code units: trivial to write identically in JavaScript.
+pub fn shard_hash(key: &str) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for unit in key.encode_utf16() {
+        h ^= u32::from(unit);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+/// The key of a term in the exported data, e.g. `b:挡小`.
+pub fn key(field: FieldKind, term: &str) -> String {
+    format!("{}:{term}", field.prefix())
+}
+
+#[derive(Serialize)]
+struct Meta<'a> {
+    #[serde(flatten)]
+    config: &'a RankConfig,
+    shards: u32,
+    chunk: usize,
+    docs: u64,
+}
+
+/// Everything the browser needs, plus `config.json` for the CLI.
+pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::Result<Vec<ExtraFile>> {
+    // Every term of both fields with its list.
+    let mut lists: Vec<(String, Vec<u64>)> = Vec::new();
+    for field in FieldKind::ALL {
+        let f = match field {
+            FieldKind::Title => idx.fields.title,
+            FieldKind::Body => idx.fields.body,
+        };
+        let mut terms = std::collections::BTreeSet::new();
+        for reader in idx.searcher.segment_readers() {
+            let inverted = reader.inverted_index(f)?;
+            let mut stream = inverted.terms().stream()?;
+            while stream.advance() {
+                if let Ok(t) = std::str::from_utf8(stream.key()) {
+                    terms.insert(t.to_string());
+                }
+            }
+        }
+        for term in terms {
+            let flat = rank::postings(idx, field, &term, cfg.top_k)?
+                .into_iter()
+                .flat_map(|(order, c)| [u64::from(order), c])
+                .collect();
+            lists.push((key(field, &term), flat));
+        }
+    }
+    let total: usize = lists.iter().map(|(k, v)| k.len() + 8 + v.len() * 5).sum();
+    let shards = (total / SHARD_BYTES).max(1).next_power_of_two().clamp(8, 1 << 16) as u32;
+    let mut by_shard: BTreeMap<u32, BTreeMap<&str, &[u64]>> = BTreeMap::new();
+    for (k, v) in &lists {
+        by_shard.entry(shard_hash(k) % shards).or_default().insert(k, v);
+    }
+
+    let mut files = Vec::new();
+    for (n, entries) in &by_shard {
+        files.push(script(format!("{}/s/{n}.js", super::SITE_DIR), &format!("shard({n},"), entries));
+    }
+    let docs = idx.num_docs();
+    let mut chunk: Vec<[String; 4]> = Vec::new();
+    for order in 0..docs as u32 {
+        let d = idx.doc_by_order(order)?;
+        chunk.push([d.url, d.breadcrumb, d.title, d.text]);
+        if chunk.len() == CHUNK || order as u64 + 1 == docs {
+            let n = order as usize / CHUNK;
+            files.push(script(format!("{}/d/{n}.js", super::SITE_DIR), &format!("docs({n},"), &chunk));
+            chunk.clear();
+        }
+    }
+    let meta = Meta { config: cfg, shards, chunk: CHUNK, docs };
+    files.push(script(format!("{}/meta.js", super::SITE_DIR), "meta(", &meta));
+    files.push(ExtraFile { path: format!("{}/search.js", super::SITE_DIR), bytes: search_js.as_bytes().to_vec() });
+    files.push(ExtraFile {
+        path: super::CONFIG_FILE.to_string(),
+        bytes: serde_json::to_vec_pretty(cfg).unwrap_or_default(),
+    });
+    Ok(files)
+}
+
+/// `HandbookSearch.<call><json>);` — JSON is valid JavaScript; U+2028/2029 are
+/// escaped for older engines.
+fn script(path: String, call: &str, value: &impl Serialize) -> ExtraFile {
+    let json = serde_json::to_string(value).unwrap_or_default().replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029");
+    ExtraFile { path, bytes: format!("HandbookSearch.{call}{json});\n").into_bytes() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shard_hash;
+
+    #[test]
+    fn fnv1a_matches_the_reference_values() {
+        // FNV-1a 32 of "" and "a" (one UTF-16 unit equal to the byte) are the published values.
+        assert_eq!(shard_hash(""), 0x811c9dc5);
+        assert_eq!(shard_hash("a"), 0xe40c292c);
+    }
+}

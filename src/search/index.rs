@@ -1,0 +1,214 @@
+//! The tantivy index: schema built once with its `Field` handles kept, one
+//! document per section, built in memory as a pure function of the sections.
+
+use super::tokenize::tokenize;
+use crate::model::Section;
+use std::path::Path;
+use tantivy::directory::{MmapDirectory, RamDirectory};
+use tantivy::schema::{
+    FAST, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
+use tantivy::{DocAddress, Index, IndexSettings, TantivyDocument};
+
+/// Name under which the bigram tokenizer is registered in every index.
+pub const TOKENIZER: &str = "handbook_bigram";
+
+/// The schema's fields, looked up once.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    pub id: tantivy::schema::Field,
+    /// Position of the section in reading order; the tie-breaker and the doc
+    /// number of the exported data.
+    pub order: tantivy::schema::Field,
+    pub url: tantivy::schema::Field,
+    pub breadcrumb: tantivy::schema::Field,
+    pub title: tantivy::schema::Field,
+    pub body: tantivy::schema::Field,
+}
+
+impl Fields {
+    fn schema() -> (Schema, Fields) {
+        let mut b = Schema::builder();
+        let text = TextOptions::default()
+            .set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(TOKENIZER)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            )
+            .set_stored();
+        let fields = Fields {
+            id: b.add_text_field("id", STRING | STORED),
+            order: b.add_u64_field("order", FAST | STORED),
+            url: b.add_text_field("url", STORED),
+            breadcrumb: b.add_text_field("breadcrumb", STORED),
+            title: b.add_text_field("title", text.clone()),
+            body: b.add_text_field("body", text),
+        };
+        (b.build(), fields)
+    }
+
+    fn from_schema(schema: &Schema) -> tantivy::Result<Fields> {
+        Ok(Fields {
+            id: schema.get_field("id")?,
+            order: schema.get_field("order")?,
+            url: schema.get_field("url")?,
+            breadcrumb: schema.get_field("breadcrumb")?,
+            title: schema.get_field("title")?,
+            body: schema.get_field("body")?,
+        })
+    }
+}
+
+/// An open index with its fields and a searcher.
+pub struct SearchIndex {
+    pub index: Index,
+    pub fields: Fields,
+    pub searcher: tantivy::Searcher,
+    /// The in-memory directory, when built here (for [`SearchIndex::persist`]).
+    ram: Option<RamDirectory>,
+    /// Document address of each section, by reading order.
+    by_order: Vec<DocAddress>,
+}
+
+/// A section as stored in the index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredDoc {
+    pub order: u64,
+    pub id: String,
+    pub url: String,
+    pub breadcrumb: String,
+    pub title: String,
+    pub text: String,
+}
+
+impl SearchIndex {
+    /// Builds the index in memory, one document per section, in reading order.
+    pub fn build(sections: &[Section]) -> tantivy::Result<SearchIndex> {
+        let (schema, fields) = Fields::schema();
+        let ram = RamDirectory::create();
+        let index = Index::create(ram.clone(), schema, IndexSettings::default())?;
+        register(&index);
+        let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 50_000_000)?;
+        for (i, s) in sections.iter().enumerate() {
+            let mut d = TantivyDocument::default();
+            d.add_text(fields.id, s.id.as_str());
+            d.add_u64(fields.order, i as u64);
+            d.add_text(fields.url, &s.url);
+            d.add_text(fields.breadcrumb, s.breadcrumb.join(" › "));
+            d.add_text(fields.title, &s.title);
+            d.add_text(fields.body, &s.text);
+            writer.add_document(d)?;
+        }
+        writer.commit()?;
+        writer.wait_merging_threads()?;
+        SearchIndex::new(index, fields, Some(ram))
+    }
+
+    /// Opens an index written by [`SearchIndex::persist`].
+    pub fn open(dir: &Path) -> tantivy::Result<SearchIndex> {
+        let index = Index::open_in_dir(dir)?;
+        // Custom tokenizers are not stored in the index: register them again.
+        register(&index);
+        let fields = Fields::from_schema(&index.schema())?;
+        SearchIndex::new(index, fields, None)
+    }
+
+    fn new(index: Index, fields: Fields, ram: Option<RamDirectory>) -> tantivy::Result<SearchIndex> {
+        let searcher = index.reader()?.searcher();
+        let mut by_order = vec![DocAddress::new(0, 0); searcher.num_docs() as usize];
+        for (seg, reader) in searcher.segment_readers().iter().enumerate() {
+            let column = reader.fast_fields().u64("order")?;
+            for doc in 0..reader.max_doc() {
+                if let Some(o) = column.first(doc).and_then(|o| by_order.get_mut(o as usize)) {
+                    *o = DocAddress::new(seg as u32, doc);
+                }
+            }
+        }
+        Ok(SearchIndex { index, fields, searcher, ram, by_order })
+    }
+
+    /// The stored section with this reading order.
+    pub fn doc_by_order(&self, order: u32) -> tantivy::Result<StoredDoc> {
+        let addr = self.by_order.get(order as usize).copied().ok_or_else(|| {
+            tantivy::TantivyError::InvalidArgument(format!("no section with order {order}"))
+        })?;
+        self.doc(addr)
+    }
+
+    /// Writes an in-memory index to `dir` (created if needed).
+    pub fn persist(&self, dir: &Path) -> tantivy::Result<()> {
+        std::fs::create_dir_all(dir)?;
+        let ram = self.ram.as_ref().ok_or_else(|| {
+            tantivy::TantivyError::InvalidArgument("only an index built in memory can be persisted".into())
+        })?;
+        let dest = MmapDirectory::open(dir)?;
+        ram.persist(&dest)
+    }
+
+    pub fn num_docs(&self) -> u64 {
+        self.searcher.num_docs()
+    }
+
+    pub fn doc(&self, addr: tantivy::DocAddress) -> tantivy::Result<StoredDoc> {
+        let d: TantivyDocument = self.searcher.doc(addr)?;
+        let s = |f| d.get_first(f).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+        Ok(StoredDoc {
+            order: d.get_first(self.fields.order).and_then(|v| v.as_u64()).unwrap_or_default(),
+            id: s(self.fields.id),
+            url: s(self.fields.url),
+            breadcrumb: s(self.fields.breadcrumb),
+            title: s(self.fields.title),
+            text: s(self.fields.body),
+        })
+    }
+}
+
+fn register(index: &Index) {
+    index.tokenizers().register(TOKENIZER, TextAnalyzer::from(BigramTokenizer));
+}
+
+/// [`tokenize`] as a tantivy tokenizer.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BigramTokenizer;
+
+pub struct VecTokenStream {
+    tokens: Vec<Token>,
+    next: usize,
+}
+
+impl Tokenizer for BigramTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        // Offsets are bytes in tantivy; ours are chars.
+        let byte_at: Vec<usize> = text.char_indices().map(|(b, _)| b).chain([text.len()]).collect();
+        let tokens = tokenize(text)
+            .into_iter()
+            .enumerate()
+            .map(|(position, t)| Token {
+                offset_from: byte_at[t.from],
+                offset_to: byte_at[t.to],
+                position,
+                text: t.text,
+                position_length: 1,
+            })
+            .collect();
+        VecTokenStream { tokens, next: 0 }
+    }
+}
+
+impl TokenStream for VecTokenStream {
+    fn advance(&mut self) -> bool {
+        self.next += 1;
+        self.next <= self.tokens.len()
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}

@@ -1,0 +1,236 @@
+//! The ranking function, one definition for the CLI and the browser.
+//!
+//! A query is tokenized by [`tokenize`](super::tokenize::tokenize) and expanded
+//! by the handbook's synonym groups. Each (field, term) contributes tantivy's
+//! BM25 score for the documents in that term's top [`TOP_K`], rounded to an
+//! integer (`round(score × 1000)`). The CLI asks tantivy for those lists at query
+//! time; the build exports the very same lists for the browser. A document's
+//! score is then integer arithmetic both sides do identically:
+//!
+//! ```text
+//! base  = Σ field_weight × term_weight × contribution
+//! score = base × (n + 2·m + 2·n·[every query term is in the title])
+//! ```
+//!
+//! where `n` is the number of distinct query terms and `m` how many of them the
+//! document contains. Ties go to the earlier section in reading order.
+
+use super::index::SearchIndex;
+use super::tokenize::{normalize_char, tokenize};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use tantivy::collector::TopDocs;
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, Term};
+
+/// How many documents each term contributes to (by its BM25 score); bounds the
+/// data a browser downloads per term, whatever the size of the handbook.
+pub const TOP_K: usize = 100;
+
+/// The parameters of one ranking, exported with the data so the browser and
+/// the CLI (which reads them back from the built index) rank alike.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RankConfig {
+    pub top_k: usize,
+    pub title_weight: u64,
+    pub body_weight: u64,
+    /// Weight of a term that comes from a synonym, in percent of a direct term.
+    pub synonym_percent: u64,
+    /// Synonym groups: a query containing one member also searches the others.
+    pub synonyms: Vec<Vec<String>>,
+}
+
+impl RankConfig {
+    pub fn new(synonyms: Vec<Vec<String>>) -> Self {
+        RankConfig { top_k: TOP_K, title_weight: 3, body_weight: 1, synonym_percent: 50, synonyms }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum FieldKind {
+    Title,
+    Body,
+}
+
+impl FieldKind {
+    pub const ALL: [FieldKind; 2] = [FieldKind::Title, FieldKind::Body];
+
+    /// The key prefix of this field's terms in the exported data.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            FieldKind::Title => "t",
+            FieldKind::Body => "b",
+        }
+    }
+}
+
+/// One term of an expanded query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryTerm {
+    pub text: String,
+    /// 100 for a term of the query itself, `synonym_percent` for a synonym's.
+    pub weight: u64,
+    /// Index among the query's own distinct terms; `None` for synonym terms.
+    pub group: Option<usize>,
+}
+
+/// The query's own distinct terms, then the terms of every synonym of a phrase it contains.
+pub fn expand(query: &str, cfg: &RankConfig) -> Vec<QueryTerm> {
+    let mut out: Vec<QueryTerm> = Vec::new();
+    for t in tokenize(query) {
+        if !out.iter().any(|o| o.text == t.text) {
+            let group = Some(out.len());
+            out.push(QueryTerm { text: t.text, weight: 100, group });
+        }
+    }
+    let norm: String = query.chars().map(normalize_char).collect();
+    for group in &cfg.synonyms {
+        let present = |m: &String| {
+            let m: String = m.chars().map(normalize_char).collect();
+            !m.is_empty() && norm.contains(&m)
+        };
+        if !group.iter().any(present) {
+            continue;
+        }
+        for member in group.iter().filter(|m| !present(m)) {
+            for t in tokenize(member) {
+                if !out.iter().any(|o| o.text == t.text) {
+                    out.push(QueryTerm { text: t.text, weight: cfg.synonym_percent, group: None });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A (section order, contribution) pair of one term's list.
+pub type Posting = (u32, u64);
+
+/// The top-K documents of one term in one field with their integer contributions,
+/// from tantivy's BM25. The export writes exactly these lists.
+pub fn postings(idx: &SearchIndex, field: FieldKind, term: &str, k: usize) -> tantivy::Result<Vec<Posting>> {
+    let f = match field {
+        FieldKind::Title => idx.fields.title,
+        FieldKind::Body => idx.fields.body,
+    };
+    let q = TermQuery::new(Term::from_field_text(f, term), IndexRecordOption::WithFreqs);
+    let top: Vec<(f32, DocAddress)> = idx.searcher.search(&q, &TopDocs::with_limit(k).order_by_score())?;
+    let mut out = Vec::with_capacity(top.len());
+    for (score, addr) in top {
+        let order = idx
+            .searcher
+            .segment_reader(addr.segment_ord)
+            .fast_fields()
+            .u64("order")?
+            .first(addr.doc_id)
+            .unwrap_or_default();
+        out.push((order as u32, contribution(score)));
+    }
+    out.sort_unstable();
+    Ok(out)
+}
+
+/// A BM25 score as the integer both sides add up.
+pub fn contribution(score: f32) -> u64 {
+    (f64::from(score) * 1000.0).round().max(0.0) as u64
+}
+
+/// A ranked section: its order and its score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    pub order: u32,
+    pub score: u64,
+}
+
+/// Combines per-term lists into the ranking. `lists` yields, for each expanded
+/// term and field, that term's postings; shared by the CLI and the tests that
+/// replay the exported data.
+pub fn combine<'a>(
+    terms: &[QueryTerm],
+    cfg: &RankConfig,
+    lists: impl Fn(FieldKind, &str) -> &'a [Posting],
+) -> Vec<Hit> {
+    let n = terms.iter().filter(|t| t.group.is_some()).count() as u64;
+    if n == 0 {
+        return Vec::new();
+    }
+    #[derive(Default)]
+    struct Acc {
+        base: u64,
+        groups: u64,
+        title_groups: u64,
+    }
+    let mut acc: HashMap<u32, Acc> = HashMap::new();
+    for t in terms {
+        for field in FieldKind::ALL {
+            let fw = match field {
+                FieldKind::Title => cfg.title_weight,
+                FieldKind::Body => cfg.body_weight,
+            };
+            for &(order, c) in lists(field, &t.text) {
+                let a = acc.entry(order).or_default();
+                a.base += fw * t.weight * c;
+                if let Some(g) = t.group.filter(|g| *g < 64) {
+                    a.groups |= 1 << g;
+                    if field == FieldKind::Title {
+                        a.title_groups |= 1 << g;
+                    }
+                }
+            }
+        }
+    }
+    let all = if n >= 64 { u64::MAX } else { (1u64 << n) - 1 };
+    let mut hits: Vec<Hit> = acc
+        .into_iter()
+        .map(|(order, a)| {
+            let m = u64::from(a.groups.count_ones());
+            let in_title = u64::from(a.title_groups == all);
+            Hit { order, score: a.base * (n + 2 * m + 2 * n * in_title) }
+        })
+        .collect();
+    hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.order.cmp(&b.order)));
+    hits
+}
+
+/// Ranks every section for `query`, asking tantivy for each term's list.
+pub fn search(idx: &SearchIndex, cfg: &RankConfig, query: &str) -> tantivy::Result<(Vec<QueryTerm>, Vec<Hit>)> {
+    let terms = expand(query, cfg);
+    let mut lists: HashMap<(FieldKind, String), Vec<Posting>> = HashMap::new();
+    for t in &terms {
+        for field in FieldKind::ALL {
+            lists.insert((field, t.text.clone()), postings(idx, field, &t.text, cfg.top_k)?);
+        }
+    }
+    let hits = combine(&terms, cfg, |f, t| lists.get(&(f, t.to_string())).map(Vec::as_slice).unwrap_or(&[]));
+    Ok((terms, hits))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn synonyms_expand_only_when_a_member_is_present() {
+        let cfg = RankConfig::new(vec![vec!["报告".into(), "材料".into()]]);
+        let terms: Vec<(String, u64)> = expand("写报告", &cfg).into_iter().map(|t| (t.text, t.weight)).collect();
+        assert_eq!(terms, [("写报".into(), 100), ("报告".into(), 100), ("材料".into(), 50)]);
+        assert_eq!(expand("写作", &cfg).len(), 1);
+    }
+
+    #[test]
+    fn combine_rewards_coverage_and_breaks_ties_by_order() {
+        let cfg = RankConfig::new(vec![]);
+        let terms = expand("挡小事", &cfg);
+        let a: Vec<Posting> = vec![(1, 100), (2, 100)];
+        let b: Vec<Posting> = vec![(2, 100), (3, 300)];
+        let hits = combine(&terms, &cfg, |f, t| match (f, t) {
+            (FieldKind::Body, "挡小") => &a,
+            (FieldKind::Body, "小事") => &b,
+            _ => &[],
+        });
+        let order: Vec<u32> = hits.iter().map(|h| h.order).collect();
+        // 2 has both terms (base 200 × (2+4)); 3 has one (300 × (2+2)); 1 has one (100 × 4).
+        assert_eq!(order, [2, 3, 1]);
+    }
+}

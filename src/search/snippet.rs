@@ -1,0 +1,113 @@
+//! Snippets: the window of a section's text with the most query terms, and
+//! where those terms are (mirrored by the browser's `snippet()` in search.js).
+
+use super::rank::QueryTerm;
+use super::tokenize::tokenize;
+use serde::Serialize;
+
+/// How many characters of text a snippet shows.
+pub const WIDTH: usize = 80;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Snippet {
+    /// The excerpt, with "…" where it was cut.
+    pub text: String,
+    /// Marked ranges in `text`, as `[start, end)` character offsets, in order, disjoint.
+    pub marks: Vec<(usize, usize)>,
+}
+
+impl Snippet {
+    /// The excerpt with every marked range wrapped in `open` … `close`.
+    pub fn marked(&self, open: &str, close: &str) -> String {
+        let chars: Vec<char> = self.text.chars().collect();
+        let mut out = String::new();
+        let mut at = 0;
+        for &(s, e) in &self.marks {
+            out.extend(&chars[at..s]);
+            out.push_str(open);
+            out.extend(&chars[s..e]);
+            out.push_str(close);
+            at = e;
+        }
+        out.extend(&chars[at..]);
+        out
+    }
+}
+
+/// Character ranges of `text` covered by any of `terms`, merged.
+pub fn matches(text: &str, terms: &[QueryTerm]) -> Vec<(usize, usize)> {
+    let mut ranges: Vec<(usize, usize)> = tokenize(text)
+        .into_iter()
+        .filter(|t| terms.iter().any(|q| q.text == t.text))
+        .map(|t| (t.from, t.to))
+        .collect();
+    ranges.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (s, e) in ranges {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    merged
+}
+
+pub fn snippet(text: &str, terms: &[QueryTerm]) -> Snippet {
+    let chars: Vec<char> = text.chars().collect();
+    let ranges = matches(text, terms);
+    // The window starting a little before a match that covers the most matched characters.
+    let mut start = 0;
+    let mut best = 0;
+    for &(s, _) in &ranges {
+        let from = s.saturating_sub(10);
+        let covered: usize = ranges
+            .iter()
+            .filter(|(a, b)| *a >= from && *b <= from + WIDTH)
+            .map(|(a, b)| b - a)
+            .sum();
+        if covered > best {
+            best = covered;
+            start = from;
+        }
+    }
+    let end = (start + WIDTH).min(chars.len());
+    let start = end.saturating_sub(WIDTH).min(start);
+    let mut out = String::new();
+    let lead = usize::from(start > 0);
+    if start > 0 {
+        out.push('…');
+    }
+    out.extend(&chars[start..end]);
+    if end < chars.len() {
+        out.push('…');
+    }
+    let marks = ranges
+        .into_iter()
+        .filter(|(s, e)| *s >= start && *e <= end)
+        .map(|(s, e)| (s - start + lead, e - start + lead))
+        .collect();
+    Snippet { text: out, marks }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::rank::{RankConfig, expand};
+
+    #[test]
+    fn marks_the_matched_words() {
+        let terms = expand("挡小事", &RankConfig::new(vec![]));
+        let s = snippet("特别重要的是，要千方百计替局领导挡小事，让领导能集中精力抓大事。", &terms);
+        assert_eq!(s.marked("[", "]"), "特别重要的是，要千方百计替局领导[挡小事]，让领导能集中精力抓大事。");
+    }
+
+    #[test]
+    fn long_texts_are_cut_around_the_match() {
+        let text = format!("{}挡小事{}", "甲".repeat(200), "乙".repeat(200));
+        let terms = expand("挡小事", &RankConfig::new(vec![]));
+        let s = snippet(&text, &terms);
+        assert!(s.text.starts_with('…') && s.text.ends_with('…'));
+        assert_eq!(s.marks.len(), 1);
+        assert!(s.marked("[", "]").contains("[挡小事]"));
+    }
+}
