@@ -64,7 +64,11 @@ pub fn check(root: &Path) -> Checked {
             Err(d) => report.diagnostics.extend(d),
         }
     }
-    Checked { report, handbook, search_js: loaded.search_js }
+    Checked {
+        report,
+        handbook,
+        search_js: loaded.search_js,
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -78,7 +82,11 @@ pub struct BuildOptions {
 /// Checks, renders, indexes and builds the site; the previous output stays
 /// untouched on any error.
 pub fn build(root: &Path, opts: &BuildOptions) -> Report {
-    let Checked { mut report, handbook, search_js } = check(root);
+    let Checked {
+        mut report,
+        handbook,
+        search_js,
+    } = check(root);
     let (Some(book), Some(hb)) = (report.book.as_ref().filter(|_| report.ok()), handbook) else {
         return report;
     };
@@ -88,13 +96,23 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Report {
                 .with_hint("the site's search needs theme/search/search.js; copy it from the handbook tool's theme")
         })?;
         let cfg = search_config(&hb);
-        let idx = SearchIndex::build(&sections(&hb)).map_err(|e| search_error("cannot build the search index", e))?;
-        let extra = search::export::export(&idx, &cfg, &js).map_err(|e| search_error("cannot export the search data", e))?;
+        let weights = &hb.settings.search.weights;
+        let idx = SearchIndex::build(&sections(&hb), |s| weights.of(s.kind))
+            .map_err(|e| search_error("cannot build the search index", e))?;
+        let extra = search::export::export(&idx, &cfg, &js)
+            .map_err(|e| search_error("cannot export the search data", e))?;
         let persist = |site: &Path| {
             idx.persist(&site.join(search::INDEX_DIR))
                 .map_err(|e| search_error("cannot write the search index", e))
         };
-        site::build(root, book, &extra, &opts.out, opts.emit_markdown.as_deref(), &persist)
+        site::build(
+            root,
+            book,
+            &extra,
+            &opts.out,
+            opts.emit_markdown.as_deref(),
+            &persist,
+        )
     })();
     if let Err(d) = result {
         report.diagnostics.push(d);
@@ -102,18 +120,18 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Report {
     report
 }
 
-/// The ranking configuration of a handbook (its synonyms from the settings).
+/// The ranking configuration of a handbook (synonyms and ignored words from the settings).
 pub fn search_config(hb: &Handbook) -> RankConfig {
-    let synonyms = hb
-        .settings
-        .search
+    let s = &hb.settings.search;
+    let synonyms = s
         .synonyms
         .iter()
         .map(|g| g.iter().map(|t| t.value.clone()).collect())
         .collect();
-    RankConfig::new(synonyms)
+    RankConfig::new(synonyms, s.ignore.iter().map(|t| t.value.clone()).collect())
 }
 
 fn search_error(what: &str, e: tantivy::TantivyError) -> Diagnostic {
-    Diagnostic::error(search::INDEX_DIR, 0, 0, format!("{what}: {e}")).with_hint("this is a bug or a disk problem; please report it with the message")
+    Diagnostic::error(search::INDEX_DIR, 0, 0, format!("{what}: {e}"))
+        .with_hint("this is a bug or a disk problem; please report it with the message")
 }

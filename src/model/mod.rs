@@ -74,6 +74,37 @@ pub struct SearchSettings {
     /// also searches for the others (at a lower weight).
     #[serde(default)]
     pub synonyms: Vec<Vec<Text>>,
+    /// Question words removed from a query before it is searched (怎么办, 什么…):
+    /// they say how the reader asks, not what about.
+    #[serde(default)]
+    pub ignore: Vec<Text>,
+    /// Weight of each kind of section in percent (default 100): e.g. maxims,
+    /// which quote the sections that state them, can rank below those.
+    #[serde(default)]
+    pub weights: SectionWeights,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionWeights {
+    pub chapter: Option<u32>,
+    pub framework: Option<u32>,
+    pub entry: Option<u32>,
+    pub point: Option<u32>,
+    pub maxim: Option<u32>,
+}
+
+impl SectionWeights {
+    pub fn of(&self, kind: SectionKind) -> u32 {
+        match kind {
+            SectionKind::Chapter => self.chapter,
+            SectionKind::Framework => self.framework,
+            SectionKind::Entry => self.entry,
+            SectionKind::Point => self.point,
+            SectionKind::Maxim => self.maxim,
+        }
+        .unwrap_or(100)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

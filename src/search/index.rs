@@ -21,6 +21,8 @@ pub struct Fields {
     /// Position of the section in reading order; the tie-breaker and the doc
     /// number of the exported data.
     pub order: tantivy::schema::Field,
+    /// Weight of the section in percent, applied to every contribution it gets.
+    pub weight: tantivy::schema::Field,
     pub url: tantivy::schema::Field,
     pub breadcrumb: tantivy::schema::Field,
     pub title: tantivy::schema::Field,
@@ -40,6 +42,7 @@ impl Fields {
         let fields = Fields {
             id: b.add_text_field("id", STRING | STORED),
             order: b.add_u64_field("order", FAST | STORED),
+            weight: b.add_u64_field("weight", FAST | STORED),
             url: b.add_text_field("url", STORED),
             breadcrumb: b.add_text_field("breadcrumb", STORED),
             title: b.add_text_field("title", text.clone()),
@@ -52,6 +55,7 @@ impl Fields {
         Ok(Fields {
             id: schema.get_field("id")?,
             order: schema.get_field("order")?,
+            weight: schema.get_field("weight")?,
             url: schema.get_field("url")?,
             breadcrumb: schema.get_field("breadcrumb")?,
             title: schema.get_field("title")?,
@@ -83,8 +87,12 @@ pub struct StoredDoc {
 }
 
 impl SearchIndex {
-    /// Builds the index in memory, one document per section, in reading order.
-    pub fn build(sections: &[Section]) -> tantivy::Result<SearchIndex> {
+    /// Builds the index in memory, one document per section, in reading order;
+    /// `weight` gives each section's weight in percent.
+    pub fn build(
+        sections: &[Section],
+        weight: impl Fn(&Section) -> u32,
+    ) -> tantivy::Result<SearchIndex> {
         let (schema, fields) = Fields::schema();
         let ram = RamDirectory::create();
         let index = Index::create(ram.clone(), schema, IndexSettings::default())?;
@@ -94,6 +102,7 @@ impl SearchIndex {
             let mut d = TantivyDocument::default();
             d.add_text(fields.id, s.id.as_str());
             d.add_u64(fields.order, i as u64);
+            d.add_u64(fields.weight, u64::from(weight(s)));
             d.add_text(fields.url, &s.url);
             d.add_text(fields.breadcrumb, s.breadcrumb.join(" › "));
             d.add_text(fields.title, &s.title);
@@ -114,7 +123,11 @@ impl SearchIndex {
         SearchIndex::new(index, fields, None)
     }
 
-    fn new(index: Index, fields: Fields, ram: Option<RamDirectory>) -> tantivy::Result<SearchIndex> {
+    fn new(
+        index: Index,
+        fields: Fields,
+        ram: Option<RamDirectory>,
+    ) -> tantivy::Result<SearchIndex> {
         let searcher = index.reader()?.searcher();
         let mut by_order = vec![DocAddress::new(0, 0); searcher.num_docs() as usize];
         for (seg, reader) in searcher.segment_readers().iter().enumerate() {
@@ -125,7 +138,13 @@ impl SearchIndex {
                 }
             }
         }
-        Ok(SearchIndex { index, fields, searcher, ram, by_order })
+        Ok(SearchIndex {
+            index,
+            fields,
+            searcher,
+            ram,
+            by_order,
+        })
     }
 
     /// The stored section with this reading order.
@@ -140,7 +159,9 @@ impl SearchIndex {
     pub fn persist(&self, dir: &Path) -> tantivy::Result<()> {
         std::fs::create_dir_all(dir)?;
         let ram = self.ram.as_ref().ok_or_else(|| {
-            tantivy::TantivyError::InvalidArgument("only an index built in memory can be persisted".into())
+            tantivy::TantivyError::InvalidArgument(
+                "only an index built in memory can be persisted".into(),
+            )
         })?;
         let dest = MmapDirectory::open(dir)?;
         ram.persist(&dest)
@@ -152,9 +173,17 @@ impl SearchIndex {
 
     pub fn doc(&self, addr: tantivy::DocAddress) -> tantivy::Result<StoredDoc> {
         let d: TantivyDocument = self.searcher.doc(addr)?;
-        let s = |f| d.get_first(f).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+        let s = |f| {
+            d.get_first(f)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
         Ok(StoredDoc {
-            order: d.get_first(self.fields.order).and_then(|v| v.as_u64()).unwrap_or_default(),
+            order: d
+                .get_first(self.fields.order)
+                .and_then(|v| v.as_u64())
+                .unwrap_or_default(),
             id: s(self.fields.id),
             url: s(self.fields.url),
             breadcrumb: s(self.fields.breadcrumb),
@@ -165,7 +194,9 @@ impl SearchIndex {
 }
 
 fn register(index: &Index) {
-    index.tokenizers().register(TOKENIZER, TextAnalyzer::from(BigramTokenizer));
+    index
+        .tokenizers()
+        .register(TOKENIZER, TextAnalyzer::from(BigramTokenizer));
 }
 
 /// [`tokenize`] as a tantivy tokenizer.
@@ -182,7 +213,11 @@ impl Tokenizer for BigramTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
         // Offsets are bytes in tantivy; ours are chars.
-        let byte_at: Vec<usize> = text.char_indices().map(|(b, _)| b).chain([text.len()]).collect();
+        let byte_at: Vec<usize> = text
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain([text.len()])
+            .collect();
         let tokens = tokenize(text)
             .into_iter()
             .enumerate()

@@ -12,8 +12,9 @@
 //! score = base × (n + 2·m + 2·n·[every query term is in the title])
 //! ```
 //!
-//! where `n` is the number of distinct query terms and `m` how many of them the
-//! document contains. Ties go to the earlier section in reading order.
+//! where `n` counts the query's groups (each distinct term of the query, and
+//! each synonym group it triggered) and `m` how many of them the document
+//! matches. Ties go to the earlier section in reading order.
 
 use super::index::SearchIndex;
 use super::tokenize::{normalize_char, tokenize};
@@ -39,11 +40,20 @@ pub struct RankConfig {
     pub synonym_percent: u64,
     /// Synonym groups: a query containing one member also searches the others.
     pub synonyms: Vec<Vec<String>>,
+    /// Words removed from a query before it is tokenized.
+    pub ignore: Vec<String>,
 }
 
 impl RankConfig {
-    pub fn new(synonyms: Vec<Vec<String>>) -> Self {
-        RankConfig { top_k: TOP_K, title_weight: 3, body_weight: 1, synonym_percent: 50, synonyms }
+    pub fn new(synonyms: Vec<Vec<String>>, ignore: Vec<String>) -> Self {
+        RankConfig {
+            top_k: TOP_K,
+            title_weight: 3,
+            body_weight: 1,
+            synonym_percent: 50,
+            synonyms,
+            ignore,
+        }
     }
 }
 
@@ -71,20 +81,41 @@ pub struct QueryTerm {
     pub text: String,
     /// 100 for a term of the query itself, `synonym_percent` for a synonym's.
     pub weight: u64,
-    /// Index among the query's own distinct terms; `None` for synonym terms.
-    pub group: Option<usize>,
+    /// What the coverage counts this term towards: one group per distinct term
+    /// of the query itself, then one per synonym group the query triggered.
+    pub group: usize,
+    /// `true` for a term of the query itself (not from a synonym).
+    pub direct: bool,
+}
+
+/// The query without its ignored words, normalized (each ignored word becomes a space).
+pub fn strip_ignored(query: &str, cfg: &RankConfig) -> String {
+    let mut norm: String = query.chars().map(normalize_char).collect();
+    for w in &cfg.ignore {
+        let w: String = w.chars().map(normalize_char).collect();
+        if !w.is_empty() {
+            norm = norm.replace(&w, " ");
+        }
+    }
+    norm
 }
 
 /// The query's own distinct terms, then the terms of every synonym of a phrase it contains.
 pub fn expand(query: &str, cfg: &RankConfig) -> Vec<QueryTerm> {
+    let norm = strip_ignored(query, cfg);
     let mut out: Vec<QueryTerm> = Vec::new();
-    for t in tokenize(query) {
+    for t in tokenize(&norm) {
         if !out.iter().any(|o| o.text == t.text) {
-            let group = Some(out.len());
-            out.push(QueryTerm { text: t.text, weight: 100, group });
+            let group = out.len();
+            out.push(QueryTerm {
+                text: t.text,
+                weight: 100,
+                group,
+                direct: true,
+            });
         }
     }
-    let norm: String = query.chars().map(normalize_char).collect();
+    let mut next_group = out.len();
     for group in &cfg.synonyms {
         let present = |m: &String| {
             let m: String = m.chars().map(normalize_char).collect();
@@ -96,10 +127,16 @@ pub fn expand(query: &str, cfg: &RankConfig) -> Vec<QueryTerm> {
         for member in group.iter().filter(|m| !present(m)) {
             for t in tokenize(member) {
                 if !out.iter().any(|o| o.text == t.text) {
-                    out.push(QueryTerm { text: t.text, weight: cfg.synonym_percent, group: None });
+                    out.push(QueryTerm {
+                        text: t.text,
+                        weight: cfg.synonym_percent,
+                        group: next_group,
+                        direct: false,
+                    });
                 }
             }
         }
+        next_group += 1;
     }
     out
 }
@@ -109,31 +146,34 @@ pub type Posting = (u32, u64);
 
 /// The top-K documents of one term in one field with their integer contributions,
 /// from tantivy's BM25. The export writes exactly these lists.
-pub fn postings(idx: &SearchIndex, field: FieldKind, term: &str, k: usize) -> tantivy::Result<Vec<Posting>> {
+pub fn postings(
+    idx: &SearchIndex,
+    field: FieldKind,
+    term: &str,
+    k: usize,
+) -> tantivy::Result<Vec<Posting>> {
     let f = match field {
         FieldKind::Title => idx.fields.title,
         FieldKind::Body => idx.fields.body,
     };
     let q = TermQuery::new(Term::from_field_text(f, term), IndexRecordOption::WithFreqs);
-    let top: Vec<(f32, DocAddress)> = idx.searcher.search(&q, &TopDocs::with_limit(k).order_by_score())?;
+    let top: Vec<(f32, DocAddress)> = idx
+        .searcher
+        .search(&q, &TopDocs::with_limit(k).order_by_score())?;
     let mut out = Vec::with_capacity(top.len());
     for (score, addr) in top {
-        let order = idx
-            .searcher
-            .segment_reader(addr.segment_ord)
-            .fast_fields()
-            .u64("order")?
-            .first(addr.doc_id)
-            .unwrap_or_default();
-        out.push((order as u32, contribution(score)));
+        let fast = idx.searcher.segment_reader(addr.segment_ord).fast_fields();
+        let order = fast.u64("order")?.first(addr.doc_id).unwrap_or_default();
+        let weight = fast.u64("weight")?.first(addr.doc_id).unwrap_or(100);
+        out.push((order as u32, contribution(score, weight)));
     }
     out.sort_unstable();
     Ok(out)
 }
 
-/// A BM25 score as the integer both sides add up.
-pub fn contribution(score: f32) -> u64 {
-    (f64::from(score) * 1000.0).round().max(0.0) as u64
+/// A BM25 score, times the section's weight in percent, as the integer both sides add up.
+pub fn contribution(score: f32, weight: u64) -> u64 {
+    (f64::from(score) * 10.0 * weight as f64).round().max(0.0) as u64
 }
 
 /// A ranked section: its order and its score.
@@ -151,7 +191,7 @@ pub fn combine<'a>(
     cfg: &RankConfig,
     lists: impl Fn(FieldKind, &str) -> &'a [Posting],
 ) -> Vec<Hit> {
-    let n = terms.iter().filter(|t| t.group.is_some()).count() as u64;
+    let n = terms.iter().map(|t| t.group + 1).max().unwrap_or(0).min(64) as u64;
     if n == 0 {
         return Vec::new();
     }
@@ -171,10 +211,10 @@ pub fn combine<'a>(
             for &(order, c) in lists(field, &t.text) {
                 let a = acc.entry(order).or_default();
                 a.base += fw * t.weight * c;
-                if let Some(g) = t.group.filter(|g| *g < 64) {
-                    a.groups |= 1 << g;
+                if t.group < 64 {
+                    a.groups |= 1 << t.group;
                     if field == FieldKind::Title {
-                        a.title_groups |= 1 << g;
+                        a.title_groups |= 1 << t.group;
                     }
                 }
             }
@@ -186,7 +226,10 @@ pub fn combine<'a>(
         .map(|(order, a)| {
             let m = u64::from(a.groups.count_ones());
             let in_title = u64::from(a.title_groups == all);
-            Hit { order, score: a.base * (n + 2 * m + 2 * n * in_title) }
+            Hit {
+                order,
+                score: a.base * (n + 2 * m + 2 * n * in_title),
+            }
         })
         .collect();
     hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.order.cmp(&b.order)));
@@ -194,15 +237,27 @@ pub fn combine<'a>(
 }
 
 /// Ranks every section for `query`, asking tantivy for each term's list.
-pub fn search(idx: &SearchIndex, cfg: &RankConfig, query: &str) -> tantivy::Result<(Vec<QueryTerm>, Vec<Hit>)> {
+pub fn search(
+    idx: &SearchIndex,
+    cfg: &RankConfig,
+    query: &str,
+) -> tantivy::Result<(Vec<QueryTerm>, Vec<Hit>)> {
     let terms = expand(query, cfg);
     let mut lists: HashMap<(FieldKind, String), Vec<Posting>> = HashMap::new();
     for t in &terms {
         for field in FieldKind::ALL {
-            lists.insert((field, t.text.clone()), postings(idx, field, &t.text, cfg.top_k)?);
+            lists.insert(
+                (field, t.text.clone()),
+                postings(idx, field, &t.text, cfg.top_k)?,
+            );
         }
     }
-    let hits = combine(&terms, cfg, |f, t| lists.get(&(f, t.to_string())).map(Vec::as_slice).unwrap_or(&[]));
+    let hits = combine(&terms, cfg, |f, t| {
+        lists
+            .get(&(f, t.to_string()))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    });
     Ok((terms, hits))
 }
 
@@ -212,15 +267,33 @@ mod tests {
 
     #[test]
     fn synonyms_expand_only_when_a_member_is_present() {
-        let cfg = RankConfig::new(vec![vec!["报告".into(), "材料".into()]]);
-        let terms: Vec<(String, u64)> = expand("写报告", &cfg).into_iter().map(|t| (t.text, t.weight)).collect();
-        assert_eq!(terms, [("写报".into(), 100), ("报告".into(), 100), ("材料".into(), 50)]);
+        let cfg = RankConfig::new(
+            vec![vec!["报告".into(), "材料".into()]],
+            vec!["怎么办".into()],
+        );
+        let terms: Vec<(String, u64)> = expand("写报告", &cfg)
+            .into_iter()
+            .map(|t| (t.text, t.weight))
+            .collect();
+        assert_eq!(
+            terms,
+            [
+                ("写报".into(), 100),
+                ("报告".into(), 100),
+                ("材料".into(), 50)
+            ]
+        );
         assert_eq!(expand("写作", &cfg).len(), 1);
+        assert_eq!(
+            expand("写报告怎么办", &cfg).len(),
+            3,
+            "ignored words are not searched"
+        );
     }
 
     #[test]
     fn combine_rewards_coverage_and_breaks_ties_by_order() {
-        let cfg = RankConfig::new(vec![]);
+        let cfg = RankConfig::new(vec![], vec![]);
         let terms = expand("挡小事", &cfg);
         let a: Vec<Posting> = vec![(1, 100), (2, 100)];
         let b: Vec<Posting> = vec![(2, 100), (3, 300)];

@@ -96,15 +96,21 @@ mod tests {
 
     #[test]
     fn marks_the_matched_words() {
-        let terms = expand("挡小事", &RankConfig::new(vec![]));
-        let s = snippet("特别重要的是，要千方百计替局领导挡小事，让领导能集中精力抓大事。", &terms);
-        assert_eq!(s.marked("[", "]"), "特别重要的是，要千方百计替局领导[挡小事]，让领导能集中精力抓大事。");
+        let terms = expand("挡小事", &RankConfig::new(vec![], vec![]));
+        let s = snippet(
+            "特别重要的是，要千方百计替局领导挡小事，让领导能集中精力抓大事。",
+            &terms,
+        );
+        assert_eq!(
+            s.marked("[", "]"),
+            "特别重要的是，要千方百计替局领导[挡小事]，让领导能集中精力抓大事。"
+        );
     }
 
     #[test]
     fn long_texts_are_cut_around_the_match() {
         let text = format!("{}挡小事{}", "甲".repeat(200), "乙".repeat(200));
-        let terms = expand("挡小事", &RankConfig::new(vec![]));
+        let terms = expand("挡小事", &RankConfig::new(vec![], vec![]));
         let s = snippet(&text, &terms);
         assert!(s.text.starts_with('…') && s.text.ends_with('…'));
         assert_eq!(s.marks.len(), 1);
