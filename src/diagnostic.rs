@@ -25,32 +25,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(
-        file: impl Into<PathBuf>,
-        line: u32,
-        column: u32,
-        message: impl Into<String>,
-    ) -> Self {
-        Diagnostic {
-            severity: Severity::Error,
-            file: file.into(),
-            line,
-            column,
-            message: message.into(),
-            hint: None,
-        }
+    pub fn error(file: impl Into<PathBuf>, line: u32, column: u32, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Error, file: file.into(), line, column, message: message.into(), hint: None }
     }
 
-    pub fn warning(
-        file: impl Into<PathBuf>,
-        line: u32,
-        column: u32,
-        message: impl Into<String>,
-    ) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(file, line, column, message)
-        }
+    pub fn warning(file: impl Into<PathBuf>, line: u32, column: u32, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(file, line, column, message) }
     }
 
     pub fn at(file: &Path, pos: crate::model::Pos, message: impl Into<String>) -> Self {
@@ -103,10 +83,7 @@ pub fn render_all(diags: &[Diagnostic], sources: &Sources) -> String {
             "error: {errors} problem{} found{}",
             if errors == 1 { "" } else { "s" },
             if warnings > 0 {
-                format!(
-                    " ({warnings} warning{})",
-                    if warnings == 1 { "" } else { "s" }
-                )
+                format!(" ({warnings} warning{})", if warnings == 1 { "" } else { "s" })
             } else {
                 String::new()
             }
@@ -122,10 +99,8 @@ fn render_one(out: &mut String, d: &Diagnostic, sources: &Sources) {
     };
     let _ = writeln!(out, "{label}: {}", d.message);
     let _ = writeln!(out, "  --> {}", d.location());
-    if let Some(line) = (d.line > 0)
-        .then(|| sources.get(&d.file))
-        .flatten()
-        .and_then(|src| src.lines().nth(d.line as usize - 1))
+    if let Some(line) =
+        (d.line > 0).then(|| sources.get(&d.file)).flatten().and_then(|src| src.lines().nth(d.line as usize - 1))
     {
         let num = d.line.to_string();
         let pad = " ".repeat(num.len());
@@ -133,11 +108,8 @@ fn render_one(out: &mut String, d: &Diagnostic, sources: &Sources) {
         let _ = writeln!(out, "{num} | {line}");
         if d.column > 0 {
             // Columns count characters; wide (CJK) characters take two terminal cells.
-            let width: usize = line
-                .chars()
-                .take(d.column as usize - 1)
-                .map(|c| if crate::model::is_cjk(c) { 2 } else { 1 })
-                .sum();
+            let width: usize =
+                line.chars().take(d.column as usize - 1).map(|c| if crate::model::is_cjk(c) { 2 } else { 1 }).sum();
             let _ = writeln!(out, "{pad} | {}^", " ".repeat(width));
         }
     }
@@ -148,10 +120,7 @@ fn render_one(out: &mut String, d: &Diagnostic, sources: &Sources) {
 }
 
 /// The closest candidate by edit distance, for "did you mean" hints.
-pub fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (levenshtein(word, c), c))
@@ -174,9 +143,7 @@ fn levenshtein(a: &str, b: &str) -> usize {
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
+            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
             }
@@ -191,10 +158,7 @@ mod tests {
 
     #[test]
     fn suggests_close_words_only() {
-        assert_eq!(
-            did_you_mean("titel", ["title", "text", "id"]),
-            Some("title")
-        );
+        assert_eq!(did_you_mean("titel", ["title", "text", "id"]), Some("title"));
         assert_eq!(did_you_mean("imagse", ["images", "maxims"]), Some("images"));
         assert_eq!(did_you_mean("zzz", ["title", "text"]), None);
     }
@@ -203,8 +167,7 @@ mod tests {
     fn renders_snippet_with_caret_under_the_column() {
         let mut sources = Sources::new();
         sources.insert("c.yaml".into(), "kind: x\n  titel: 标题\n".into());
-        let d = Diagnostic::error("c.yaml", 2, 3, "unknown field `titel`")
-            .with_hint("did you mean `title`?");
+        let d = Diagnostic::error("c.yaml", 2, 3, "unknown field `titel`").with_hint("did you mean `title`?");
         let text = render_all(&[d], &sources);
         assert!(text.contains("  --> c.yaml:2:3\n"), "{text}");
         assert!(text.contains("2 |   titel: 标题\n  |   ^\n"), "{text}");

@@ -9,11 +9,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(
-    name = "handbook",
-    version,
-    about = "Build a searchable, offline handbook site from structured YAML"
-)]
+#[command(name = "handbook", version, about = "Build a searchable, offline handbook site from structured YAML")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -63,51 +59,22 @@ fn main() -> ExitCode {
         Command::Check { dir } => {
             let report = pipeline::check(&dir).report;
             let n = report.book.as_ref().map_or(0, |b| b.pages.len());
-            finish(
-                &report,
-                &format!("checked {}: {n} chapters, no errors", dir.display()),
-            )
+            finish(&report, &format!("checked {}: {n} chapters, no errors", dir.display()))
         }
-        Command::Build {
-            dir,
-            out,
-            emit_markdown,
-        } => {
+        Command::Build { dir, out, emit_markdown } => {
             let out = out.unwrap_or_else(|| dir.join("book"));
-            let report = pipeline::build(
-                &dir,
-                &BuildOptions {
-                    out: out.clone(),
-                    emit_markdown,
-                },
-            );
-            let index = std::path::absolute(out.join("index.html"))
-                .unwrap_or_else(|_| out.join("index.html"));
-            finish(
-                &report,
-                &format!("built {} — open file://{}", out.display(), index.display()),
-            )
+            let report = pipeline::build(&dir, &BuildOptions { out: out.clone(), emit_markdown });
+            let index = std::path::absolute(out.join("index.html")).unwrap_or_else(|_| out.join("index.html"));
+            finish(&report, &format!("built {} — open file://{}", out.display(), index.display()))
         }
-        Command::Search {
-            query,
-            dir,
-            site,
-            limit,
-            json,
-        } => {
+        Command::Search { query, dir, site, limit, json } => {
             let site = site.unwrap_or_else(|| dir.join("book"));
             match handbook::search::search_site(&site, &query, limit) {
                 Ok(results) => {
                     print_results(&query, &results, json);
                     ExitCode::SUCCESS
                 }
-                Err(d) => finish(
-                    &Report {
-                        diagnostics: vec![d],
-                        ..Report::default()
-                    },
-                    "",
-                ),
+                Err(d) => finish(&Report { diagnostics: vec![d], ..Report::default() }, ""),
             }
         }
     }
@@ -138,11 +105,7 @@ fn print_results(query: &str, results: &[SearchResult], json: bool) {
         println!("没有找到与“{query}”相关的内容。");
         return;
     }
-    let (open, close) = if std::io::stdout().is_terminal() {
-        ("\x1b[1;31m", "\x1b[0m")
-    } else {
-        ("«", "»")
-    };
+    let (open, close) = if std::io::stdout().is_terminal() { ("\x1b[1;31m", "\x1b[0m") } else { ("«", "»") };
     for r in results {
         println!("{}. {}  ({})", r.rank, r.title, r.breadcrumb);
         println!("   {}", r.url);

@@ -38,16 +38,10 @@ pub struct Checked {
 /// contributes its first syntax or type error.
 pub fn check(root: &Path) -> Checked {
     let loaded = load::load(root);
-    let mut report = Report {
-        diagnostics: loaded.diagnostics.clone(),
-        sources: loaded.sources.clone(),
-        book: None,
-    };
+    let mut report = Report { diagnostics: loaded.diagnostics.clone(), sources: loaded.sources.clone(), book: None };
     let handbook = loaded.handbook();
     if let Some(hb) = &handbook {
-        report
-            .diagnostics
-            .extend(validate::validate(hb, &loaded.gaps()));
+        report.diagnostics.extend(validate::validate(hb, &loaded.gaps()));
     }
     let tera = match render::templates(&loaded.templates) {
         Ok(t) => Some(t),
@@ -64,11 +58,7 @@ pub fn check(root: &Path) -> Checked {
             Err(d) => report.diagnostics.extend(d),
         }
     }
-    Checked {
-        report,
-        handbook,
-        search_js: loaded.search_js,
-    }
+    Checked { report, handbook, search_js: loaded.search_js }
 }
 
 #[derive(Debug, Clone)]
@@ -82,11 +72,7 @@ pub struct BuildOptions {
 /// Checks, renders, indexes and builds the site; the previous output stays
 /// untouched on any error.
 pub fn build(root: &Path, opts: &BuildOptions) -> Report {
-    let Checked {
-        mut report,
-        handbook,
-        search_js,
-    } = check(root);
+    let Checked { mut report, handbook, search_js } = check(root);
     let (Some(book), Some(hb)) = (report.book.as_ref().filter(|_| report.ok()), handbook) else {
         return report;
     };
@@ -99,20 +85,12 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Report {
         let weights = &hb.settings.search.weights;
         let idx = SearchIndex::build(&sections(&hb), |s| weights.of(s.kind))
             .map_err(|e| search_error("cannot build the search index", e))?;
-        let extra = search::export::export(&idx, &cfg, &js)
-            .map_err(|e| search_error("cannot export the search data", e))?;
+        let extra =
+            search::export::export(&idx, &cfg, &js).map_err(|e| search_error("cannot export the search data", e))?;
         let persist = |site: &Path| {
-            idx.persist(&site.join(search::INDEX_DIR))
-                .map_err(|e| search_error("cannot write the search index", e))
+            idx.persist(&site.join(search::INDEX_DIR)).map_err(|e| search_error("cannot write the search index", e))
         };
-        site::build(
-            root,
-            book,
-            &extra,
-            &opts.out,
-            opts.emit_markdown.as_deref(),
-            &persist,
-        )
+        site::build(root, book, &extra, &opts.out, opts.emit_markdown.as_deref(), &persist)
     })();
     if let Err(d) = result {
         report.diagnostics.push(d);
@@ -123,11 +101,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Report {
 /// The ranking configuration of a handbook (synonyms and ignored words from the settings).
 pub fn search_config(hb: &Handbook) -> RankConfig {
     let s = &hb.settings.search;
-    let synonyms = s
-        .synonyms
-        .iter()
-        .map(|g| g.iter().map(|t| t.value.clone()).collect())
-        .collect();
+    let synonyms = s.synonyms.iter().map(|g| g.iter().map(|t| t.value.clone()).collect()).collect();
     RankConfig::new(synonyms, s.ignore.iter().map(|t| t.value.clone()).collect())
 }
 

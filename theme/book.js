@@ -32,13 +32,98 @@
     }
   }
 
-  // Left/right arrows go to the previous/next chapter, as in mdBook.
+  // ---- search: the panel opens here; its code and data load on first open ----
+  var script = document.currentScript;
+  var root = (script && script.getAttribute('data-root')) || '';
+  var panel = document.getElementById('search-panel');
+  var input = document.getElementById('search-input');
+  var searchToggle = document.getElementById('search-toggle');
+  var searchLoaded = false;
+
+  function openSearch() {
+    if (!panel) return;
+    panel.hidden = false;
+    if (searchToggle) searchToggle.setAttribute('aria-expanded', 'true');
+    input.focus();
+    input.select();
+    if (!searchLoaded) {
+      searchLoaded = true;
+      window.HandbookSearchBase = root + 'search/';
+      window.HandbookSearchRoot = root;
+      var s = document.createElement('script');
+      s.src = root + 'search/search.js';
+      document.head.appendChild(s);
+    }
+  }
+  function closeSearch() {
+    if (!panel || panel.hidden) return;
+    panel.hidden = true;
+    if (searchToggle) { searchToggle.setAttribute('aria-expanded', 'false'); searchToggle.focus(); }
+  }
+  if (searchToggle) searchToggle.addEventListener('click', function () {
+    if (panel.hidden) openSearch(); else closeSearch();
+  });
+
   document.addEventListener('keydown', function (e) {
-    if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    if (e.key === 'Escape') { closeSearch(); return; }
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
     var t = e.target;
     if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(t.tagName))) return;
+    if (e.key === 's' || e.key === 'S' || e.key === '/') { e.preventDefault(); openSearch(); return; }
+    if (e.shiftKey) return;
+    // Left/right arrows go to the previous/next chapter, as in mdBook.
     var rel = e.key === 'ArrowLeft' ? 'prev' : e.key === 'ArrowRight' ? 'next' : null;
     var a = rel && document.querySelector('.chapter-nav a[rel="' + rel + '"]');
     if (a) { e.preventDefault(); location.href = a.href; }
   });
+
+  // ---- arriving from a search result: mark its words in the target section ----
+  var words = new URLSearchParams(location.search).get('highlight');
+  if (words) markSection(words.split(/\s+/).filter(Boolean));
+
+  function sectionNodes(target) {
+    // A heading's section runs to the next heading of the same or a higher level;
+    // a point's anchor marks its paragraph.
+    if (!target) return [document.querySelector('.page')].filter(Boolean);
+    if (!/^H[1-6]$/.test(target.tagName)) return [target.closest('p, li, blockquote') || target.parentNode];
+    var level = Number(target.tagName[1]), nodes = [target], n = target.nextElementSibling;
+    while (n && !(/^H[1-6]$/.test(n.tagName) && Number(n.tagName[1]) <= level)) { nodes.push(n); n = n.nextElementSibling; }
+    return nodes;
+  }
+  function markSection(terms) {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var target = id ? document.getElementById(id) : null;
+    var first = null;
+    sectionNodes(target).forEach(function (node) {
+      var walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+      var texts = [];
+      while (walker.nextNode()) texts.push(walker.currentNode);
+      texts.forEach(function (tn) {
+        var text = tn.nodeValue, lower = text.toLowerCase(), hit = new Array(text.length).fill(false);
+        terms.forEach(function (w) {
+          for (var i = lower.indexOf(w); i >= 0; i = lower.indexOf(w, i + 1)) {
+            for (var k = i; k < i + w.length; k++) hit[k] = true;
+          }
+        });
+        if (hit.indexOf(true) < 0) return;
+        var frag = document.createDocumentFragment(), i = 0;
+        while (i < text.length) {
+          var j = i;
+          while (j < text.length && hit[j] === hit[i]) j++;
+          if (hit[i]) {
+            var m = document.createElement('mark');
+            m.className = 'search-hit';
+            m.textContent = text.slice(i, j);
+            frag.appendChild(m);
+            if (!first) first = m;
+          } else {
+            frag.appendChild(document.createTextNode(text.slice(i, j)));
+          }
+          i = j;
+        }
+        tn.parentNode.replaceChild(frag, tn);
+      });
+    });
+    if (first && !target) first.scrollIntoView({ block: 'center' });
+  }
 })();

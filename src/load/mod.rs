@@ -42,18 +42,12 @@ impl Loaded {
     /// The handbook, when its settings loaded; problems are in `diagnostics`.
     pub fn handbook(&self) -> Option<Handbook> {
         let (file, settings) = self.settings.clone()?;
-        Some(Handbook {
-            settings,
-            settings_file: file,
-            chapters: self.chapters.clone(),
-        })
+        Some(Handbook { settings, settings_file: file, chapters: self.chapters.clone() })
     }
 
     /// What validation needs to know about files that did not load.
     pub fn gaps(&self) -> crate::validate::Gaps {
-        crate::validate::Gaps {
-            complete: self.unparsed.is_empty(),
-        }
+        crate::validate::Gaps { complete: self.unparsed.is_empty() }
     }
 }
 
@@ -83,15 +77,8 @@ pub fn load(root: &Path) -> Loaded {
     }
     if loaded.settings.is_none() && !loaded.diagnostics.iter().any(|d| d.is_error()) {
         loaded.diagnostics.push(
-            Diagnostic::error(
-                CONTENT_DIR,
-                0,
-                0,
-                "no settings file: no content file has `kind: handbook`",
-            )
-            .with_hint(
-                "add content/handbook.yaml with `kind: handbook` and the list of chapter ids",
-            ),
+            Diagnostic::error(CONTENT_DIR, 0, 0, "no settings file: no content file has `kind: handbook`")
+                .with_hint("add content/handbook.yaml with `kind: handbook` and the list of chapter ids"),
         );
     }
     load_templates(root, &mut loaded);
@@ -121,10 +108,8 @@ fn load_file(loaded: &mut Loaded, rel: &Path, text: &str) {
         Ok(Probe { kind: Some(k) }) => k,
         Ok(Probe { kind: None }) => {
             loaded.diagnostics.push(
-                Diagnostic::error(rel, 1, 1, "missing field `kind`").with_hint(format!(
-                    "every content file starts with `kind:`, one of: {}",
-                    KINDS.join(", ")
-                )),
+                Diagnostic::error(rel, 1, 1, "missing field `kind`")
+                    .with_hint(format!("every content file starts with `kind:`, one of: {}", KINDS.join(", "))),
             );
             return;
         }
@@ -143,39 +128,20 @@ fn load_file(loaded: &mut Loaded, rel: &Path, text: &str) {
                         kind.referenced.column() as u32,
                         "a second settings file",
                     )
-                    .with_hint(format!(
-                        "`kind: handbook` is already in {}; keep one",
-                        first.display()
-                    )),
+                    .with_hint(format!("`kind: handbook` is already in {}; keep one", first.display())),
                 );
             } else {
                 loaded.settings = Some((rel.to_path_buf(), s));
             }
         }),
-        "overview" => {
-            parse(rel, text).map(|c| loaded.chapters.push(chapter(rel, ChapterBody::Overview(c))))
+        "overview" => parse(rel, text).map(|c| loaded.chapters.push(chapter(rel, ChapterBody::Overview(c)))),
+        "qualities" => parse(rel, text).map(|c| loaded.chapters.push(chapter(rel, ChapterBody::Qualities(c)))),
+        "images" => parse(rel, text).map(|c| loaded.chapters.push(chapter(rel, ChapterBody::Images(c)))),
+        "relationships" => parse(rel, text).map(|c| loaded.chapters.push(chapter(rel, ChapterBody::Relationships(c)))),
+        "transformations" => {
+            parse(rel, text).map(|c| loaded.chapters.push(chapter(rel, ChapterBody::Transformations(c))))
         }
-        "qualities" => parse(rel, text).map(|c| {
-            loaded
-                .chapters
-                .push(chapter(rel, ChapterBody::Qualities(c)))
-        }),
-        "images" => {
-            parse(rel, text).map(|c| loaded.chapters.push(chapter(rel, ChapterBody::Images(c))))
-        }
-        "relationships" => parse(rel, text).map(|c| {
-            loaded
-                .chapters
-                .push(chapter(rel, ChapterBody::Relationships(c)))
-        }),
-        "transformations" => parse(rel, text).map(|c| {
-            loaded
-                .chapters
-                .push(chapter(rel, ChapterBody::Transformations(c)))
-        }),
-        "maxims" => {
-            parse(rel, text).map(|c| loaded.chapters.push(chapter(rel, ChapterBody::Maxims(c))))
-        }
+        "maxims" => parse(rel, text).map(|c| loaded.chapters.push(chapter(rel, ChapterBody::Maxims(c)))),
         other => {
             let mut d = Diagnostic::error(
                 rel,
@@ -199,10 +165,7 @@ fn load_file(loaded: &mut Loaded, rel: &Path, text: &str) {
 }
 
 fn chapter(rel: &Path, body: ChapterBody) -> Chapter {
-    Chapter {
-        file: rel.to_path_buf(),
-        body,
-    }
+    Chapter { file: rel.to_path_buf(), body }
 }
 
 fn parse<T: DeserializeOwned>(rel: &Path, text: &str) -> Result<T, Diagnostic> {
@@ -211,16 +174,9 @@ fn parse<T: DeserializeOwned>(rel: &Path, text: &str) -> Result<T, Diagnostic> {
 
 /// Turns a YAML library error into a diagnostic with our own wording and hint.
 fn yaml_error(rel: &Path, e: &serde_saphyr::Error) -> Diagnostic {
-    let (line, column) = e
-        .location()
-        .map(|l| (l.line() as u32, l.column() as u32))
-        .unwrap_or((0, 0));
+    let (line, column) = e.location().map(|l| (l.line() as u32, l.column() as u32)).unwrap_or((0, 0));
     let raw = e.without_snippet().to_string();
-    let msg = raw
-        .strip_suffix(&format!(" at line {line}, column {column}"))
-        .unwrap_or(&raw)
-        .trim()
-        .to_string();
+    let msg = raw.strip_suffix(&format!(" at line {line}, column {column}")).unwrap_or(&raw).trim().to_string();
     let (message, hint) = explain(&msg);
     let d = Diagnostic::error(rel, line, column, message);
     match hint {
@@ -252,9 +208,7 @@ fn explain(msg: &str) -> (String, Option<String>) {
         let field = rest.trim_end_matches('`');
         return (
             format!("missing field `{field}`"),
-            Some(format!(
-                "add `{field}:` to this mapping (see the README's schema tables)"
-            )),
+            Some(format!("add `{field}:` to this mapping (see the README's schema tables)")),
         );
     }
     if let Some(rest) = msg.strip_prefix("duplicate mapping key: ") {
@@ -264,10 +218,7 @@ fn explain(msg: &str) -> (String, Option<String>) {
             Some("a key may appear only once in a mapping; merge the two values".to_string()),
         );
     }
-    if msg.starts_with("invalid ")
-        || msg.starts_with("expected ")
-        || msg.starts_with("invalid type")
-    {
+    if msg.starts_with("invalid ") || msg.starts_with("expected ") || msg.starts_with("invalid type") {
         let what = match msg {
             "expected sequence start" => "expected a list".to_string(),
             "expected mapping start" => "expected a mapping (`key: value` lines)".to_string(),
@@ -276,39 +227,30 @@ fn explain(msg: &str) -> (String, Option<String>) {
         };
         return (
             format!("wrong type: {what}"),
-            Some("check the value against the README's schema tables (text, list of texts, id, list of ids)".to_string()),
+            Some(
+                "check the value against the README's schema tables (text, list of texts, id, list of ids)".to_string(),
+            ),
         );
     }
-    (
-        msg.to_string(),
-        Some("this is not valid YAML; check indentation and quoting near here".to_string()),
-    )
+    (msg.to_string(), Some("this is not valid YAML; check indentation and quoting near here".to_string()))
 }
 
 fn load_templates(root: &Path, loaded: &mut Loaded) {
     let dir = root.join(TEMPLATES_DIR);
     if !dir.is_dir() {
         loaded.diagnostics.push(
-            Diagnostic::error(TEMPLATES_DIR, 0, 0, format!("no `{TEMPLATES_DIR}/` folder"))
-                .with_hint("the page templates (one `<kind>.md.tera` per kind) live there; `handbook init` writes a set"),
+            Diagnostic::error(TEMPLATES_DIR, 0, 0, format!("no `{TEMPLATES_DIR}/` folder")).with_hint(
+                "the page templates (one `<kind>.md.tera` per kind) live there; `handbook init` writes a set",
+            ),
         );
         return;
     }
-    for entry in walkdir::WalkDir::new(&dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-    {
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
         let path = entry.path();
-        if !entry.file_type().is_file() || path.extension().and_then(|e| e.to_str()) != Some("tera")
-        {
+        if !entry.file_type().is_file() || path.extension().and_then(|e| e.to_str()) != Some("tera") {
             continue;
         }
-        let name = path
-            .strip_prefix(&dir)
-            .unwrap_or(path)
-            .to_string_lossy()
-            .replace('\\', "/");
+        let name = path.strip_prefix(&dir).unwrap_or(path).to_string_lossy().replace('\\', "/");
         match std::fs::read_to_string(path) {
             Ok(src) => loaded.templates.push((name, src)),
             Err(e) => loaded.diagnostics.push(Diagnostic::error(
@@ -336,16 +278,7 @@ mod tests {
     fn kind_is_read_before_the_body() {
         let mut l = Loaded::default();
         load_file(&mut l, Path::new("c.yaml"), "kind: imagse\nid: x\n");
-        assert_eq!(
-            l.diagnostics[0].short(),
-            "c.yaml:1:7: unknown kind `imagse`"
-        );
-        assert!(
-            l.diagnostics[0]
-                .hint
-                .as_ref()
-                .unwrap()
-                .contains("did you mean `images`?")
-        );
+        assert_eq!(l.diagnostics[0].short(), "c.yaml:1:7: unknown kind `imagse`");
+        assert!(l.diagnostics[0].hint.as_ref().unwrap().contains("did you mean `images`?"));
     }
 }

@@ -15,15 +15,8 @@ pub use sections::{Section, SectionKind, sections};
 pub use text::{Id, Pos, Text, is_cjk, normalize_text};
 
 /// The kinds a content file may declare, in the order the README documents them.
-pub const KINDS: &[&str] = &[
-    "handbook",
-    "overview",
-    "qualities",
-    "images",
-    "relationships",
-    "transformations",
-    "maxims",
-];
+pub const KINDS: &[&str] =
+    &["handbook", "overview", "qualities", "images", "relationships", "transformations", "maxims"];
 
 /// A whole handbook after loading: its settings and its chapters in reading order.
 #[derive(Debug, Clone)]
@@ -40,11 +33,7 @@ impl Handbook {
     /// Chapters in the reading order of `settings.chapters`; unknown ids are skipped
     /// (validation reports them).
     pub fn ordered(&self) -> Vec<&Chapter> {
-        self.settings
-            .chapters
-            .iter()
-            .filter_map(|id| self.chapters.iter().find(|c| c.id().value == id.value))
-            .collect()
+        self.settings.chapters.iter().filter_map(|id| self.chapters.iter().find(|c| c.id().value == id.value)).collect()
     }
 
     pub fn part(&self, id: &Id) -> Option<&Part> {

@@ -55,14 +55,7 @@ pub fn sections(hb: &Handbook) -> Vec<Section> {
         }
         text.extend(head.heading.iter());
         text.extend(head.intro.iter());
-        b.push(
-            &head.id,
-            SectionKind::Chapter,
-            &[],
-            &head.title,
-            join(text),
-            &[],
-        );
+        b.push(&head.id, SectionKind::Chapter, &[], &head.title, join(text), &[]);
         let crumbs = [head.title.value.clone()];
 
         match &ch.body {
@@ -78,21 +71,13 @@ pub fn sections(hb: &Handbook) -> Vec<Section> {
                                 line.push_str(&v.value);
                             }
                             if !item.subitems.is_empty() {
-                                let subs: Vec<&str> =
-                                    item.subitems.iter().map(|s| s.text.as_str()).collect();
+                                let subs: Vec<&str> = item.subitems.iter().map(|s| s.text.as_str()).collect();
                                 line.push_str(&format!("（{}）", subs.join("、")));
                             }
                             line
                         })
                         .collect();
-                    b.push(
-                        &f.id,
-                        SectionKind::Framework,
-                        &crumbs,
-                        &f.name,
-                        items.join("、"),
-                        &f.refs,
-                    );
+                    b.push(&f.id, SectionKind::Framework, &crumbs, &f.name, items.join("、"), &f.refs);
                 }
             }
             ChapterBody::Qualities(q) => b.entries(&crumbs, &q.entries),
@@ -130,15 +115,7 @@ struct Builder {
 }
 
 impl Builder {
-    fn push(
-        &mut self,
-        id: &Id,
-        kind: SectionKind,
-        crumbs: &[String],
-        title: &Text,
-        text: String,
-        refs: &[Id],
-    ) {
+    fn push(&mut self, id: &Id, kind: SectionKind, crumbs: &[String], title: &Text, text: String, refs: &[Id]) {
         let url = if kind == SectionKind::Chapter {
             format!("{}.html", self.page)
         } else {
@@ -178,9 +155,5 @@ impl Builder {
 }
 
 fn join<'a>(texts: impl IntoIterator<Item = &'a Text>) -> String {
-    texts
-        .into_iter()
-        .map(|t| t.as_str())
-        .collect::<Vec<_>>()
-        .join("\n")
+    texts.into_iter().map(|t| t.as_str()).collect::<Vec<_>>().join("\n")
 }

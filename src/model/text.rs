@@ -16,10 +16,7 @@ pub struct Pos {
 
 impl Pos {
     fn of<T>(s: &Spanned<T>) -> Self {
-        Pos {
-            line: s.referenced.line() as u32,
-            column: s.referenced.column() as u32,
-        }
+        Pos { line: s.referenced.line() as u32, column: s.referenced.column() as u32 }
     }
 }
 
@@ -42,12 +39,8 @@ impl Id {
     pub fn is_url_safe(s: &str) -> bool {
         !s.is_empty()
             && s.len() <= 64
-            && s.split('-').all(|part| {
-                !part.is_empty()
-                    && part
-                        .bytes()
-                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-            })
+            && s.split('-')
+                .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
     }
 }
 
@@ -60,10 +53,7 @@ impl std::fmt::Display for Id {
 impl<'de> Deserialize<'de> for Id {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = Spanned::<String>::deserialize(d)?;
-        Ok(Id {
-            pos: Pos::of(&s),
-            value: s.value,
-        })
+        Ok(Id { pos: Pos::of(&s), value: s.value })
     }
 }
 
@@ -92,10 +82,7 @@ impl Text {
 impl<'de> Deserialize<'de> for Text {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = Spanned::<String>::deserialize(d)?;
-        Ok(Text {
-            pos: Pos::of(&s),
-            value: normalize_text(&s.value),
-        })
+        Ok(Text { pos: Pos::of(&s), value: normalize_text(&s.value) })
     }
 }
 
@@ -135,8 +122,7 @@ pub fn normalize_text(s: &str) -> String {
             }
             let before = out.chars().next_back();
             let after = chars.get(i).copied();
-            let between_cjk =
-                matches!((before, after), (Some(b), Some(a)) if is_cjk(b) && is_cjk(a));
+            let between_cjk = matches!((before, after), (Some(b), Some(a)) if is_cjk(b) && is_cjk(a));
             if !between_cjk {
                 // Keep a single space (or the newline itself, for multi-paragraph safety).
                 out.extend(&chars[start..i.min(start + 1)]);

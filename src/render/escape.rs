@@ -80,18 +80,12 @@ mod tests {
 
     #[test]
     fn link_syntax_stays_text() {
-        assert_eq!(
-            markdown("[x](javascript:alert(1))"),
-            "\\[x\\](javascript:alert(1))"
-        );
+        assert_eq!(markdown("[x](javascript:alert(1))"), "\\[x\\](javascript:alert(1))");
     }
 
     #[test]
     fn html_becomes_entities() {
-        assert_eq!(
-            markdown("<script>alert(1)</script>"),
-            "&lt;script&gt;alert(1)&lt;/script&gt;"
-        );
+        assert_eq!(markdown("<script>alert(1)</script>"), "&lt;script&gt;alert(1)&lt;/script&gt;");
         assert_eq!(markdown("a & \"b\""), "a &amp; &quot;b&quot;");
     }
 

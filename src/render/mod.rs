@@ -34,11 +34,7 @@ impl RenderedBook {
     pub fn summary(&self) -> String {
         let mut s = String::from("# Summary\n\n");
         for p in &self.pages {
-            s.push_str(&format!(
-                "- [{}]({}.md)\n",
-                escape::markdown(&p.title),
-                p.id
-            ));
+            s.push_str(&format!("- [{}]({}.md)\n", escape::markdown(&p.title), p.id));
         }
         s
     }
@@ -68,27 +64,15 @@ pub fn templates(sources: &[(String, String)]) -> Result<tera::Tera, Vec<Diagnos
 /// Renders every chapter of a validated handbook with its kind's template.
 pub fn render(hb: &Handbook, tera: &tera::Tera) -> Result<RenderedBook, Vec<Diagnostic>> {
     let secs = sections(hb);
-    let views = Views {
-        hb,
-        sections: &secs,
-    };
+    let views = Views { hb, sections: &secs };
     let mut pages = Vec::new();
     let mut diags = Vec::new();
     for ch in hb.ordered() {
         let name = format!("{}.md.tera", ch.kind());
         if !tera.contains_template(&name) {
             diags.push(
-                Diagnostic::error(
-                    PathBuf::from(TEMPLATES_DIR).join(&name),
-                    0,
-                    0,
-                    format!("missing template `{name}`"),
-                )
-                .with_hint(format!(
-                    "chapter `{}` is of kind `{}`; add {TEMPLATES_DIR}/{name}",
-                    ch.id(),
-                    ch.kind()
-                )),
+                Diagnostic::error(PathBuf::from(TEMPLATES_DIR).join(&name), 0, 0, format!("missing template `{name}`"))
+                    .with_hint(format!("chapter `{}` is of kind `{}`; add {TEMPLATES_DIR}/{name}", ch.id(), ch.kind())),
             );
             continue;
         }
@@ -103,11 +87,7 @@ pub fn render(hb: &Handbook, tera: &tera::Tera) -> Result<RenderedBook, Vec<Diag
             Err(e) => diags.push(template_error(&name, &e)),
         }
     }
-    if diags.is_empty() {
-        Ok(RenderedBook { pages })
-    } else {
-        Err(diags)
-    }
+    if diags.is_empty() { Ok(RenderedBook { pages }) } else { Err(diags) }
 }
 
 /// Collapses the blank lines template control flow leaves behind.
@@ -139,23 +119,18 @@ fn template_error(name: &str, e: &tera::Error) -> Diagnostic {
     match report {
         Some(r) => {
             let span = r.span();
-            let file = if r.filename().is_empty() {
-                file
-            } else {
-                PathBuf::from(TEMPLATES_DIR).join(r.filename())
-            };
+            let file = if r.filename().is_empty() { file } else { PathBuf::from(TEMPLATES_DIR).join(r.filename()) };
             // Some messages carry a rendered report after the first line; keep the sentence.
-            let message = r
-                .message()
-                .lines()
-                .next()
-                .unwrap_or("")
-                .trim_start_matches("error: ");
-            Diagnostic::error(file, span.start_line as u32, span.start_col as u32 + 1, format!("template error: {message}"))
-                .with_hint("fix the template; see the README's section on templates for the data each page gets")
+            let message = r.message().lines().next().unwrap_or("").trim_start_matches("error: ");
+            Diagnostic::error(
+                file,
+                span.start_line as u32,
+                span.start_col as u32 + 1,
+                format!("template error: {message}"),
+            )
+            .with_hint("fix the template; see the README's section on templates for the data each page gets")
         }
-        None => Diagnostic::error(file, 0, 0, format!("template error: {e}")).with_hint(
-            "fix the template; see the README's section on templates for the data each page gets",
-        ),
+        None => Diagnostic::error(file, 0, 0, format!("template error: {e}"))
+            .with_hint("fix the template; see the README's section on templates for the data each page gets"),
     }
 }

@@ -1,9 +1,7 @@
 //! Template views: what page templates see. Kept apart from the domain types
 //! so the content schema and the template contract can change independently.
 
-use crate::model::{
-    ChapterBody, Entry, Handbook, Id, Point, Relationship, Section, Text, Transformation,
-};
+use crate::model::{ChapterBody, Entry, Handbook, Id, Point, Relationship, Section, Text, Transformation};
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
@@ -92,11 +90,7 @@ impl Views<'_> {
     fn links(&self, refs: &[Id]) -> Vec<LinkView> {
         refs.iter()
             .filter_map(|r| self.sections.iter().find(|s| s.id.value == r.value))
-            .map(|s| LinkView {
-                url: s.url.clone(),
-                title: s.title.clone(),
-                breadcrumb: s.breadcrumb.join(" › "),
-            })
+            .map(|s| LinkView { url: s.url.clone(), title: s.title.clone(), breadcrumb: s.breadcrumb.join(" › ") })
             .collect()
     }
 
@@ -162,11 +156,7 @@ impl Views<'_> {
             kind: ch.kind(),
             title: s(&head.title),
             heading: head.heading.as_ref().map(s),
-            part: head
-                .part
-                .as_ref()
-                .and_then(|p| self.hb.part(p))
-                .map(|p| s(&p.title)),
+            part: head.part.as_ref().and_then(|p| self.hb.part(p)).map(|p| s(&p.title)),
             intro: texts(&head.intro),
             frameworks: vec![],
             entries: vec![],
@@ -195,16 +185,10 @@ impl Views<'_> {
                     })
                     .collect()
             }
-            ChapterBody::Qualities(c) => {
-                v.entries = c.entries.iter().map(|e| self.entry(e)).collect()
-            }
+            ChapterBody::Qualities(c) => v.entries = c.entries.iter().map(|e| self.entry(e)).collect(),
             ChapterBody::Images(c) => v.entries = c.entries.iter().map(|e| self.entry(e)).collect(),
-            ChapterBody::Relationships(c) => {
-                v.entries = c.entries.iter().map(|e| self.relationship(e)).collect()
-            }
-            ChapterBody::Transformations(c) => {
-                v.entries = c.entries.iter().map(|e| self.transformation(e)).collect()
-            }
+            ChapterBody::Relationships(c) => v.entries = c.entries.iter().map(|e| self.relationship(e)).collect(),
+            ChapterBody::Transformations(c) => v.entries = c.entries.iter().map(|e| self.transformation(e)).collect(),
             ChapterBody::Maxims(c) => {
                 v.maxims = c
                     .entries

@@ -4,9 +4,10 @@
 //! so every data file is a script that calls `HandbookSearch.<kind>(…)`:
 //!
 //! - `search/meta.js` — the ranking configuration, the shard count, the doc count;
-//! - `search/s/<n>.js` — shard `n`: for each `field:term` whose FNV-1a hash
-//!   (over UTF-16 code units) is `n` modulo the shard count, its postings
-//!   `[order, contribution, …]` exactly as [`rank::postings`] returns them;
+//! - `search/s/<n>.js` — shard `n`: for each term whose FNV-1a hash (over
+//!   UTF-16 code units) is `n` modulo the shard count, its lists in both fields
+//!   under the keys `t:<term>` and `b:<term>`: `[order, contribution, …]`
+//!   exactly as [`rank::postings`] returns them;
 //! - `search/d/<n>.js` — sections `n·CHUNK …`: url, breadcrumb, title, text,
 //!   fetched only for the results shown.
 //!
@@ -22,8 +23,9 @@ use std::collections::BTreeMap;
 
 /// Sections per doc file.
 pub const CHUNK: usize = 4;
-/// Target size of one shard file, in bytes.
-const SHARD_BYTES: usize = 3_000;
+/// Target size of one shard file, in bytes: small, so that a query with many
+/// terms (synonyms expand it) downloads little beyond its own lists.
+const SHARD_BYTES: usize = 1_000;
 
 /// FNV-1a over UTF-16 code units: trivial to write identically in JavaScript.
 pub fn shard_hash(key: &str) -> u32 {
@@ -50,11 +52,7 @@ struct Meta<'a> {
 }
 
 /// Everything the browser needs, plus `config.json` for the CLI.
-pub fn export(
-    idx: &SearchIndex,
-    cfg: &RankConfig,
-    search_js: &str,
-) -> tantivy::Result<Vec<ExtraFile>> {
+pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::Result<Vec<ExtraFile>> {
     // Every term of both fields with its list.
     let mut lists: Vec<(String, Vec<u64>)> = Vec::new();
     for field in FieldKind::ALL {
@@ -81,25 +79,17 @@ pub fn export(
         }
     }
     let total: usize = lists.iter().map(|(k, v)| k.len() + 8 + v.len() * 5).sum();
-    let shards = (total / SHARD_BYTES)
-        .max(1)
-        .next_power_of_two()
-        .clamp(8, 1 << 16) as u32;
+    let shards = (total / SHARD_BYTES).max(1).next_power_of_two().clamp(8, 1 << 16) as u32;
     let mut by_shard: BTreeMap<u32, BTreeMap<&str, &[u64]>> = BTreeMap::new();
     for (k, v) in &lists {
-        by_shard
-            .entry(shard_hash(k) % shards)
-            .or_default()
-            .insert(k, v);
+        // Both fields' lists of a term share a shard: one file per term at most.
+        let term = k.split_once(':').map_or(k.as_str(), |(_, t)| t);
+        by_shard.entry(shard_hash(term) % shards).or_default().insert(k, v);
     }
 
     let mut files = Vec::new();
     for (n, entries) in &by_shard {
-        files.push(script(
-            format!("{}/s/{n}.js", super::SITE_DIR),
-            &format!("shard({n},"),
-            entries,
-        ));
+        files.push(script(format!("{}/s/{n}.js", super::SITE_DIR), &format!("shard({n},"), entries));
     }
     let docs = idx.num_docs();
     let mut chunk: Vec<[String; 4]> = Vec::new();
@@ -108,29 +98,13 @@ pub fn export(
         chunk.push([d.url, d.breadcrumb, d.title, d.text]);
         if chunk.len() == CHUNK || order as u64 + 1 == docs {
             let n = order as usize / CHUNK;
-            files.push(script(
-                format!("{}/d/{n}.js", super::SITE_DIR),
-                &format!("docs({n},"),
-                &chunk,
-            ));
+            files.push(script(format!("{}/d/{n}.js", super::SITE_DIR), &format!("docs({n},"), &chunk));
             chunk.clear();
         }
     }
-    let meta = Meta {
-        config: cfg,
-        shards,
-        chunk: CHUNK,
-        docs,
-    };
-    files.push(script(
-        format!("{}/meta.js", super::SITE_DIR),
-        "meta(",
-        &meta,
-    ));
-    files.push(ExtraFile {
-        path: format!("{}/search.js", super::SITE_DIR),
-        bytes: search_js.as_bytes().to_vec(),
-    });
+    let meta = Meta { config: cfg, shards, chunk: CHUNK, docs };
+    files.push(script(format!("{}/meta.js", super::SITE_DIR), "meta(", &meta));
+    files.push(ExtraFile { path: format!("{}/search.js", super::SITE_DIR), bytes: search_js.as_bytes().to_vec() });
     files.push(ExtraFile {
         path: super::CONFIG_FILE.to_string(),
         bytes: serde_json::to_vec_pretty(cfg).unwrap_or_default(),
@@ -141,14 +115,9 @@ pub fn export(
 /// `HandbookSearch.<call><json>);` — JSON is valid JavaScript; U+2028/2029 are
 /// escaped for older engines.
 fn script(path: String, call: &str, value: &impl Serialize) -> ExtraFile {
-    let json = serde_json::to_string(value)
-        .unwrap_or_default()
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029");
-    ExtraFile {
-        path,
-        bytes: format!("HandbookSearch.{call}{json});\n").into_bytes(),
-    }
+    let json =
+        serde_json::to_string(value).unwrap_or_default().replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029");
+    ExtraFile { path, bytes: format!("HandbookSearch.{call}{json});\n").into_bytes() }
 }
 
 #[cfg(test)]

@@ -5,9 +5,7 @@ use super::tokenize::tokenize;
 use crate::model::Section;
 use std::path::Path;
 use tantivy::directory::{MmapDirectory, RamDirectory};
-use tantivy::schema::{
-    FAST, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
-};
+use tantivy::schema::{FAST, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value};
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 use tantivy::{DocAddress, Index, IndexSettings, TantivyDocument};
 
@@ -89,10 +87,7 @@ pub struct StoredDoc {
 impl SearchIndex {
     /// Builds the index in memory, one document per section, in reading order;
     /// `weight` gives each section's weight in percent.
-    pub fn build(
-        sections: &[Section],
-        weight: impl Fn(&Section) -> u32,
-    ) -> tantivy::Result<SearchIndex> {
+    pub fn build(sections: &[Section], weight: impl Fn(&Section) -> u32) -> tantivy::Result<SearchIndex> {
         let (schema, fields) = Fields::schema();
         let ram = RamDirectory::create();
         let index = Index::create(ram.clone(), schema, IndexSettings::default())?;
@@ -123,11 +118,7 @@ impl SearchIndex {
         SearchIndex::new(index, fields, None)
     }
 
-    fn new(
-        index: Index,
-        fields: Fields,
-        ram: Option<RamDirectory>,
-    ) -> tantivy::Result<SearchIndex> {
+    fn new(index: Index, fields: Fields, ram: Option<RamDirectory>) -> tantivy::Result<SearchIndex> {
         let searcher = index.reader()?.searcher();
         let mut by_order = vec![DocAddress::new(0, 0); searcher.num_docs() as usize];
         for (seg, reader) in searcher.segment_readers().iter().enumerate() {
@@ -138,20 +129,16 @@ impl SearchIndex {
                 }
             }
         }
-        Ok(SearchIndex {
-            index,
-            fields,
-            searcher,
-            ram,
-            by_order,
-        })
+        Ok(SearchIndex { index, fields, searcher, ram, by_order })
     }
 
     /// The stored section with this reading order.
     pub fn doc_by_order(&self, order: u32) -> tantivy::Result<StoredDoc> {
-        let addr = self.by_order.get(order as usize).copied().ok_or_else(|| {
-            tantivy::TantivyError::InvalidArgument(format!("no section with order {order}"))
-        })?;
+        let addr = self
+            .by_order
+            .get(order as usize)
+            .copied()
+            .ok_or_else(|| tantivy::TantivyError::InvalidArgument(format!("no section with order {order}")))?;
         self.doc(addr)
     }
 
@@ -159,9 +146,7 @@ impl SearchIndex {
     pub fn persist(&self, dir: &Path) -> tantivy::Result<()> {
         std::fs::create_dir_all(dir)?;
         let ram = self.ram.as_ref().ok_or_else(|| {
-            tantivy::TantivyError::InvalidArgument(
-                "only an index built in memory can be persisted".into(),
-            )
+            tantivy::TantivyError::InvalidArgument("only an index built in memory can be persisted".into())
         })?;
         let dest = MmapDirectory::open(dir)?;
         ram.persist(&dest)
@@ -173,17 +158,9 @@ impl SearchIndex {
 
     pub fn doc(&self, addr: tantivy::DocAddress) -> tantivy::Result<StoredDoc> {
         let d: TantivyDocument = self.searcher.doc(addr)?;
-        let s = |f| {
-            d.get_first(f)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_string()
-        };
+        let s = |f| d.get_first(f).and_then(|v| v.as_str()).unwrap_or_default().to_string();
         Ok(StoredDoc {
-            order: d
-                .get_first(self.fields.order)
-                .and_then(|v| v.as_u64())
-                .unwrap_or_default(),
+            order: d.get_first(self.fields.order).and_then(|v| v.as_u64()).unwrap_or_default(),
             id: s(self.fields.id),
             url: s(self.fields.url),
             breadcrumb: s(self.fields.breadcrumb),
@@ -194,9 +171,7 @@ impl SearchIndex {
 }
 
 fn register(index: &Index) {
-    index
-        .tokenizers()
-        .register(TOKENIZER, TextAnalyzer::from(BigramTokenizer));
+    index.tokenizers().register(TOKENIZER, TextAnalyzer::from(BigramTokenizer));
 }
 
 /// [`tokenize`] as a tantivy tokenizer.
@@ -213,11 +188,7 @@ impl Tokenizer for BigramTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
         // Offsets are bytes in tantivy; ours are chars.
-        let byte_at: Vec<usize> = text
-            .char_indices()
-            .map(|(b, _)| b)
-            .chain([text.len()])
-            .collect();
+        let byte_at: Vec<usize> = text.char_indices().map(|(b, _)| b).chain([text.len()]).collect();
         let tokens = tokenize(text)
             .into_iter()
             .enumerate()

@@ -42,30 +42,15 @@ pub struct SearchResult {
 }
 
 /// Answers a query from the index in a built site.
-pub fn search_site(
-    site: &Path,
-    query: &str,
-    limit: usize,
-) -> Result<Vec<SearchResult>, Diagnostic> {
+pub fn search_site(site: &Path, query: &str, limit: usize) -> Result<Vec<SearchResult>, Diagnostic> {
     let missing = |what: &str| {
-        Diagnostic::error(
-            site.join(what),
-            0,
-            0,
-            format!("no search index in {}", site.display()),
-        )
-        .with_hint("run `handbook build` first (or pass --site to the built folder)")
+        Diagnostic::error(site.join(what), 0, 0, format!("no search index in {}", site.display()))
+            .with_hint("run `handbook build` first (or pass --site to the built folder)")
     };
-    let cfg_text =
-        std::fs::read_to_string(site.join(CONFIG_FILE)).map_err(|_| missing(CONFIG_FILE))?;
+    let cfg_text = std::fs::read_to_string(site.join(CONFIG_FILE)).map_err(|_| missing(CONFIG_FILE))?;
     let cfg: RankConfig = serde_json::from_str(&cfg_text).map_err(|e| {
-        Diagnostic::error(
-            site.join(CONFIG_FILE),
-            0,
-            0,
-            format!("unreadable search configuration: {e}"),
-        )
-        .with_hint("rebuild the site with this version of handbook")
+        Diagnostic::error(site.join(CONFIG_FILE), 0, 0, format!("unreadable search configuration: {e}"))
+            .with_hint("rebuild the site with this version of handbook")
     })?;
     let idx = SearchIndex::open(&site.join(INDEX_DIR)).map_err(|_| missing(INDEX_DIR))?;
     search_index(&idx, &cfg, query, limit)

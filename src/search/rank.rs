@@ -46,14 +46,7 @@ pub struct RankConfig {
 
 impl RankConfig {
     pub fn new(synonyms: Vec<Vec<String>>, ignore: Vec<String>) -> Self {
-        RankConfig {
-            top_k: TOP_K,
-            title_weight: 3,
-            body_weight: 1,
-            synonym_percent: 50,
-            synonyms,
-            ignore,
-        }
+        RankConfig { top_k: TOP_K, title_weight: 3, body_weight: 1, synonym_percent: 50, synonyms, ignore }
     }
 }
 
@@ -107,12 +100,7 @@ pub fn expand(query: &str, cfg: &RankConfig) -> Vec<QueryTerm> {
     for t in tokenize(&norm) {
         if !out.iter().any(|o| o.text == t.text) {
             let group = out.len();
-            out.push(QueryTerm {
-                text: t.text,
-                weight: 100,
-                group,
-                direct: true,
-            });
+            out.push(QueryTerm { text: t.text, weight: 100, group, direct: true });
         }
     }
     let mut next_group = out.len();
@@ -127,12 +115,7 @@ pub fn expand(query: &str, cfg: &RankConfig) -> Vec<QueryTerm> {
         for member in group.iter().filter(|m| !present(m)) {
             for t in tokenize(member) {
                 if !out.iter().any(|o| o.text == t.text) {
-                    out.push(QueryTerm {
-                        text: t.text,
-                        weight: cfg.synonym_percent,
-                        group: next_group,
-                        direct: false,
-                    });
+                    out.push(QueryTerm { text: t.text, weight: cfg.synonym_percent, group: next_group, direct: false });
                 }
             }
         }
@@ -146,20 +129,13 @@ pub type Posting = (u32, u64);
 
 /// The top-K documents of one term in one field with their integer contributions,
 /// from tantivy's BM25. The export writes exactly these lists.
-pub fn postings(
-    idx: &SearchIndex,
-    field: FieldKind,
-    term: &str,
-    k: usize,
-) -> tantivy::Result<Vec<Posting>> {
+pub fn postings(idx: &SearchIndex, field: FieldKind, term: &str, k: usize) -> tantivy::Result<Vec<Posting>> {
     let f = match field {
         FieldKind::Title => idx.fields.title,
         FieldKind::Body => idx.fields.body,
     };
     let q = TermQuery::new(Term::from_field_text(f, term), IndexRecordOption::WithFreqs);
-    let top: Vec<(f32, DocAddress)> = idx
-        .searcher
-        .search(&q, &TopDocs::with_limit(k).order_by_score())?;
+    let top: Vec<(f32, DocAddress)> = idx.searcher.search(&q, &TopDocs::with_limit(k).order_by_score())?;
     let mut out = Vec::with_capacity(top.len());
     for (score, addr) in top {
         let fast = idx.searcher.segment_reader(addr.segment_ord).fast_fields();
@@ -226,10 +202,7 @@ pub fn combine<'a>(
         .map(|(order, a)| {
             let m = u64::from(a.groups.count_ones());
             let in_title = u64::from(a.title_groups == all);
-            Hit {
-                order,
-                score: a.base * (n + 2 * m + 2 * n * in_title),
-            }
+            Hit { order, score: a.base * (n + 2 * m + 2 * n * in_title) }
         })
         .collect();
     hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.order.cmp(&b.order)));
@@ -237,27 +210,15 @@ pub fn combine<'a>(
 }
 
 /// Ranks every section for `query`, asking tantivy for each term's list.
-pub fn search(
-    idx: &SearchIndex,
-    cfg: &RankConfig,
-    query: &str,
-) -> tantivy::Result<(Vec<QueryTerm>, Vec<Hit>)> {
+pub fn search(idx: &SearchIndex, cfg: &RankConfig, query: &str) -> tantivy::Result<(Vec<QueryTerm>, Vec<Hit>)> {
     let terms = expand(query, cfg);
     let mut lists: HashMap<(FieldKind, String), Vec<Posting>> = HashMap::new();
     for t in &terms {
         for field in FieldKind::ALL {
-            lists.insert(
-                (field, t.text.clone()),
-                postings(idx, field, &t.text, cfg.top_k)?,
-            );
+            lists.insert((field, t.text.clone()), postings(idx, field, &t.text, cfg.top_k)?);
         }
     }
-    let hits = combine(&terms, cfg, |f, t| {
-        lists
-            .get(&(f, t.to_string()))
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-    });
+    let hits = combine(&terms, cfg, |f, t| lists.get(&(f, t.to_string())).map(Vec::as_slice).unwrap_or(&[]));
     Ok((terms, hits))
 }
 
@@ -267,28 +228,11 @@ mod tests {
 
     #[test]
     fn synonyms_expand_only_when_a_member_is_present() {
-        let cfg = RankConfig::new(
-            vec![vec!["报告".into(), "材料".into()]],
-            vec!["怎么办".into()],
-        );
-        let terms: Vec<(String, u64)> = expand("写报告", &cfg)
-            .into_iter()
-            .map(|t| (t.text, t.weight))
-            .collect();
-        assert_eq!(
-            terms,
-            [
-                ("写报".into(), 100),
-                ("报告".into(), 100),
-                ("材料".into(), 50)
-            ]
-        );
+        let cfg = RankConfig::new(vec![vec!["报告".into(), "材料".into()]], vec!["怎么办".into()]);
+        let terms: Vec<(String, u64)> = expand("写报告", &cfg).into_iter().map(|t| (t.text, t.weight)).collect();
+        assert_eq!(terms, [("写报".into(), 100), ("报告".into(), 100), ("材料".into(), 50)]);
         assert_eq!(expand("写作", &cfg).len(), 1);
-        assert_eq!(
-            expand("写报告怎么办", &cfg).len(),
-            3,
-            "ignored words are not searched"
-        );
+        assert_eq!(expand("写报告怎么办", &cfg).len(), 3, "ignored words are not searched");
     }
 
     #[test]

@@ -36,11 +36,8 @@ impl Snippet {
 
 /// Character ranges of `text` covered by any of `terms`, merged.
 pub fn matches(text: &str, terms: &[QueryTerm]) -> Vec<(usize, usize)> {
-    let mut ranges: Vec<(usize, usize)> = tokenize(text)
-        .into_iter()
-        .filter(|t| terms.iter().any(|q| q.text == t.text))
-        .map(|t| (t.from, t.to))
-        .collect();
+    let mut ranges: Vec<(usize, usize)> =
+        tokenize(text).into_iter().filter(|t| terms.iter().any(|q| q.text == t.text)).map(|t| (t.from, t.to)).collect();
     ranges.sort_unstable();
     let mut merged: Vec<(usize, usize)> = Vec::new();
     for (s, e) in ranges {
@@ -60,11 +57,7 @@ pub fn snippet(text: &str, terms: &[QueryTerm]) -> Snippet {
     let mut best = 0;
     for &(s, _) in &ranges {
         let from = s.saturating_sub(10);
-        let covered: usize = ranges
-            .iter()
-            .filter(|(a, b)| *a >= from && *b <= from + WIDTH)
-            .map(|(a, b)| b - a)
-            .sum();
+        let covered: usize = ranges.iter().filter(|(a, b)| *a >= from && *b <= from + WIDTH).map(|(a, b)| b - a).sum();
         if covered > best {
             best = covered;
             start = from;
@@ -97,14 +90,8 @@ mod tests {
     #[test]
     fn marks_the_matched_words() {
         let terms = expand("挡小事", &RankConfig::new(vec![], vec![]));
-        let s = snippet(
-            "特别重要的是，要千方百计替局领导挡小事，让领导能集中精力抓大事。",
-            &terms,
-        );
-        assert_eq!(
-            s.marked("[", "]"),
-            "特别重要的是，要千方百计替局领导[挡小事]，让领导能集中精力抓大事。"
-        );
+        let s = snippet("特别重要的是，要千方百计替局领导挡小事，让领导能集中精力抓大事。", &terms);
+        assert_eq!(s.marked("[", "]"), "特别重要的是，要千方百计替局领导[挡小事]，让领导能集中精力抓大事。");
     }
 
     #[test]

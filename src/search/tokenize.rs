@@ -44,18 +44,10 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
                 i += 1;
             }
             if i - start == 1 {
-                out.push(Tok {
-                    text: c.to_string(),
-                    from: start,
-                    to: i,
-                });
+                out.push(Tok { text: c.to_string(), from: start, to: i });
             } else {
                 for j in start..i - 1 {
-                    out.push(Tok {
-                        text: chars[j..j + 2].iter().collect(),
-                        from: j,
-                        to: j + 2,
-                    });
+                    out.push(Tok { text: chars[j..j + 2].iter().collect(), from: j, to: j + 2 });
                 }
             }
         } else if c.is_ascii_alphanumeric() {
@@ -63,11 +55,7 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
             while i < chars.len() && chars[i].is_ascii_alphanumeric() {
                 i += 1;
             }
-            out.push(Tok {
-                text: chars[start..i].iter().collect(),
-                from: start,
-                to: i,
-            });
+            out.push(Tok { text: chars[start..i].iter().collect(), from: start, to: i });
         } else {
             i += 1;
         }

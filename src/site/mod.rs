@@ -43,16 +43,9 @@ pub fn build(
     finish: &dyn Fn(&Path) -> Result<(), Diagnostic>,
 ) -> Result<(), Diagnostic> {
     let out = absolute(out);
-    let parent = out
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "book".into());
-    fs::create_dir_all(&parent)
-        .map_err(|e| io_error(&parent, "cannot create the output's parent folder", e))?;
+    let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "book".into());
+    fs::create_dir_all(&parent).map_err(|e| io_error(&parent, "cannot create the output's parent folder", e))?;
     let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
     let result = build_in(root, book, extra, &staging, &out, emit_markdown, finish);
     let _ = fs::remove_dir_all(&staging);
@@ -74,25 +67,18 @@ fn build_in(
     fs::create_dir_all(&src).map_err(|e| io_error(&src, "cannot create the staging folder", e))?;
     write(&src.join("SUMMARY.md"), book.summary().as_bytes())?;
     for page in &book.pages {
-        write(
-            &src.join(format!("{}.md", page.id)),
-            page.markdown.as_bytes(),
-        )?;
+        write(&src.join(format!("{}.md", page.id)), page.markdown.as_bytes())?;
     }
 
     let toml_path = root.join(BOOK_TOML);
     let toml_text = fs::read_to_string(&toml_path).unwrap_or_default();
-    let mut config: Config = toml_text
-        .parse()
-        .map_err(|e: anyhow::Error| config_error(&e))?;
+    let mut config: Config = toml_text.parse().map_err(|e: anyhow::Error| config_error(&e))?;
     config.book.src = src.clone();
     config.build.build_dir = site.clone();
     config.build.create_missing = false;
     let theme = absolute(&root.join("theme"));
     if theme.is_dir() && config.html_config().and_then(|h| h.theme).is_none() {
-        config
-            .set("output.html.theme", theme.to_string_lossy().as_ref())
-            .map_err(|e| config_error(&e))?;
+        config.set("output.html.theme", theme.to_string_lossy().as_ref()).map_err(|e| config_error(&e))?;
     }
 
     let md = MDBook::load_with_config(staging, config).map_err(|e| mdbook_error(&e))?;
@@ -106,8 +92,7 @@ fn build_in(
     if let Some(dir) = emit_markdown {
         emit(root, &toml_text, &src, dir)?;
     }
-    swap::replace_dir(&site, out)
-        .map_err(|e| io_error(out, "cannot move the new site into place", e))
+    swap::replace_dir(&site, out).map_err(|e| io_error(out, "cannot move the new site into place", e))
 }
 
 /// Writes the Markdown book as a standalone mdBook project: `book.toml`, `src/`, `theme/`.
@@ -123,18 +108,13 @@ fn emit(root: &Path, toml_text: &str, src: &Path, dir: &Path) -> Result<(), Diag
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result<(), Diagnostic> {
-    for entry in walkdir::WalkDir::new(from)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
+    for entry in walkdir::WalkDir::new(from).into_iter().filter_map(Result::ok) {
         let rel = entry.path().strip_prefix(from).unwrap_or(entry.path());
         let target = to.join(rel);
         if entry.file_type().is_dir() {
-            fs::create_dir_all(&target)
-                .map_err(|e| io_error(&target, "cannot create folder", e))?;
+            fs::create_dir_all(&target).map_err(|e| io_error(&target, "cannot create folder", e))?;
         } else if entry.file_type().is_file() {
-            fs::copy(entry.path(), &target)
-                .map_err(|e| io_error(&target, "cannot copy file", e))?;
+            fs::copy(entry.path(), &target).map_err(|e| io_error(&target, "cannot copy file", e))?;
         }
     }
     Ok(())
@@ -188,26 +168,22 @@ fn mdbook_error(e: &anyhow::Error) -> Diagnostic {
     let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();
     let text = chain.join(": ");
     // Handlebars reports `Template error in "toc_js":2:1`; name the theme file instead.
-    let located = text
-        .split_once("Template error in \"")
-        .and_then(|(_, rest)| {
-            let (name, rest) = rest.split_once('"')?;
-            let file = match name {
-                "index" => "index.hbs",
-                "head" => "head.hbs",
-                "header" => "header.hbs",
-                "redirect" => "redirect.hbs",
-                "toc_js" => "toc.js.hbs",
-                "toc_html" => "toc.html.hbs",
-                _ => return None,
-            };
-            let mut nums = rest
-                .trim_start_matches(':')
-                .split(|c: char| !c.is_ascii_digit());
-            let line = nums.next().and_then(|n| n.parse().ok()).unwrap_or(0);
-            let column = nums.next().and_then(|n| n.parse().ok()).unwrap_or(0);
-            Some((format!("theme/{file}"), line, column))
-        });
+    let located = text.split_once("Template error in \"").and_then(|(_, rest)| {
+        let (name, rest) = rest.split_once('"')?;
+        let file = match name {
+            "index" => "index.hbs",
+            "head" => "head.hbs",
+            "header" => "header.hbs",
+            "redirect" => "redirect.hbs",
+            "toc_js" => "toc.js.hbs",
+            "toc_html" => "toc.html.hbs",
+            _ => return None,
+        };
+        let mut nums = rest.trim_start_matches(':').split(|c: char| !c.is_ascii_digit());
+        let line = nums.next().and_then(|n| n.parse().ok()).unwrap_or(0);
+        let column = nums.next().and_then(|n| n.parse().ok()).unwrap_or(0);
+        Some((format!("theme/{file}"), line, column))
+    });
     let message = chain
         .iter()
         .flat_map(|c| c.lines())
@@ -228,10 +204,7 @@ mod tests {
 
     #[test]
     fn finds_toml_positions() {
-        assert_eq!(
-            toml_position("TOML parse error at line 3, column 1\n  |"),
-            Some((3, 1))
-        );
+        assert_eq!(toml_position("TOML parse error at line 3, column 1\n  |"), Some((3, 1)));
         assert_eq!(toml_position("no position"), None);
     }
 }

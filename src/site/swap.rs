@@ -17,10 +17,7 @@ pub fn replace_dir(new: &Path, target: &Path) -> io::Result<()> {
         }
         let old = target.with_file_name(format!(
             ".{}.old-{}",
-            target
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
+            target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
             std::process::id()
         ));
         let _ = fs::remove_dir_all(&old);
@@ -52,19 +49,12 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
             libc::RENAME_EXCHANGE,
         )
     };
-    if r == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
-    }
+    if r == 0 { Ok(()) } else { Err(io::Error::last_os_error()) }
 }
 
 #[cfg(not(target_os = "linux"))]
 fn exchange(_: &Path, _: &Path) -> io::Result<()> {
-    Err(io::Error::new(
-        io::ErrorKind::Unsupported,
-        "no atomic exchange",
-    ))
+    Err(io::Error::new(io::ErrorKind::Unsupported, "no atomic exchange"))
 }
 
 #[cfg(test)]

@@ -40,12 +40,8 @@ fn check_settings(hb: &Handbook, gaps: &Gaps, out: &mut Vec<Diagnostic>) {
     for id in &hb.settings.chapters {
         if let Some(first) = seen.insert(id.as_str(), id) {
             out.push(
-                Diagnostic::at(file, id.pos, format!("chapter `{id}` is listed twice")).with_hint(
-                    format!(
-                        "it is already listed at line {}; list each chapter once",
-                        first.pos.line
-                    ),
-                ),
+                Diagnostic::at(file, id.pos, format!("chapter `{id}` is listed twice"))
+                    .with_hint(format!("it is already listed at line {}; list each chapter once", first.pos.line)),
             );
         } else if gaps.complete && !chapter_ids.contains(&id.as_str()) {
             out.push(unknown(file, id, "chapter", chapter_ids.iter().copied()));
@@ -55,15 +51,9 @@ fn check_settings(hb: &Handbook, gaps: &Gaps, out: &mut Vec<Diagnostic>) {
         let id = ch.id();
         if !hb.settings.chapters.iter().any(|c| c.value == id.value) {
             out.push(
-                Diagnostic::at(
-                    &ch.file,
-                    id.pos,
-                    format!("chapter `{id}` is not listed in the settings"),
-                )
-                .with_hint(format!(
-                    "add `{id}` to `chapters:` in {} where it belongs in reading order",
-                    file.display()
-                )),
+                Diagnostic::at(&ch.file, id.pos, format!("chapter `{id}` is not listed in the settings")).with_hint(
+                    format!("add `{id}` to `chapters:` in {} where it belongs in reading order", file.display()),
+                ),
             );
         }
         if RESERVED_PAGES.contains(&id.as_str()) {
@@ -81,30 +71,18 @@ fn check_settings(hb: &Handbook, gaps: &Gaps, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn unknown<'a>(
-    file: &Path,
-    id: &Id,
-    what: &str,
-    known: impl Iterator<Item = &'a str>,
-) -> Diagnostic {
+fn unknown<'a>(file: &Path, id: &Id, what: &str, known: impl Iterator<Item = &'a str>) -> Diagnostic {
     let known: Vec<&str> = known.collect();
     let d = Diagnostic::at(file, id.pos, format!("unknown {what} `{id}`"));
     match did_you_mean(id.as_str(), known.iter().copied()) {
         Some(m) => d.with_hint(format!("did you mean `{m}`?")),
-        None => d.with_hint(format!(
-            "no {what} has this id; check the spelling or define it"
-        )),
+        None => d.with_hint(format!("no {what} has this id; check the spelling or define it")),
     }
 }
 
 /// Every id a handbook defines, with the file that defines it.
 fn defined_ids(hb: &Handbook) -> Vec<(&Path, &Id)> {
-    let mut ids: Vec<(&Path, &Id)> = hb
-        .settings
-        .parts
-        .iter()
-        .map(|p| (hb.settings_file.as_path(), &p.id))
-        .collect();
+    let mut ids: Vec<(&Path, &Id)> = hb.settings.parts.iter().map(|p| (hb.settings_file.as_path(), &p.id)).collect();
     for ch in &hb.chapters {
         let f = ch.file.as_path();
         ids.push((f, ch.id()));
@@ -155,14 +133,12 @@ fn check_ids(hb: &Handbook, out: &mut Vec<Diagnostic>) {
             );
         }
         if let Some((f0, id0)) = first.get(id.as_str()) {
-            out.push(
-                Diagnostic::at(file, id.pos, format!("duplicate id `{id}`")).with_hint(format!(
-                    "first defined at {}:{}:{}; ids must be unique across all content files",
-                    f0.display(),
-                    id0.pos.line,
-                    id0.pos.column
-                )),
-            );
+            out.push(Diagnostic::at(file, id.pos, format!("duplicate id `{id}`")).with_hint(format!(
+                "first defined at {}:{}:{}; ids must be unique across all content files",
+                f0.display(),
+                id0.pos.line,
+                id0.pos.column
+            )));
         } else {
             first.insert(id.as_str(), (file, id));
         }
@@ -171,12 +147,7 @@ fn check_ids(hb: &Handbook, out: &mut Vec<Diagnostic>) {
 
 /// Every text field of the handbook with its field name, for the empty-text check.
 fn texts(hb: &Handbook) -> Texts<'_> {
-    let mut t: Texts<'_> = hb
-        .settings
-        .parts
-        .iter()
-        .map(|p| (hb.settings_file.as_path(), "title", &p.title))
-        .collect();
+    let mut t: Texts<'_> = hb.settings.parts.iter().map(|p| (hb.settings_file.as_path(), "title", &p.title)).collect();
     for ch in &hb.chapters {
         let f = ch.file.as_path();
         let head = ch.head();
@@ -243,9 +214,8 @@ fn check_texts(hb: &Handbook, out: &mut Vec<Diagnostic>) {
     for (file, field, text) in texts(hb) {
         if text.value.trim().is_empty() {
             out.push(
-                Diagnostic::at(file, text.pos, format!("empty text in `{field}`")).with_hint(
-                    format!("write the text, or remove `{field}` if it is optional"),
-                ),
+                Diagnostic::at(file, text.pos, format!("empty text in `{field}`"))
+                    .with_hint(format!("write the text, or remove `{field}` if it is optional")),
             );
         }
     }
@@ -255,17 +225,11 @@ fn check_refs(secs: &[Section], out: &mut Vec<Diagnostic>) {
     for s in secs {
         for r in &s.refs {
             if !secs.iter().any(|t| t.id.value == r.value) {
-                out.push(unknown(
-                    &s.file,
-                    r,
-                    "ref",
-                    secs.iter().map(|t| t.id.as_str()),
-                ));
+                out.push(unknown(&s.file, r, "ref", secs.iter().map(|t| t.id.as_str())));
             } else if r.value == s.id.value {
                 out.push(
-                    Diagnostic::at(&s.file, r.pos, format!("`{r}` refers to itself")).with_hint(
-                        "refs point to other sections that state or expand the same idea",
-                    ),
+                    Diagnostic::at(&s.file, r.pos, format!("`{r}` refers to itself"))
+                        .with_hint("refs point to other sections that state or expand the same idea"),
                 );
             }
         }
@@ -279,8 +243,12 @@ fn check_kinds(hb: &Handbook, secs: &[Section], out: &mut Vec<Diagnostic>) {
                 for e in &c.entries {
                     if e.poles.len() != 2 {
                         out.push(
-                            Diagnostic::at(&ch.file, e.id.pos, format!("relationship `{}` has {} poles", e.id, e.poles.len()))
-                                .with_hint("a relationship balances exactly two poles, e.g. `poles: [大事, 小事]`"),
+                            Diagnostic::at(
+                                &ch.file,
+                                e.id.pos,
+                                format!("relationship `{}` has {} poles", e.id, e.poles.len()),
+                            )
+                            .with_hint("a relationship balances exactly two poles, e.g. `poles: [大事, 小事]`"),
                         );
                     }
                 }
@@ -289,29 +257,25 @@ fn check_kinds(hb: &Handbook, secs: &[Section], out: &mut Vec<Diagnostic>) {
                 for m in &c.entries {
                     if m.refs.is_empty() {
                         out.push(
-                            Diagnostic::at(
-                                &ch.file,
-                                m.id.pos,
-                                format!("maxim `{}` has no refs", m.id),
-                            )
-                            .with_hint(
-                                "name the section(s) where the text states this maxim in `refs:`",
-                            ),
+                            Diagnostic::at(&ch.file, m.id.pos, format!("maxim `{}` has no refs", m.id))
+                                .with_hint("name the section(s) where the text states this maxim in `refs:`"),
                         );
                     }
                     let Some(q) = &m.quote else { continue };
-                    let targets: Vec<&Section> = secs
-                        .iter()
-                        .filter(|s| m.refs.iter().any(|r| r.value == s.id.value))
-                        .collect();
+                    let targets: Vec<&Section> =
+                        secs.iter().filter(|s| m.refs.iter().any(|r| r.value == s.id.value)).collect();
                     if !targets.is_empty() && !targets.iter().any(|s| s.text.contains(q.as_str())) {
                         let names: Vec<&str> = targets.iter().map(|s| s.id.as_str()).collect();
                         out.push(
-                            Diagnostic::at(&ch.file, q.pos, format!("quote of maxim `{}` is not in the text it refers to", m.id))
-                                .with_hint(format!(
-                                    "a quote repeats the source's own words exactly; copy it from the text of {}",
-                                    names.join(", ")
-                                )),
+                            Diagnostic::at(
+                                &ch.file,
+                                q.pos,
+                                format!("quote of maxim `{}` is not in the text it refers to", m.id),
+                            )
+                            .with_hint(format!(
+                                "a quote repeats the source's own words exactly; copy it from the text of {}",
+                                names.join(", ")
+                            )),
                         );
                     }
                 }

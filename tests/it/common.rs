@@ -10,10 +10,7 @@ pub fn repo() -> PathBuf {
 }
 
 pub fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
+    for entry in walkdir::WalkDir::new(from).into_iter().filter_map(Result::ok) {
         let rel = entry.path().strip_prefix(from).unwrap();
         let target = to.join(rel);
         if entry.file_type().is_dir() {
@@ -37,13 +34,7 @@ pub fn fixture(overlay: Option<&Path>) -> tempfile::TempDir {
 }
 
 pub fn build(root: &Path, out: &Path) -> Report {
-    pipeline::build(
-        root,
-        &BuildOptions {
-            out: out.to_path_buf(),
-            emit_markdown: None,
-        },
-    )
+    pipeline::build(root, &BuildOptions { out: out.to_path_buf(), emit_markdown: None })
 }
 
 /// The shipped handbook, built once per test run.
@@ -60,23 +51,9 @@ pub fn shipped() -> &'static Shipped {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("book");
         let report = build(&repo(), &out);
-        assert!(
-            report.ok(),
-            "the shipped handbook must build: {:#?}",
-            report.diagnostics
-        );
-        let chapters = report
-            .book
-            .unwrap()
-            .pages
-            .into_iter()
-            .map(|p| p.id)
-            .collect();
-        Shipped {
-            out,
-            chapters,
-            _dir: dir,
-        }
+        assert!(report.ok(), "the shipped handbook must build: {:#?}", report.diagnostics);
+        let chapters = report.book.unwrap().pages.into_iter().map(|p| p.id).collect();
+        Shipped { out, chapters, _dir: dir }
     })
 }
 
@@ -86,12 +63,7 @@ pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().to_path_buf(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
+        .map(|e| (e.path().strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(e.path()).unwrap()))
         .collect()
 }
 
@@ -139,9 +111,7 @@ pub fn decode_entities(s: &str) -> String {
             "quot" => Some('"'),
             "apos" => Some('\''),
             "nbsp" => Some('\u{a0}'),
-            _ if ent.starts_with("#x") => u32::from_str_radix(&ent[2..], 16)
-                .ok()
-                .and_then(char::from_u32),
+            _ if ent.starts_with("#x") => u32::from_str_radix(&ent[2..], 16).ok().and_then(char::from_u32),
             _ if ent.starts_with('#') => ent[1..].parse().ok().and_then(char::from_u32),
             _ => None,
         };

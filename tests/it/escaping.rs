@@ -23,10 +23,7 @@ fn hostile_fixture() -> tempfile::TempDir {
         et = all[1],
         l = all[3],
         pt = all[4],
-        texts = all
-            .iter()
-            .map(|s| format!("      - {s}\n"))
-            .collect::<String>(),
+        texts = all.iter().map(|s| format!("      - {s}\n")).collect::<String>(),
     );
     std::fs::write(dir.path().join("content/basics.yaml"), basics).unwrap();
     std::fs::write(
@@ -46,16 +43,8 @@ fn hostile_text_renders_inert_and_verbatim() {
     for page in ["basics.html", "sayings.html", "index.html", "print.html"] {
         let html = std::fs::read_to_string(out.join(page)).unwrap();
         let lower = html.to_lowercase();
-        for bad in [
-            "<script>alert",
-            "<script>alert(2)",
-            "href=\"javascript:",
-            "<img",
-            "<del>",
-            "<s>",
-            "<em>",
-            "<code>",
-        ] {
+        for bad in ["<script>alert", "<script>alert(2)", "href=\"javascript:", "<img", "<del>", "<s>", "<em>", "<code>"]
+        {
             assert!(!lower.contains(bad), "{page} contains {bad:?}");
         }
         if page == "sayings.html" {
@@ -63,16 +52,10 @@ fn hostile_text_renders_inert_and_verbatim() {
         }
         let text = article_text(&html);
         for h in HOSTILE {
-            assert!(
-                text.contains(h),
-                "{page}: {h:?} does not read verbatim in:\n{text}"
-            );
+            assert!(text.contains(h), "{page}: {h:?} does not read verbatim in:\n{text}");
         }
     }
     // The chapter title lands in <title>, the sidebar and the SUMMARY: escaped everywhere.
     let html = std::fs::read_to_string(out.join("basics.html")).unwrap();
-    assert!(
-        html.contains("基本&lt;script&gt;alert(5)&lt;/script&gt;"),
-        "title escaped in the sidebar and <title>"
-    );
+    assert!(html.contains("基本&lt;script&gt;alert(5)&lt;/script&gt;"), "title escaped in the sidebar and <title>");
 }

@@ -33,18 +33,11 @@ fn is_heading(line: &str) -> bool {
     let first = chars.next();
     match first {
         Some('(') | Some('（') => {
-            let inner: String = chars
-                .clone()
-                .take_while(|c| numerals.contains(*c))
-                .collect();
+            let inner: String = chars.clone().take_while(|c| numerals.contains(*c)).collect();
             !inner.is_empty() && matches!(chars.nth(inner.chars().count()), Some(')') | Some('）'))
         }
         Some(c) if numerals.contains(c) => {
-            let rest: String = line
-                .chars()
-                .skip_while(|c| numerals.contains(*c))
-                .take(1)
-                .collect();
+            let rest: String = line.chars().skip_while(|c| numerals.contains(*c)).take(1).collect();
             rest == "、"
         }
         _ => false,
@@ -89,10 +82,7 @@ pub fn pieces(lines: &[String]) -> Vec<String> {
             out.push(cur);
         }
     }
-    out.into_iter()
-        .map(|p| p.trim().to_string())
-        .filter(|p| !p.is_empty())
-        .collect()
+    out.into_iter().map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect()
 }
 
 #[test]
@@ -114,11 +104,7 @@ fn every_source_piece_is_on_its_chapter_page_in_order() {
     }
     let raw = std::fs::read_to_string(&seed).unwrap();
     let pieces = pieces(&source_lines(&raw));
-    assert!(
-        pieces.len() > 200,
-        "the splitter found only {} pieces",
-        pieces.len()
-    );
+    assert!(pieces.len() > 200, "the splitter found only {} pieces", pieces.len());
 
     let site = shipped();
     let pages: Vec<(String, String)> = site
@@ -152,12 +138,7 @@ fn every_source_piece_is_on_its_chapter_page_in_order() {
         pieces.len(),
         100.0 * found as f64 / pieces.len() as f64
     );
-    assert!(
-        missing.is_empty(),
-        "{} pieces missing or out of order:\n{}",
-        missing.len(),
-        missing.join("\n")
-    );
+    assert!(missing.is_empty(), "{} pieces missing or out of order:\n{}", missing.len(), missing.join("\n"));
 }
 
 #[test]

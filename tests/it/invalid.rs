@@ -7,10 +7,8 @@ use crate::common::{build, fixture, repo, snapshot};
 use handbook::pipeline;
 
 fn cases() -> Vec<std::path::PathBuf> {
-    let mut v: Vec<_> = std::fs::read_dir(repo().join("tests/fixtures/invalid"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
+    let mut v: Vec<_> =
+        std::fs::read_dir(repo().join("tests/fixtures/invalid")).unwrap().map(|e| e.unwrap().path()).collect();
     v.sort();
     v
 }
@@ -18,11 +16,7 @@ fn cases() -> Vec<std::path::PathBuf> {
 #[test]
 fn every_invalid_fixture_reports_exactly_its_expected_diagnostics() {
     let cases = cases();
-    assert!(
-        cases.len() >= 15,
-        "at least 15 invalid fixtures, found {}",
-        cases.len()
-    );
+    assert!(cases.len() >= 15, "at least 15 invalid fixtures, found {}", cases.len());
     let mut failures = Vec::new();
     for case in &cases {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
@@ -31,10 +25,7 @@ fn every_invalid_fixture_reports_exactly_its_expected_diagnostics() {
         let dir = fixture(Some(case));
         let report = pipeline::check(dir.path()).report;
         let got: Vec<String> = report.diagnostics.iter().map(|d| d.short()).collect();
-        let want: Vec<&str> = expected
-            .lines()
-            .filter(|l| !l.starts_with("hint~ ") && !l.is_empty())
-            .collect();
+        let want: Vec<&str> = expected.lines().filter(|l| !l.starts_with("hint~ ") && !l.is_empty()).collect();
         if got != want {
             failures.push(format!("{name}:\n  want {want:#?}\n  got  {got:#?}"));
             continue;
@@ -57,10 +48,7 @@ fn every_invalid_fixture_reports_exactly_its_expected_diagnostics() {
             }
         }
         assert!(!report.ok(), "{name}: an invalid handbook must not pass");
-        assert!(
-            report.diagnostics.iter().all(|d| d.hint.is_some()),
-            "{name}: every diagnostic has a hint"
-        );
+        assert!(report.diagnostics.iter().all(|d| d.hint.is_some()), "{name}: every diagnostic has a hint");
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -76,14 +64,8 @@ fn a_failed_build_leaves_the_previous_site_byte_identical() {
     // Bad content, a broken page template, a broken mdBook template, a bad book.toml:
     // each fails a different stage, and none may touch the old site.
     let breakages: [(&str, &str); 4] = [
-        (
-            "content/basics.yaml",
-            "kind: qualities\nid: basics\ntitle: \"\"\nentries: []\n",
-        ),
-        (
-            "theme/templates/qualities.md.tera",
-            "{{ chapter.nope.deeper }}",
-        ),
+        ("content/basics.yaml", "kind: qualities\nid: basics\ntitle: \"\"\nentries: []\n"),
+        ("theme/templates/qualities.md.tera", "{{ chapter.nope.deeper }}"),
         ("theme/index.hbs", "{{#if}}"),
         ("book.toml", "[book]\ntitle = \"x\"\nnot-a-key = 1\n"),
     ];
@@ -93,11 +75,7 @@ fn a_failed_build_leaves_the_previous_site_byte_identical() {
         std::fs::write(&path, text).unwrap();
         let report = build(dir.path(), &out);
         assert!(!report.ok(), "breaking {file} must fail the build");
-        assert_eq!(
-            snapshot(&out),
-            before,
-            "breaking {file} changed the previous site"
-        );
+        assert_eq!(snapshot(&out), before, "breaking {file} changed the previous site");
         std::fs::write(&path, original).unwrap();
     }
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
@@ -105,26 +83,15 @@ fn a_failed_build_leaves_the_previous_site_byte_identical() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.contains("staging") || n.contains(".old-"))
         .collect();
-    assert!(
-        leftovers.is_empty(),
-        "staging folders left behind: {leftovers:?}"
-    );
+    assert!(leftovers.is_empty(), "staging folders left behind: {leftovers:?}");
 }
 
 #[test]
 fn book_toml_errors_point_at_line_and_column() {
     let dir = fixture(None);
-    std::fs::write(
-        dir.path().join("book.toml"),
-        "[book]\ntitle = \"x\"\nnot-a-key = 1\n",
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("book.toml"), "[book]\ntitle = \"x\"\nnot-a-key = 1\n").unwrap();
     let report = build(dir.path(), &dir.path().join("book"));
     let d = &report.diagnostics[0];
-    assert_eq!(
-        (d.file.to_str().unwrap(), d.line, d.column),
-        ("book.toml", 3, 1),
-        "{d:?}"
-    );
+    assert_eq!((d.file.to_str().unwrap(), d.line, d.column), ("book.toml", 3, 1), "{d:?}");
     assert!(d.message.contains("not-a-key"), "{}", d.message);
 }

@@ -1,5 +1,7 @@
 //! One integration-test binary over fixture handbooks (as mdBook's own suite).
 
+mod browser;
+mod cdp;
 mod common;
 mod escaping;
 mod fidelity;

@@ -29,15 +29,8 @@ fn the_query_set_is_well_formed() {
     let secs = sections(&hb.unwrap());
     let count = |c: &str| queries.iter().filter(|q| q.category == c).count();
     let (terms, paraphrases, heldout) = (count("term"), count("paraphrase"), count("heldout"));
-    assert!(
-        terms + paraphrases >= 40 && paraphrases >= 15,
-        "{terms} terms, {paraphrases} paraphrases"
-    );
-    assert_eq!(
-        terms + paraphrases + heldout,
-        queries.len(),
-        "categories are term, paraphrase or heldout"
-    );
+    assert!(terms + paraphrases >= 40 && paraphrases >= 15, "{terms} terms, {paraphrases} paraphrases");
+    assert_eq!(terms + paraphrases + heldout, queries.len(), "categories are term, paraphrase or heldout");
     let mut problems = Vec::new();
     for q in &queries {
         for a in &q.answers {

@@ -15,17 +15,11 @@ pub struct Scores {
 }
 
 pub fn score(queries: &[&Query], ranked: impl Fn(&Query) -> Vec<String>) -> (Scores, Vec<String>) {
-    let mut s = Scores {
-        n: queries.len(),
-        ..Scores::default()
-    };
+    let mut s = Scores { n: queries.len(), ..Scores::default() };
     let mut misses = Vec::new();
     for q in queries {
         let ids = ranked(q);
-        let rank = ids
-            .iter()
-            .position(|id| q.answers.contains(id))
-            .map(|p| p + 1);
+        let rank = ids.iter().position(|id| q.answers.contains(id)).map(|p| p + 1);
         match rank {
             Some(r) => {
                 s.hit1 += f64::from(u8::from(r == 1));
@@ -35,23 +29,11 @@ pub fn score(queries: &[&Query], ranked: impl Fn(&Query) -> Vec<String>) -> (Sco
                     misses.push(format!("{} → rank {r} (first: {})", q.q, ids[0]));
                 }
             }
-            None => misses.push(format!(
-                "{} → not in the results (first: {:?})",
-                q.q,
-                ids.first()
-            )),
+            None => misses.push(format!("{} → not in the results (first: {:?})", q.q, ids.first())),
         }
     }
     let n = s.n.max(1) as f64;
-    (
-        Scores {
-            hit1: s.hit1 / n,
-            hit3: s.hit3 / n,
-            mrr: s.mrr / n,
-            ..s
-        },
-        misses,
-    )
+    (Scores { hit1: s.hit1 / n, hit3: s.hit3 / n, mrr: s.mrr / n, ..s }, misses)
 }
 
 pub fn cli_ids(q: &str) -> Vec<String> {
@@ -62,22 +44,13 @@ pub fn cli_ids(q: &str) -> Vec<String> {
 #[test]
 fn cli_ranking_meets_the_targets_on_the_query_set() {
     let queries = load_queries();
-    let mut table = String::from(
-        "| ranking | category | queries | hit@1 | hit@3 | MRR |\n|---|---|---|---|---|---|\n",
-    );
+    let mut table = String::from("| ranking | category | queries | hit@1 | hit@3 | MRR |\n|---|---|---|---|---|---|\n");
     let mut failures = Vec::new();
     // Held-out queries are reported, not held to a target: they were never tuned on.
-    for (cat, min1, min3) in [
-        ("term", 0.95, 1.0),
-        ("paraphrase", 0.85, 0.0),
-        ("heldout", 0.0, 0.0),
-    ] {
+    for (cat, min1, min3) in [("term", 0.95, 1.0), ("paraphrase", 0.85, 0.0), ("heldout", 0.0, 0.0)] {
         let qs: Vec<&Query> = queries.iter().filter(|q| q.category == cat).collect();
         let (s, misses) = score(&qs, |q| cli_ids(&q.q));
-        table.push_str(&format!(
-            "| CLI | {cat} | {} | {:.2} | {:.2} | {:.3} |\n",
-            s.n, s.hit1, s.hit3, s.mrr
-        ));
+        table.push_str(&format!("| CLI | {cat} | {} | {:.2} | {:.2} | {:.3} |\n", s.n, s.hit1, s.hit3, s.mrr));
         if s.hit1 < min1 || s.hit3 < min3 {
             failures.push(format!(
                 "{cat}: hit@1 {:.2} (≥ {min1}), hit@3 {:.2} (≥ {min3})\n  {}",
@@ -94,9 +67,5 @@ fn cli_ranking_meets_the_targets_on_the_query_set() {
 #[test]
 fn dang_xiao_shi_finds_the_big_and_small_things_section_first() {
     let ids = cli_ids("挡小事");
-    assert_eq!(
-        ids.first().map(String::as_str),
-        Some("da-shi-xiao-shi"),
-        "{ids:?}"
-    );
+    assert_eq!(ids.first().map(String::as_str), Some("da-shi-xiao-shi"), "{ids:?}");
 }

@@ -6,34 +6,12 @@ use handbook::pipeline::{self, BuildOptions};
 #[test]
 fn shipped_handbook_builds_every_page() {
     let site = shipped();
-    assert_eq!(
-        site.chapters,
-        [
-            "overview",
-            "qualities",
-            "images",
-            "relationships",
-            "transformations",
-            "maxims"
-        ]
-    );
-    for page in site
-        .chapters
-        .iter()
-        .map(|c| format!("{c}.html"))
-        .chain(["index.html".into(), "print.html".into()])
-    {
-        let html = std::fs::read_to_string(site.out.join(&page))
-            .unwrap_or_else(|_| panic!("{page} missing"));
+    assert_eq!(site.chapters, ["overview", "qualities", "images", "relationships", "transformations", "maxims"]);
+    for page in site.chapters.iter().map(|c| format!("{c}.html")).chain(["index.html".into(), "print.html".into()]) {
+        let html = std::fs::read_to_string(site.out.join(&page)).unwrap_or_else(|_| panic!("{page} missing"));
         assert!(html.contains(r#"<html lang="zh-CN""#), "{page}: lang");
-        assert!(
-            html.contains(r#"<nav id="sidebar" class="sidebar" aria-label="目录">"#),
-            "{page}: sidebar"
-        );
-        assert!(
-            html.contains("<a href=\"images.html\">四种形象</a>"),
-            "{page}: sidebar lists chapters"
-        );
+        assert!(html.contains(r#"<nav id="sidebar" class="sidebar" aria-label="目录">"#), "{page}: sidebar");
+        assert!(html.contains("<a href=\"images.html\">四种形象</a>"), "{page}: sidebar lists chapters");
     }
     // mdBook's elasticlunr search is off: it cannot index Chinese (mdBook #1081).
     assert!(!site.out.join("searchindex.js").exists());
@@ -43,24 +21,11 @@ fn shipped_handbook_builds_every_page() {
 #[test]
 fn entries_and_points_have_stable_anchors() {
     let html = std::fs::read_to_string(shipped().out.join("images.html")).unwrap();
-    for id in [
-        "bi-gan-zi",
-        "qin-xue-xi",
-        "huo-dian-nao",
-        "lao-huang-niu",
-        "qin-wu-yuan",
-        "tui-qin",
-    ] {
+    for id in ["bi-gan-zi", "qin-xue-xi", "huo-dian-nao", "lao-huang-niu", "qin-wu-yuan", "tui-qin"] {
         assert!(html.contains(&format!(r#"id="{id}""#)), "anchor #{id}");
     }
     let t = std::fs::read_to_string(shipped().out.join("transformations.html")).unwrap();
-    for id in [
-        "guan-li-ke-xue-hua",
-        "qiang-hua-zhi-ze",
-        "ming-que-fen-gong",
-        "liang-hua-kao-he",
-        "kao-shi-ze-ren",
-    ] {
+    for id in ["guan-li-ke-xue-hua", "qiang-hua-zhi-ze", "ming-que-fen-gong", "liang-hua-kao-he", "kao-shi-ze-ren"] {
         assert!(t.contains(&format!(r#"id="{id}""#)), "anchor #{id}");
     }
 }
@@ -70,10 +35,7 @@ fn entries_and_points_have_stable_anchors() {
 fn the_site_references_nothing_outside_its_folder() {
     let out = &shipped().out;
     let mut offenders = Vec::new();
-    for entry in walkdir::WalkDir::new(out)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
+    for entry in walkdir::WalkDir::new(out).into_iter().filter_map(Result::ok) {
         let path = entry.path();
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
         if !matches!(ext, "html" | "css" | "js") {
@@ -82,18 +44,11 @@ fn the_site_references_nothing_outside_its_folder() {
         let text = std::fs::read_to_string(path).unwrap();
         for needle in ["src=\"", "href=\"", "url("] {
             for (i, _) in text.match_indices(needle) {
-                let value: String = text[i + needle.len()..]
-                    .chars()
-                    .take_while(|c| !matches!(c, '"' | ')'))
-                    .collect();
+                let value: String = text[i + needle.len()..].chars().take_while(|c| !matches!(c, '"' | ')')).collect();
                 let value = value.trim_matches(['\'', ' ']);
-                let external =
-                    value.contains("://") || value.starts_with("//") || value.starts_with('/');
+                let external = value.contains("://") || value.starts_with("//") || value.starts_with('/');
                 if external {
-                    offenders.push(format!(
-                        "{}: {needle}{value}",
-                        path.strip_prefix(out).unwrap().display()
-                    ));
+                    offenders.push(format!("{}: {needle}{value}", path.strip_prefix(out).unwrap().display()));
                 }
                 if value.contains("javascript:") {
                     offenders.push(format!("{}: javascript URL", path.display()));
@@ -102,31 +57,19 @@ fn the_site_references_nothing_outside_its_folder() {
         }
         for needle in ["@import", "http://", "https://"] {
             if ext != "html" && text.contains(needle) {
-                offenders.push(format!(
-                    "{}: {needle}",
-                    path.strip_prefix(out).unwrap().display()
-                ));
+                offenders.push(format!("{}: {needle}", path.strip_prefix(out).unwrap().display()));
             }
         }
     }
-    assert!(
-        offenders.is_empty(),
-        "references outside the site:\n{}",
-        offenders.join("\n")
-    );
+    assert!(offenders.is_empty(), "references outside the site:\n{}", offenders.join("\n"));
 }
 
 #[test]
 fn emit_markdown_writes_a_standalone_mdbook_project() {
     let dir = fixture(None);
     let md = dir.path().join("md");
-    let report = pipeline::build(
-        dir.path(),
-        &BuildOptions {
-            out: dir.path().join("book"),
-            emit_markdown: Some(md.clone()),
-        },
-    );
+    let report =
+        pipeline::build(dir.path(), &BuildOptions { out: dir.path().join("book"), emit_markdown: Some(md.clone()) });
     assert!(report.ok(), "{:?}", report.diagnostics);
     let summary = std::fs::read_to_string(md.join("src/SUMMARY.md")).unwrap();
     assert!(summary.contains("- [基本作风](basics.md)"), "{summary}");

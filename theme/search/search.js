@@ -1,1 +1,293 @@
-// placeholder
+// The handbook's in-browser search. Loaded by book.js the first time search is
+// opened; loads its data as classic <script> files (which work from file://,
+// where fetch, XHR and module imports do not).
+//
+// The tokenizer, the query expansion and the ranking mirror src/search/
+// (tokenize.rs, rank.rs, snippet.rs) line for line: for the same data, the
+// browser ranks exactly like `handbook search`.
+(function () {
+  'use strict';
+  var base = window.HandbookSearchBase || 'search/';
+  var meta = null;
+  var shards = {};      // shard number -> {key: [order, contribution, ...]}
+  var docs = {};        // chunk number -> [[url, breadcrumb, title, text], ...]
+  var pending = {};     // script src -> Promise
+
+  // ---- data loading ---------------------------------------------------------
+  var api = window.HandbookSearch = window.HandbookSearch || {};
+  api.meta = function (m) { meta = m; };
+  api.shard = function (n, data) { shards[n] = data; };
+  api.docs = function (n, list) { docs[n] = list; };
+
+  function load(path) {
+    if (!pending[path]) {
+      pending[path] = new Promise(function (resolve, reject) {
+        var s = document.createElement('script');
+        s.src = base + path;
+        s.onload = function () { resolve(); };
+        s.onerror = function () { delete pending[path]; reject(new Error('无法加载 ' + path)); };
+        document.head.appendChild(s);
+      });
+    }
+    return pending[path];
+  }
+
+  // ---- tokenize.rs ----------------------------------------------------------
+  function isHan(cp) {
+    return (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
+      (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x2FA1F) || cp === 0x3007;
+  }
+  function normalizeChar(ch) {
+    var cp = ch.codePointAt(0);
+    if (cp >= 0xFF01 && cp <= 0xFF5E) ch = String.fromCodePoint(cp - 0xFEE0);
+    else if (cp === 0x3000) ch = ' ';
+    return /[A-Z]/.test(ch) ? ch.toLowerCase() : ch;
+  }
+  function isAlnum(ch) { return /^[0-9a-z]$/.test(ch); }
+  function tokenize(text) {
+    var chars = Array.from(text).map(normalizeChar);
+    var out = [], i = 0;
+    while (i < chars.length) {
+      var start = i;
+      if (isHan(chars[i].codePointAt(0))) {
+        while (i < chars.length && isHan(chars[i].codePointAt(0))) i++;
+        if (i - start === 1) out.push({ text: chars[start], from: start, to: i });
+        else for (var j = start; j < i - 1; j++) out.push({ text: chars[j] + chars[j + 1], from: j, to: j + 2 });
+      } else if (isAlnum(chars[i])) {
+        while (i < chars.length && isAlnum(chars[i])) i++;
+        out.push({ text: chars.slice(start, i).join(''), from: start, to: i });
+      } else {
+        i++;
+      }
+    }
+    return out;
+  }
+  function normalize(s) { return Array.from(s).map(normalizeChar).join(''); }
+
+  // ---- rank.rs --------------------------------------------------------------
+  function stripIgnored(query) {
+    var norm = normalize(query);
+    meta.ignore.forEach(function (w) {
+      w = normalize(w);
+      if (w) norm = norm.split(w).join(' ');
+    });
+    return norm;
+  }
+  function expand(query) {
+    var norm = stripIgnored(query);
+    var out = [];
+    function has(t) { return out.some(function (o) { return o.text === t; }); }
+    tokenize(norm).forEach(function (t) {
+      if (!has(t.text)) out.push({ text: t.text, weight: 100, group: out.length, direct: true });
+    });
+    var next = out.length;
+    meta.synonyms.forEach(function (group) {
+      function present(m) { m = normalize(m); return m !== '' && norm.indexOf(m) >= 0; }
+      if (!group.some(present)) return;
+      group.filter(function (m) { return !present(m); }).forEach(function (m) {
+        tokenize(m).forEach(function (t) {
+          if (!has(t.text)) out.push({ text: t.text, weight: meta.synonym_percent, group: next, direct: false });
+        });
+      });
+      next++;
+    });
+    return out;
+  }
+  function fnv1a(key) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < key.length; i++) {
+      h = (h ^ key.charCodeAt(i)) >>> 0;
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h;
+  }
+  var FIELDS = [['t', 'title_weight'], ['b', 'body_weight']];
+  function shardOf(term) { return fnv1a(term) % meta.shards; }
+  function postingsOf(field, term) {
+    var s = shards[shardOf(term)];
+    return (s && s[field + ':' + term]) || [];
+  }
+  function combine(terms) {
+    var n = 0;
+    terms.forEach(function (t) { n = Math.max(n, t.group + 1); });
+    n = Math.min(n, 64);
+    if (n === 0) return [];
+    var acc = new Map();
+    terms.forEach(function (t) {
+      FIELDS.forEach(function (f) {
+        var fw = meta[f[1]], l = postingsOf(f[0], t.text);
+        for (var i = 0; i < l.length; i += 2) {
+          var a = acc.get(l[i]);
+          if (!a) { a = { base: 0, groups: new Set(), title: new Set() }; acc.set(l[i], a); }
+          a.base += fw * t.weight * l[i + 1];
+          if (t.group < 64) {
+            a.groups.add(t.group);
+            if (f[0] === 't') a.title.add(t.group);
+          }
+        }
+      });
+    });
+    var hits = [];
+    acc.forEach(function (a, order) {
+      var m = a.groups.size, inTitle = a.title.size === n ? 1 : 0;
+      hits.push({ order: order, score: a.base * (n + 2 * m + 2 * n * inTitle) });
+    });
+    hits.sort(function (x, y) { return y.score - x.score || x.order - y.order; });
+    return hits;
+  }
+
+  // ---- snippet.rs -----------------------------------------------------------
+  var WIDTH = 80;
+  function matches(text, terms) {
+    var want = new Set(terms.map(function (t) { return t.text; }));
+    var ranges = tokenize(text).filter(function (t) { return want.has(t.text); })
+      .map(function (t) { return [t.from, t.to]; });
+    ranges.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
+    var merged = [];
+    ranges.forEach(function (r) {
+      var last = merged[merged.length - 1];
+      if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+      else merged.push([r[0], r[1]]);
+    });
+    return merged;
+  }
+  function snippet(text, terms) {
+    var chars = Array.from(text), ranges = matches(text, terms);
+    var start = 0, best = 0;
+    ranges.forEach(function (r) {
+      var from = Math.max(0, r[0] - 10), covered = 0;
+      ranges.forEach(function (q) { if (q[0] >= from && q[1] <= from + WIDTH) covered += q[1] - q[0]; });
+      if (covered > best) { best = covered; start = from; }
+    });
+    var end = Math.min(start + WIDTH, chars.length);
+    start = Math.min(Math.max(0, end - WIDTH), start);
+    var lead = start > 0 ? 1 : 0;
+    var out = (start > 0 ? '…' : '') + chars.slice(start, end).join('') + (end < chars.length ? '…' : '');
+    var marks = ranges.filter(function (r) { return r[0] >= start && r[1] <= end; })
+      .map(function (r) { return [r[0] - start + lead, r[1] - start + lead]; });
+    return { text: out, marks: marks };
+  }
+
+  // ---- the query ------------------------------------------------------------
+  // Everything one query needs, in order: meta, one shard per term, then the
+  // docs of the shown results. Resolves to {terms, hits, results}.
+  function search(query, limit) {
+    return load('meta.js').then(function () {
+      var terms = expand(query);
+      var need = {};
+      terms.forEach(function (t) { need[shardOf(t.text)] = true; });
+      return Promise.all(Object.keys(need).map(function (n) { return load('s/' + n + '.js'); }))
+        .then(function () {
+          var hits = combine(terms), top = hits.slice(0, limit);
+          var chunks = {};
+          top.forEach(function (h) { chunks[Math.floor(h.order / meta.chunk)] = true; });
+          return Promise.all(Object.keys(chunks).map(function (c) { return load('d/' + c + '.js'); }))
+            .then(function () {
+              var results = top.map(function (h) {
+                var d = docs[Math.floor(h.order / meta.chunk)][h.order % meta.chunk];
+                return { order: h.order, score: h.score, url: d[0], breadcrumb: d[1], title: d[2],
+                  snippet: snippet(d[3], terms) };
+              });
+              return { terms: terms, hits: hits.length, results: results };
+            });
+        });
+    });
+  }
+  api.search = search;
+  api.expand = function (q) { return load('meta.js').then(function () { return expand(q); }); };
+
+  // ---- the UI ---------------------------------------------------------------
+  var input = document.getElementById('search-input');
+  var results = document.getElementById('search-results');
+  var status = document.getElementById('search-status');
+  if (!input || !results) return;
+  var root = window.HandbookSearchRoot || '';
+  var active = -1, seq = 0, timer = null;
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+  function marked(snip) {
+    var frag = document.createDocumentFragment(), chars = Array.from(snip.text), at = 0;
+    snip.marks.forEach(function (m) {
+      frag.appendChild(document.createTextNode(chars.slice(at, m[0]).join('')));
+      frag.appendChild(el('mark', null, chars.slice(m[0], m[1]).join('')));
+      at = m[1];
+    });
+    frag.appendChild(document.createTextNode(chars.slice(at).join('')));
+    return frag;
+  }
+  function href(url, terms) {
+    var hash = url.indexOf('#'), page = hash < 0 ? url : url.slice(0, hash);
+    var words = terms.map(function (t) { return t.text; }).join(' ');
+    return root + page + '?highlight=' + encodeURIComponent(words) + (hash < 0 ? '' : url.slice(hash));
+  }
+  function setActive(i) {
+    var items = results.querySelectorAll('[role="option"]');
+    if (!items.length) { active = -1; input.removeAttribute('aria-activedescendant'); return; }
+    active = (i + items.length) % items.length;
+    items.forEach(function (it, k) { it.setAttribute('aria-selected', String(k === active)); });
+    input.setAttribute('aria-activedescendant', items[active].id);
+    items[active].scrollIntoView({ block: 'nearest' });
+  }
+  function render(query, r) {
+    results.textContent = '';
+    active = -1;
+    input.removeAttribute('aria-activedescendant');
+    if (!r.results.length) {
+      status.textContent = '没有找到与“' + query + '”相关的内容。';
+      input.setAttribute('aria-expanded', 'false');
+      return;
+    }
+    status.textContent = '找到 ' + r.hits + ' 处相关内容' + (r.hits > r.results.length ? '，显示前 ' + r.results.length + ' 处' : '') + '。';
+    r.results.forEach(function (res, i) {
+      var li = el('li', 'search-result');
+      li.id = 'search-result-' + i;
+      li.setAttribute('role', 'option');
+      li.setAttribute('aria-selected', 'false');
+      var a = el('a');
+      a.href = href(res.url, r.terms);
+      a.tabIndex = -1;
+      a.appendChild(el('span', 'search-result-title', res.title));
+      a.appendChild(el('span', 'search-result-breadcrumb', res.breadcrumb));
+      var p = el('span', 'search-result-snippet');
+      p.appendChild(marked(res.snippet));
+      a.appendChild(p);
+      li.appendChild(a);
+      results.appendChild(li);
+    });
+    input.setAttribute('aria-expanded', 'true');
+  }
+  function run() {
+    var query = input.value.trim(), mine = ++seq;
+    if (!query) { results.textContent = ''; status.textContent = ''; input.setAttribute('aria-expanded', 'false'); return; }
+    var t0 = performance.now();
+    search(query, 10).then(function (r) {
+      if (mine !== seq) return;
+      render(query, r);
+      api.lastQueryMs = performance.now() - t0;
+      document.documentElement.setAttribute('data-search-done', String(mine));
+    }, function (e) {
+      if (mine !== seq) return;
+      status.textContent = '搜索数据加载失败：' + e.message;
+      document.documentElement.setAttribute('data-search-error', e.message);
+    });
+  }
+  input.addEventListener('input', function () {
+    clearTimeout(timer);
+    timer = setTimeout(run, 80);
+  });
+  input.addEventListener('keydown', function (e) {
+    if (e.key === 'ArrowDown') { e.preventDefault(); setActive(active + 1); }
+    else if (e.key === 'ArrowUp') { e.preventDefault(); setActive(active - 1); }
+    else if (e.key === 'Enter') {
+      var items = results.querySelectorAll('[role="option"] a');
+      var a = items[active < 0 ? 0 : active];
+      if (a) { e.preventDefault(); location.href = a.href; }
+    }
+  });
+  if (input.value.trim()) run();
+})();

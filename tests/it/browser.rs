@@ -1,0 +1,210 @@
+//! The in-browser search in a real headless Chromium, from `file://`.
+
+use crate::cdp::{Browser, Page, chromium};
+use crate::common::{require, shipped};
+use crate::queries::{Query, load_queries};
+use crate::search::{Scores, score};
+use handbook::search::search_site;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn browser() -> Option<Browser> {
+    let bin = chromium();
+    require(bin.is_some(), "Chromium (Debian package `chromium`)").then(|| Browser::launch(&bin.unwrap()))
+}
+
+fn file_url(p: &Path) -> String {
+    format!("file://{}", p.display())
+}
+
+/// The site path of a `file://` URL, without query or fragment.
+fn url_path(url: &str) -> Option<PathBuf> {
+    let rest = url.strip_prefix("file://")?;
+    let end = rest.find(['?', '#']).unwrap_or(rest.len());
+    Some(PathBuf::from(percent_decode(&rest[..end])))
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Fails on any request that is not a file inside `site` (about:/data: excepted).
+fn assert_inside(requests: &[String], site: &Path) {
+    let site = site.canonicalize().unwrap();
+    for r in requests {
+        if r.starts_with("data:") || r.starts_with("about:") {
+            continue;
+        }
+        let inside = url_path(r).and_then(|p| p.canonicalize().ok()).is_some_and(|p| p.starts_with(&site));
+        assert!(inside, "request outside the site folder: {r}");
+    }
+}
+
+/// What one query did in a fresh page: the ranked URLs, the bytes search
+/// downloaded, and how long the query took in the page.
+pub struct BrowserRun {
+    pub urls: Vec<String>,
+    pub bytes: u64,
+    pub files: usize,
+    pub ms: f64,
+}
+
+/// Opens `site/index.html`, presses `s`, types `q`, waits for the results.
+pub fn run_query(page: &mut Page<'_>, site: &Path, q: &str) -> BrowserRun {
+    page.goto(&file_url(&site.join("index.html")));
+    let before = page.requests().len();
+    page.press("s");
+    page.wait_for("document.activeElement && document.activeElement.id === 'search-input'");
+    page.type_text(q);
+    page.wait_for("document.documentElement.getAttribute('data-search-done') || document.documentElement.getAttribute('data-search-error')");
+    let error = page.eval("document.documentElement.getAttribute('data-search-error')");
+    assert!(error.is_null(), "search failed in the browser: {error}");
+    let urls: Vec<String> = page
+        .eval("Array.from(document.querySelectorAll('#search-results a')).map(a => a.getAttribute('href'))")
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| strip_highlight(v.as_str().unwrap()))
+        .collect();
+    let ms = page.eval("window.HandbookSearch.lastQueryMs").as_f64().unwrap_or(f64::NAN);
+    let requests = page.requests();
+    assert_inside(&requests, site);
+    let search_dir = site.join("search");
+    let mut files: Vec<PathBuf> =
+        requests[before..].iter().filter_map(|r| url_path(r)).filter(|p| p.starts_with(&search_dir)).collect();
+    files.sort();
+    files.dedup();
+    let bytes = files.iter().map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)).sum();
+    BrowserRun { urls, bytes, files: files.len(), ms }
+}
+
+fn strip_highlight(href: &str) -> String {
+    match (href.find('?'), href.find('#')) {
+        (Some(q), Some(h)) => format!("{}{}", &href[..q], &href[h..]),
+        (Some(q), None) => href[..q].to_string(),
+        _ => href.to_string(),
+    }
+}
+
+#[test]
+fn browser_ranks_like_the_cli_from_file_urls() {
+    let Some(mut b) = browser() else { return };
+    let site = &shipped().out;
+    let queries = load_queries();
+    let mut page = b.page();
+    let mut mismatches = Vec::new();
+    let mut runs: Vec<(&Query, BrowserRun)> = Vec::new();
+    for q in &queries {
+        let run = run_query(&mut page, site, &q.q);
+        let cli: Vec<String> = search_site(site, &q.q, 10).unwrap().into_iter().map(|r| r.url).collect();
+        let n = 3.min(cli.len());
+        if run.urls.len() < n || run.urls[..n] != cli[..n] {
+            mismatches.push(format!("{}: browser {:?} ≠ CLI {:?}", q.q, &run.urls[..run.urls.len().min(3)], &cli[..n]));
+        }
+        runs.push((q, run));
+    }
+    // The scorer's table for the browser, beside the CLI's.
+    let mut table = String::from("| ranking | category | queries | hit@1 | hit@3 | MRR |\n|---|---|---|---|---|---|\n");
+    for cat in ["term", "paraphrase", "heldout"] {
+        let qs: Vec<&Query> = queries.iter().filter(|q| q.category == cat).collect();
+        let ranked = |q: &Query| -> Vec<String> {
+            let run = &runs.iter().find(|(r, _)| std::ptr::eq(*r, q)).unwrap().1;
+            run.urls.iter().map(|u| u.rsplit('#').next().unwrap_or(u).trim_end_matches(".html").to_string()).collect()
+        };
+        let (s, _): (Scores, _) = score(&qs, ranked);
+        table.push_str(&format!("| browser | {cat} | {} | {:.2} | {:.2} | {:.3} |\n", s.n, s.hit1, s.hit3, s.mrr));
+    }
+    let worst = runs.iter().max_by_key(|(_, r)| r.bytes).unwrap();
+    let mut ms: Vec<f64> = runs.iter().map(|(_, r)| r.ms).collect();
+    ms.sort_by(f64::total_cmp);
+    println!("{table}");
+    println!(
+        "worst query: {} — {} bytes in {} files; query time p50 {:.1} ms, max {:.1} ms",
+        worst.0.q,
+        worst.1.bytes,
+        worst.1.files,
+        ms[ms.len() / 2],
+        ms[ms.len() - 1]
+    );
+    assert!(mismatches.is_empty(), "browser top 3 differs from the CLI:\n{}", mismatches.join("\n"));
+    assert!(worst.1.bytes <= 75_000, "worst query downloads {} bytes (target ≤ 75 KB)", worst.1.bytes);
+}
+
+#[test]
+fn keyboard_search_opens_the_section_and_marks_the_words() {
+    let Some(mut b) = browser() else { return };
+    let site = &shipped().out;
+    let mut page = b.page();
+    page.goto(&file_url(&site.join("images.html")));
+    assert_eq!(page.eval("document.getElementById('search-panel').hidden"), Value::Bool(true));
+    page.press("/");
+    page.wait_for("document.activeElement.id === 'search-input'");
+    page.type_text("挡小事");
+    page.wait_for("document.documentElement.getAttribute('data-search-done')");
+    let first = page.eval(
+        "(() => { const li = document.querySelector('#search-results li'); return {
+            title: li.querySelector('.search-result-title').textContent,
+            crumb: li.querySelector('.search-result-breadcrumb').textContent,
+            marks: Array.from(li.querySelectorAll('mark')).map(m => m.textContent) }; })()",
+    );
+    assert_eq!(first["title"], "大事和小事", "{first}");
+    assert_eq!(first["crumb"], "四个关系 › 大事和小事", "{first}");
+    assert!(first["marks"].as_array().unwrap().iter().any(|m| m == "挡小事"), "{first}");
+    assert!(page.eval("document.getElementById('search-status').textContent").as_str().unwrap().contains("找到"));
+
+    page.press("ArrowDown");
+    assert_eq!(page.eval("document.querySelector('#search-results li').getAttribute('aria-selected')"), "true");
+    page.press("Enter");
+    page.wait_for("location.pathname.endsWith('relationships.html') && document.readyState === 'complete'");
+    assert_eq!(page.eval("location.hash"), "#da-shi-xiao-shi");
+    let marks = page
+        .eval("Array.from(document.querySelectorAll('mark.search-hit')).map(m => [m.textContent, !!m.closest('p')])");
+    let marks = marks.as_array().unwrap();
+    assert!(marks.iter().any(|m| m[0] == "挡小事"), "marks: {marks:?}");
+    // Only the target section is marked: 小事 also occurs in the next sections, unmarked.
+    let outside = page.eval(
+        "(() => { const next = document.getElementById('zhu-dong-bei-dong'); let n = next, c = 0;
+            while (n) { c += n.querySelectorAll ? n.querySelectorAll('mark.search-hit').length : 0; n = n.nextElementSibling; }
+            return c; })()",
+    );
+    assert_eq!(outside, 0);
+    if let Some(dir) = std::env::var_os("HANDBOOK_SCREENSHOTS") {
+        page.screenshot(&PathBuf::from(dir).join("search-target.png"));
+    }
+
+    page.press("s");
+    page.wait_for("!document.getElementById('search-panel').hidden");
+    page.press("Escape");
+    assert_eq!(page.eval("document.getElementById('search-panel').hidden"), Value::Bool(true));
+    assert_inside(&page.requests(), site);
+}
+
+#[test]
+fn search_results_screenshot_and_empty_state() {
+    let Some(mut b) = browser() else { return };
+    let site = &shipped().out;
+    let mut page = b.page();
+    let run = run_query(&mut page, site, "新人不会写报告怎么办");
+    assert!(!run.urls.is_empty());
+    if let Some(dir) = std::env::var_os("HANDBOOK_SCREENSHOTS") {
+        page.screenshot(&PathBuf::from(dir).join("search-results.png"));
+    }
+    page.eval("document.getElementById('search-input').value = ''");
+    page.type_text("zzzz不存在的词qqq");
+    page.wait_for("document.getElementById('search-status').textContent.includes('没有找到')");
+}
