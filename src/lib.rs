@@ -20,6 +20,7 @@ pub mod load;
 pub mod model;
 pub mod pipeline;
 pub mod render;
+pub mod scale;
 pub mod search;
 pub mod site;
 pub mod validate;

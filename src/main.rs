@@ -52,6 +52,19 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a synthetic handbook N times the size of this one (for tests and benchmarks).
+    #[command(hide = true)]
+    Scale {
+        /// The handbook to copy.
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+        /// How many copies.
+        #[arg(long)]
+        factor: usize,
+        /// Where to write the new handbook (a new folder).
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -77,6 +90,16 @@ fn main() -> ExitCode {
                 Err(d) => finish(&Report { diagnostics: vec![d], ..Report::default() }, ""),
             }
         }
+        Command::Scale { dir, factor, out } => match handbook::scale::generate(&dir, factor, &out) {
+            Ok(n) => {
+                println!("wrote {n} content files ({factor}×) to {}", out.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: cannot write the scaled handbook: {e}");
+                ExitCode::FAILURE
+            }
+        },
     }
 }
 

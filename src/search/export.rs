@@ -3,7 +3,9 @@
 //! From `file://` Chromium blocks fetch, XHR, module imports and fetched WASM,
 //! so every data file is a script that calls `HandbookSearch.<kind>(…)`:
 //!
-//! - `search/meta.js` — the ranking configuration, the shard count, the doc count;
+//! - `search/search.js` — the code (`theme/search/search.js`), followed by a
+//!   `HandbookSearch.meta(…)` call with the ranking configuration, the shard
+//!   count and the doc count;
 //! - `search/s/<n>.js` — shard `n`: for each term whose FNV-1a hash (over
 //!   UTF-16 code units) is `n` modulo the shard count, its lists in both fields
 //!   under the keys `t:<term>` and `b:<term>`: `[order, contribution, …]`
@@ -88,7 +90,10 @@ pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::
     }
 
     let mut files = Vec::new();
-    for (n, entries) in &by_shard {
+    // Every shard is written, empty ones too: a query's term may hash to any.
+    let empty = BTreeMap::new();
+    for n in 0..shards {
+        let entries = by_shard.get(&n).unwrap_or(&empty);
         files.push(script(format!("{}/s/{n}.js", super::SITE_DIR), &format!("shard({n},"), entries));
     }
     let docs = idx.num_docs();
@@ -102,9 +107,11 @@ pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::
             chunk.clear();
         }
     }
+    // The meta rides along with the code: one file, one round trip less per first query.
     let meta = Meta { config: cfg, shards, chunk: CHUNK, docs };
-    files.push(script(format!("{}/meta.js", super::SITE_DIR), "meta(", &meta));
-    files.push(ExtraFile { path: format!("{}/search.js", super::SITE_DIR), bytes: search_js.as_bytes().to_vec() });
+    let mut code = search_js.as_bytes().to_vec();
+    code.extend(script(String::new(), "meta(", &meta).bytes);
+    files.push(ExtraFile { path: format!("{}/search.js", super::SITE_DIR), bytes: code });
     files.push(ExtraFile {
         path: super::CONFIG_FILE.to_string(),
         bytes: serde_json::to_vec_pretty(cfg).unwrap_or_default(),

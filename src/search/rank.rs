@@ -23,7 +23,7 @@ use std::collections::HashMap;
 use tantivy::collector::TopDocs;
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Term};
+use tantivy::{DocId, Score, SegmentReader, Term};
 
 /// How many documents each term contributes to (by its BM25 score); bounds the
 /// data a browser downloads per term, whatever the size of the handbook.
@@ -135,14 +135,19 @@ pub fn postings(idx: &SearchIndex, field: FieldKind, term: &str, k: usize) -> ta
         FieldKind::Body => idx.fields.body,
     };
     let q = TermQuery::new(Term::from_field_text(f, term), IndexRecordOption::WithFreqs);
-    let top: Vec<(f32, DocAddress)> = idx.searcher.search(&q, &TopDocs::with_limit(k).order_by_score())?;
-    let mut out = Vec::with_capacity(top.len());
-    for (score, addr) in top {
-        let fast = idx.searcher.segment_reader(addr.segment_ord).fast_fields();
-        let order = fast.u64("order")?.first(addr.doc_id).unwrap_or_default();
-        let weight = fast.u64("weight")?.first(addr.doc_id).unwrap_or(100);
-        out.push((order as u32, contribution(score, weight)));
-    }
+    // The top K by weighted contribution (so a low-weight section cannot crowd
+    // out the others), ties to the earlier section: a total, deterministic order.
+    let collector = TopDocs::with_limit(k).tweak_score(|seg: &SegmentReader| {
+        let fast = seg.fast_fields();
+        let order = fast.u64("order").expect("the schema has an `order` fast field");
+        let weight = fast.u64("weight").expect("the schema has a `weight` fast field");
+        move |doc: DocId, score: Score| {
+            let o = order.first(doc).unwrap_or_default() as u32;
+            (contribution(score, weight.first(doc).unwrap_or(100)), u32::MAX - o)
+        }
+    });
+    let top = idx.searcher.search(&q, &collector)?;
+    let mut out: Vec<Posting> = top.into_iter().map(|((c, rev), _)| (u32::MAX - rev, c)).collect();
     out.sort_unstable();
     Ok(out)
 }

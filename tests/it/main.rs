@@ -7,5 +7,6 @@ mod escaping;
 mod fidelity;
 mod invalid;
 mod queries;
+mod scale;
 mod search;
 mod site;

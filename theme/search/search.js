@@ -172,7 +172,8 @@
   // Everything one query needs, in order: meta, one shard per term, then the
   // docs of the shown results. Resolves to {terms, hits, results}.
   function search(query, limit) {
-    return load('meta.js').then(function () {
+    return Promise.resolve().then(function () {
+      if (!meta) throw new Error('搜索数据不完整');
       var terms = expand(query);
       var need = {};
       terms.forEach(function (t) { need[shardOf(t.text)] = true; });
@@ -194,7 +195,7 @@
     });
   }
   api.search = search;
-  api.expand = function (q) { return load('meta.js').then(function () { return expand(q); }); };
+  api.expand = function (q) { return expand(q); };
 
   // ---- the UI ---------------------------------------------------------------
   var input = document.getElementById('search-input');
@@ -289,5 +290,6 @@
       if (a) { e.preventDefault(); location.href = a.href; }
     }
   });
-  if (input.value.trim()) run();
+  // The build appends `HandbookSearch.meta(…)` after this code; run once it has.
+  setTimeout(function () { if (input.value.trim()) run(); }, 0);
 })();

@@ -1,0 +1,155 @@
+//! A synthetic big handbook for tests and benchmarks: N copies of a real one.
+//!
+//! Every content file is copied N times with every id (and every reference to
+//! one) suffixed `-c<k>`, so the copies have the real content's shapes and
+//! text, and differ: copy `k`'s first chapter gets one extra intro paragraph
+//! with a planted phrase unique to it ([`planted_phrase`]), which search must
+//! find at rank 1. Copies are written as JSON, which is YAML too.
+//! Deterministic: the same input and factor give the same files.
+
+use serde_json::Value;
+use std::path::Path;
+
+/// Keys whose string values (or lists of strings) are ids or references to ids.
+const ID_KEYS: &[&str] = &["id", "part", "refs", "chapters"];
+
+/// Characters the planted phrases are made of: common ones, so tokenization
+/// and ranking stay realistic; four of them in base 16 make 65,536 phrases.
+const PHRASE_CHARS: [char; 16] =
+    ['春', '夏', '秋', '冬', '梅', '兰', '竹', '菊', '山', '水', '风', '云', '星', '辰', '江', '河'];
+
+/// The phrase planted in copy `k`, e.g. `春夏秋冬` shapes.
+pub fn planted_phrase(k: usize) -> String {
+    (0..4).rev().map(|i| PHRASE_CHARS[(k >> (4 * i)) & 15]).collect::<String>() + "暗记"
+}
+
+pub fn suffix(id: &str, k: usize) -> String {
+    format!("{id}-c{k}")
+}
+
+/// Writes a handbook `factor` times the size of the one at `root` into `out`
+/// (content/ as generated JSON, book.toml and theme/ copied).
+pub fn generate(root: &Path, factor: usize, out: &Path) -> std::io::Result<usize> {
+    let content = root.join("content");
+    std::fs::create_dir_all(out.join("content"))?;
+    std::fs::copy(root.join("book.toml"), out.join("book.toml"))?;
+    copy_dir(&root.join("theme"), &out.join("theme"))?;
+    let mut files: Vec<(String, Value)> = Vec::new();
+    for entry in walkdir::WalkDir::new(&content).sort_by_file_name() {
+        let entry = entry?;
+        let p = entry.path();
+        if !matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
+            continue;
+        }
+        let text = std::fs::read_to_string(p)?;
+        let value: Value =
+            serde_saphyr::from_str(&text).map_err(|e| std::io::Error::other(format!("{}: {e}", p.display())))?;
+        let name = p.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+        files.push((name, value));
+    }
+    let first_chapter = files
+        .iter()
+        .find(|(_, v)| v["kind"] == "handbook")
+        .and_then(|(_, v)| v["chapters"][0].as_str())
+        .map(str::to_string);
+    let mut written = 0;
+    for (name, value) in &files {
+        if value["kind"] == "handbook" {
+            let mut settings = value.clone();
+            for key in ["chapters", "parts"] {
+                if let Some(list) = value[key].as_array() {
+                    let copies: Vec<Value> = (1..=factor)
+                        .flat_map(|k| {
+                            list.iter()
+                                .map(move |v| v.as_str().map_or_else(|| rename(v, k), |s| Value::String(suffix(s, k))))
+                        })
+                        .collect();
+                    settings[key] = Value::Array(copies);
+                }
+            }
+            write(out, name, &settings)?;
+            written += 1;
+            continue;
+        }
+        for k in 1..=factor {
+            let mut copy = rename(value, k);
+            if first_chapter.as_deref() == value["id"].as_str() {
+                let intro = copy["intro"].as_array().cloned().unwrap_or_default();
+                let mut with = vec![Value::String(format!("（副本{k}）{}", planted_phrase(k)))];
+                with.extend(intro);
+                copy["intro"] = Value::Array(with);
+            }
+            write(out, &format!("{name}-c{k}"), &copy)?;
+            written += 1;
+        }
+    }
+    Ok(written)
+}
+
+/// Suffixes every id and reference inside `v` with `-c<k>`.
+fn rename(v: &Value, k: usize) -> Value {
+    match v {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(key, val)| {
+                    let val = if ID_KEYS.contains(&key.as_str()) {
+                        match val {
+                            Value::String(s) => Value::String(suffix(s, k)),
+                            Value::Array(a) => Value::Array(
+                                a.iter()
+                                    .map(|x| x.as_str().map_or_else(|| rename(x, k), |s| Value::String(suffix(s, k))))
+                                    .collect(),
+                            ),
+                            other => rename(other, k),
+                        }
+                    } else {
+                        rename(val, k)
+                    };
+                    (key.clone(), val)
+                })
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(|x| rename(x, k)).collect()),
+        other => other.clone(),
+    }
+}
+
+fn write(out: &Path, name: &str, v: &Value) -> std::io::Result<()> {
+    std::fs::write(out.join("content").join(format!("{name}.yaml")), serde_json::to_string_pretty(v)?)
+}
+
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry?;
+        let target = to.join(entry.path().strip_prefix(from).unwrap_or(entry.path()));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phrases_are_unique_per_copy() {
+        let set: std::collections::HashSet<String> = (1..=1000).map(planted_phrase).collect();
+        assert_eq!(set.len(), 1000);
+        assert_eq!(planted_phrase(1), "春春春夏暗记");
+    }
+
+    #[test]
+    fn ids_and_refs_are_suffixed() {
+        let v: Value =
+            serde_json::json!({"id": "a", "title": "x", "refs": ["b"], "points": [{"id": "p", "text": ["t"]}]});
+        let r = rename(&v, 3);
+        assert_eq!(r["id"], "a-c3");
+        assert_eq!(r["refs"][0], "b-c3");
+        assert_eq!(r["points"][0]["id"], "p-c3");
+        assert_eq!(r["title"], "x");
+    }
+}
