@@ -10,6 +10,8 @@
 //!   UTF-16 code units) is `n` modulo the shard count, its lists in both fields
 //!   under the keys `t:<term>` and `b:<term>`: `[order, contribution, …]`
 //!   exactly as [`rank::postings`] returns them;
+//! - `search/g/<n>.js` — the lists of every term of synonym group `n`, loaded
+//!   as one file when a query triggers the group;
 //! - `search/d/<n>.js` — sections `n·CHUNK …`: url, breadcrumb, title, text,
 //!   fetched only for the results shown.
 //!
@@ -95,6 +97,24 @@ pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::
     for n in 0..shards {
         let entries = by_shard.get(&n).unwrap_or(&empty);
         files.push(script(format!("{}/s/{n}.js", super::SITE_DIR), &format!("shard({n},"), entries));
+    }
+    // One file per synonym group with the lists of all its members' terms: a
+    // query that triggers a group loads one file instead of one per term.
+    let by_key: std::collections::HashMap<&str, &[u64]> =
+        lists.iter().map(|(k, v)| (k.as_str(), v.as_slice())).collect();
+    for (g, group) in cfg.synonyms.iter().enumerate() {
+        let mut entries: BTreeMap<String, &[u64]> = BTreeMap::new();
+        for member in group {
+            for t in super::tokenize::tokenize(member) {
+                for field in FieldKind::ALL {
+                    let k = key(field, &t.text);
+                    if let Some(v) = by_key.get(k.as_str()) {
+                        entries.insert(k, v);
+                    }
+                }
+            }
+        }
+        files.push(script(format!("{}/g/{g}.js", super::SITE_DIR), &format!("group({g},"), &entries));
     }
     let docs = idx.num_docs();
     let mut chunk: Vec<[String; 4]> = Vec::new();

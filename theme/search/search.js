@@ -9,14 +9,16 @@
   'use strict';
   var base = window.HandbookSearchBase || 'search/';
   var meta = null;
-  var shards = {};      // shard number -> {key: [order, contribution, ...]}
+  var lists = {};       // "t:term" / "b:term" -> [order, contribution, ...], from shards and groups
   var docs = {};        // chunk number -> [[url, breadcrumb, title, text], ...]
   var pending = {};     // script src -> Promise
 
   // ---- data loading ---------------------------------------------------------
   var api = window.HandbookSearch = window.HandbookSearch || {};
   api.meta = function (m) { meta = m; };
-  api.shard = function (n, data) { shards[n] = data; };
+  function merge(data) { for (var k in data) lists[k] = data[k]; }
+  api.shard = function (n, data) { merge(data); };
+  api.group = function (n, data) { merge(data); };
   api.docs = function (n, list) { docs[n] = list; };
 
   function load(path) {
@@ -81,12 +83,12 @@
       if (!has(t.text)) out.push({ text: t.text, weight: 100, group: out.length, direct: true });
     });
     var next = out.length;
-    meta.synonyms.forEach(function (group) {
+    meta.synonyms.forEach(function (group, g) {
       function present(m) { m = normalize(m); return m !== '' && norm.indexOf(m) >= 0; }
       if (!group.some(present)) return;
       group.filter(function (m) { return !present(m); }).forEach(function (m) {
         tokenize(m).forEach(function (t) {
-          if (!has(t.text)) out.push({ text: t.text, weight: meta.synonym_percent, group: next, direct: false });
+          if (!has(t.text)) out.push({ text: t.text, weight: meta.synonym_percent, group: next, direct: false, synonyms: g });
         });
       });
       next++;
@@ -104,8 +106,7 @@
   var FIELDS = [['t', 'title_weight'], ['b', 'body_weight']];
   function shardOf(term) { return fnv1a(term) % meta.shards; }
   function postingsOf(field, term) {
-    var s = shards[shardOf(term)];
-    return (s && s[field + ':' + term]) || [];
+    return lists[field + ':' + term] || [];
   }
   function combine(terms) {
     var n = 0;
@@ -175,9 +176,10 @@
     return Promise.resolve().then(function () {
       if (!meta) throw new Error('搜索数据不完整');
       var terms = expand(query);
+      // A term of the query: its shard; a synonym's term: its group's file.
       var need = {};
-      terms.forEach(function (t) { need[shardOf(t.text)] = true; });
-      return Promise.all(Object.keys(need).map(function (n) { return load('s/' + n + '.js'); }))
+      terms.forEach(function (t) { need[t.direct ? 's/' + shardOf(t.text) : 'g/' + t.synonyms] = true; });
+      return Promise.all(Object.keys(need).map(function (f) { return load(f + '.js'); }))
         .then(function () {
           var hits = combine(terms), top = hits.slice(0, limit);
           var chunks = {};
