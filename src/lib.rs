@@ -19,6 +19,7 @@ pub mod diagnostic;
 pub mod load;
 pub mod model;
 pub mod pipeline;
+pub mod quiz;
 pub mod render;
 pub mod scale;
 pub mod search;

@@ -72,7 +72,7 @@ fn main() -> ExitCode {
         Command::Check { dir } => {
             let report = pipeline::check(&dir).report;
             let n = report.book.as_ref().map_or(0, |b| b.pages.len());
-            finish(&report, &format!("checked {}: {n} chapters, no errors", dir.display()))
+            finish(&report, &format!("checked {}: {n} pages, no errors", dir.display()))
         }
         Command::Build { dir, out, emit_markdown } => {
             let out = out.unwrap_or_else(|| dir.join("book"));

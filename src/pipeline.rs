@@ -30,6 +30,8 @@ pub struct Checked {
     pub handbook: Option<Handbook>,
     /// The browser search code from the theme.
     pub search_js: Option<String>,
+    /// The theme's static files, copied into the site.
+    pub static_files: Vec<(String, Vec<u8>)>,
 }
 
 /// Loads, validates and renders (in memory): everything but writing.
@@ -53,12 +55,12 @@ pub fn check(root: &Path) -> Checked {
     if report.ok()
         && let (Some(hb), Some(tera)) = (&handbook, &tera)
     {
-        match render::render(hb, tera) {
+        match render::bank(hb, tera).and_then(|bank| render::render(hb, tera, &bank)) {
             Ok(book) => report.book = Some(book),
             Err(d) => report.diagnostics.extend(d),
         }
     }
-    Checked { report, handbook, search_js: loaded.search_js }
+    Checked { report, handbook, search_js: loaded.search_js, static_files: loaded.static_files }
 }
 
 #[derive(Debug, Clone)]
@@ -72,7 +74,7 @@ pub struct BuildOptions {
 /// Checks, renders, indexes and builds the site; the previous output stays
 /// untouched on any error.
 pub fn build(root: &Path, opts: &BuildOptions) -> Report {
-    let Checked { mut report, handbook, search_js } = check(root);
+    let Checked { mut report, handbook, search_js, static_files } = check(root);
     let (Some(book), Some(hb)) = (report.book.as_ref().filter(|_| report.ok()), handbook) else {
         return report;
     };
@@ -85,8 +87,14 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Report {
         let weights = &hb.settings.search.weights;
         let idx = SearchIndex::build(&sections(&hb), |s| weights.of(s.kind))
             .map_err(|e| search_error("cannot build the search index", e))?;
-        let extra =
+        let mut extra =
             search::export::export(&idx, &cfg, &js).map_err(|e| search_error("cannot export the search data", e))?;
+        // The theme's static files, but for those the export already wrote (search.js, with its data).
+        for (path, bytes) in static_files {
+            if !extra.iter().any(|f| f.path == path) {
+                extra.push(site::ExtraFile { path, bytes });
+            }
+        }
         let persist = |site: &Path| {
             idx.persist(&site.join(search::INDEX_DIR)).map_err(|e| search_error("cannot write the search index", e))
         };

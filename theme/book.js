@@ -77,6 +77,13 @@
     if (a) { e.preventDefault(); location.href = a.href; }
   });
 
+  // ---- quizzes: the widget loads on pages that have one (not on the print page) ----
+  if (document.querySelector('section.quiz') && !document.body.classList.contains('print-page')) {
+    var qs = document.createElement('script');
+    qs.src = root + 'quiz/quiz.js';
+    document.head.appendChild(qs);
+  }
+
   // ---- arriving from a search result: mark its words in the target section ----
   var words = new URLSearchParams(location.search).get('highlight');
   if (words) markSection(words.split(/\s+/).filter(Boolean));

@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 /// The folder, under the root, that holds the content files.
 pub const CONTENT_DIR: &str = "content";
 /// The browser's search code, under the root.
-pub const SEARCH_JS: &str = "theme/search/search.js";
+pub const SEARCH_JS: &str = "theme/static/search/search.js";
+/// Files under this folder are copied into the site at the same relative path.
+pub const STATIC_DIR: &str = "theme/static";
 /// The folder, under the root, that holds the page templates.
 pub const TEMPLATES_DIR: &str = "theme/templates";
 
@@ -27,12 +29,15 @@ pub struct Loaded {
     /// in `chapters` so validation can still report their problems.
     pub settings: Option<(PathBuf, Settings)>,
     pub chapters: Vec<Chapter>,
+    pub quizzes: Vec<crate::model::QuizFile>,
     /// File texts by path relative to the root, for diagnostics' snippets.
     pub sources: Sources,
     /// `(name, source)` of every template, name relative to `theme/templates/`.
     pub templates: Vec<(String, String)>,
-    /// The browser search code, `theme/search/search.js`.
+    /// The browser search code, `theme/static/search/search.js`.
     pub search_js: Option<String>,
+    /// Every file under `theme/static/`: (path relative to it, `/`-separated; bytes).
+    pub static_files: Vec<(String, Vec<u8>)>,
     pub diagnostics: Vec<Diagnostic>,
     /// Files that did not parse: validation must not report refs into them as broken.
     pub unparsed: Vec<PathBuf>,
@@ -42,7 +47,7 @@ impl Loaded {
     /// The handbook, when its settings loaded; problems are in `diagnostics`.
     pub fn handbook(&self) -> Option<Handbook> {
         let (file, settings) = self.settings.clone()?;
-        Some(Handbook { settings, settings_file: file, chapters: self.chapters.clone() })
+        Some(Handbook { settings, settings_file: file, chapters: self.chapters.clone(), quizzes: self.quizzes.clone() })
     }
 
     /// What validation needs to know about files that did not load.
@@ -83,6 +88,15 @@ pub fn load(root: &Path) -> Loaded {
     }
     load_templates(root, &mut loaded);
     loaded.search_js = std::fs::read_to_string(root.join(SEARCH_JS)).ok();
+    let dir = root.join(STATIC_DIR);
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
+        if entry.file_type().is_file()
+            && let Ok(bytes) = std::fs::read(entry.path())
+        {
+            let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+            loaded.static_files.push((rel, bytes));
+        }
+    }
     loaded
 }
 
@@ -134,6 +148,9 @@ fn load_file(loaded: &mut Loaded, rel: &Path, text: &str) {
                 loaded.settings = Some((rel.to_path_buf(), s));
             }
         }),
+        "quiz" => {
+            parse(rel, text).map(|quiz| loaded.quizzes.push(crate::model::QuizFile { file: rel.to_path_buf(), quiz }))
+        }
         "overview" => parse(rel, text).map(|c| loaded.chapters.push(chapter(rel, ChapterBody::Overview(c)))),
         "qualities" => parse(rel, text).map(|c| loaded.chapters.push(chapter(rel, ChapterBody::Qualities(c)))),
         "images" => parse(rel, text).map(|c| loaded.chapters.push(chapter(rel, ChapterBody::Images(c)))),

@@ -27,6 +27,8 @@ pub struct Handbook {
     /// Chapters in the order the loader found them (file name order);
     /// `Settings::chapters` gives the reading order, see [`Handbook::ordered`].
     pub chapters: Vec<Chapter>,
+    /// Authored quizzes, each for one chapter.
+    pub quizzes: Vec<QuizFile>,
 }
 
 impl Handbook {
@@ -53,6 +55,40 @@ pub struct Settings {
     pub parts: Vec<Part>,
     #[serde(default)]
     pub search: SearchSettings,
+    #[serde(default)]
+    pub quiz: QuizSettings,
+}
+
+/// Quiz settings: the generated drills of the practice page.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuizSettings {
+    /// Generate drills from the structured lists (a practice page). Default: on.
+    #[serde(default = "yes")]
+    pub drills: bool,
+    /// Drills per chapter (at most). Default: 6.
+    #[serde(default = "six")]
+    pub drills_per_chapter: usize,
+    /// Seed of the drills' choice and order; the same seed gives the same drills.
+    #[serde(default)]
+    pub seed: u64,
+    /// Title of the practice page. Default: the page template's own.
+    #[serde(default)]
+    pub practice_title: Option<Text>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn six() -> usize {
+    6
+}
+
+impl Default for QuizSettings {
+    fn default() -> Self {
+        QuizSettings { drills: true, drills_per_chapter: 6, seed: 0, practice_title: None }
+    }
 }
 
 /// Search settings of a handbook.
@@ -351,3 +387,64 @@ pub struct Maxim {
     /// Where the source states it: at least one.
     pub refs: Vec<Id>,
 }
+
+/// `kind: quiz` — questions for the end of one chapter.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Quiz {
+    #[allow(dead_code)]
+    kind: String,
+    /// The chapter whose page ends with this quiz.
+    pub chapter: Id,
+    pub questions: Vec<Question>,
+}
+
+#[derive(Debug, Clone)]
+pub struct QuizFile {
+    pub file: PathBuf,
+    pub quiz: Quiz,
+}
+
+/// The question types, as written in `type:`.
+pub const QUESTION_TYPES: &[&str] = &["single", "multiple", "truefalse", "fill", "matching"];
+
+/// One question. Which answer fields apply depends on `type`:
+/// `single`: `options` + `answer` (1-based); `multiple`: `options` + `answers`;
+/// `truefalse`: `correct`; `fill`: `accept` (the prompt holds one `____`);
+/// `matching`: `pairs`. Validation checks that the right ones are there.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub id: Id,
+    #[serde(rename = "type")]
+    pub kind: Text,
+    pub prompt: Text,
+    #[serde(default)]
+    pub options: Vec<Text>,
+    #[serde(default)]
+    pub answer: Option<serde_saphyr::Spanned<i64>>,
+    #[serde(default)]
+    pub answers: Option<Vec<serde_saphyr::Spanned<i64>>>,
+    #[serde(default)]
+    pub correct: Option<serde_saphyr::Spanned<bool>>,
+    #[serde(default)]
+    pub accept: Vec<Text>,
+    #[serde(default)]
+    pub pairs: Vec<Pair>,
+    /// Shown after answering, with links to `refs`.
+    #[serde(default)]
+    pub explanation: Option<Text>,
+    /// The sections that teach it: at least one.
+    #[serde(default)]
+    pub refs: Vec<Id>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pair {
+    pub left: Text,
+    pub right: Text,
+}
+
+/// The marker of the blank in a `fill` prompt.
+pub const BLANK: &str = "____";

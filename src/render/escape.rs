@@ -64,6 +64,34 @@ pub fn markdown(s: &str) -> String {
     out
 }
 
+/// Escapes text for HTML (element content and quoted attribute values).
+pub fn html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// JSON for the inside of a `<script>` element: `<`, `>` and `&` are written as
+/// `\u003c`, `\u003e`, `\u0026`, so neither `</script>` nor `<!--` can appear.
+pub fn json_script(v: &impl serde::Serialize) -> String {
+    serde_json::to_string(v)
+        .unwrap_or_else(|_| "null".into())
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
 /// The escape function tera uses for every `{{ value }}` in a page template.
 pub fn markdown_escape_fn(input: &str, output: &mut dyn Write) -> io::Result<()> {
     output.write_all(markdown(input).as_bytes())
@@ -97,6 +125,14 @@ mod tests {
         assert_eq!(markdown("2020年"), "2020年");
         assert_eq!(markdown("长-环经济带"), "长-环经济带");
         assert_eq!(markdown("第一行\n- 第二行"), "第一行 - 第二行");
+    }
+
+    #[test]
+    fn json_in_a_script_cannot_close_it() {
+        let j = super::json_script(&"</script><script>alert(1)</script> & <!--");
+        assert!(!j.contains('<') && !j.contains('>') && !j.contains('&'), "{j}");
+        let back: String = serde_json::from_str(&j).unwrap();
+        assert_eq!(back, "</script><script>alert(1)</script> & <!--");
     }
 
     #[test]

@@ -43,10 +43,19 @@ impl RenderedBook {
 /// Sets up tera in one place: templates, autoescape, escape function.
 pub fn templates(sources: &[(String, String)]) -> Result<tera::Tera, Vec<Diagnostic>> {
     let mut t = tera::Tera::new();
-    t.autoescape_on([".tera"]);
+    // Page templates (`.md.tera`) produce Markdown: every value is escaped for it.
+    // Text templates (`.txt.tera`, e.g. drill wording) produce plain text that is
+    // escaped later, where it lands.
+    t.autoescape_on([".md.tera"]);
     t.set_escape_fn(escape::markdown_escape_fn);
     // `{{ id | anchor }}` writes mdBook's heading attribute ` {#id}`; tera would
     // read a literal `{#` in a template as the start of a comment.
+    // `{{ text | html }}`: for raw HTML blocks in a page, where Markdown escapes would show.
+    t.register_filter("html", |s: &str, _: tera::Kwargs, _: &tera::State| tera::Value::safe_string(&escape::html(s)));
+    // `{{ value | json_script }}`: JSON that is safe inside a `<script>` element.
+    t.register_filter("json_script", |v: &tera::Value, _: tera::Kwargs, _: &tera::State| {
+        tera::Value::safe_string(&escape::json_script(v))
+    });
     t.register_filter("anchor", |id: &str, _: tera::Kwargs, _: &tera::State| {
         if crate::model::Id::is_url_safe(id) {
             tera::Value::safe_string(&format!("{{#{id}}}"))
@@ -61,8 +70,59 @@ pub fn templates(sources: &[(String, String)]) -> Result<tera::Tera, Vec<Diagnos
     Ok(t)
 }
 
-/// Renders every chapter of a validated handbook with its kind's template.
-pub fn render(hb: &Handbook, tera: &tera::Tera) -> Result<RenderedBook, Vec<Diagnostic>> {
+/// The question bank a book is rendered with.
+#[derive(Debug, Clone, Default)]
+pub struct Bank {
+    pub authored: Vec<crate::quiz::Item>,
+    pub drills: Vec<crate::quiz::Item>,
+}
+
+/// The page id of the practice page (drills).
+pub const PRACTICE: &str = "practice";
+const DRILL_TEMPLATE: &str = "drill.txt.tera";
+
+/// Builds the question bank: authored questions, and drills worded by the
+/// theme's `drill.txt.tera` (when the settings ask for drills).
+pub fn bank(hb: &Handbook, tera: &tera::Tera) -> Result<Bank, Vec<Diagnostic>> {
+    let secs = sections(hb);
+    let authored = crate::quiz::authored(hb, &secs);
+    let q = &hb.settings.quiz;
+    if !q.drills {
+        return Ok(Bank { authored, drills: vec![] });
+    }
+    if !tera.contains_template(DRILL_TEMPLATE) {
+        return Err(vec![
+            Diagnostic::error(
+                PathBuf::from(TEMPLATES_DIR).join(DRILL_TEMPLATE),
+                0,
+                0,
+                "missing the drill wording template",
+            )
+            .with_hint("drills are on (`quiz: drills: true` in the settings): add the template, or turn drills off"),
+        ]);
+    }
+    let error = std::cell::RefCell::new(None);
+    let phrase = |p: &crate::quiz::drills::Phrase| {
+        let mut ctx = tera::Context::new();
+        ctx.insert("drill", p);
+        match tera.render(DRILL_TEMPLATE, &ctx) {
+            Ok(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+            Err(e) => {
+                error.borrow_mut().get_or_insert(template_error(DRILL_TEMPLATE, &e));
+                None
+            }
+        }
+    };
+    let drills = crate::quiz::drills::drills(hb, &secs, q.drills_per_chapter, q.seed, &phrase);
+    match error.into_inner() {
+        Some(d) => Err(vec![d]),
+        None => Ok(Bank { authored, drills }),
+    }
+}
+
+/// Renders every chapter of a validated handbook with its kind's template,
+/// then the practice page when there are drills.
+pub fn render(hb: &Handbook, tera: &tera::Tera, bank: &Bank) -> Result<RenderedBook, Vec<Diagnostic>> {
     let secs = sections(hb);
     let views = Views { hb, sections: &secs };
     let mut pages = Vec::new();
@@ -77,7 +137,10 @@ pub fn render(hb: &Handbook, tera: &tera::Tera) -> Result<RenderedBook, Vec<Diag
             continue;
         }
         let mut ctx = tera::Context::new();
-        ctx.insert("chapter", &views.chapter(ch));
+        let mut chapter = views.chapter(ch);
+        let items: Vec<&crate::quiz::Item> = bank.authored.iter().filter(|q| q.chapter == ch.id().value).collect();
+        chapter.quiz = view::QuizView::new(&format!("quiz-{}", ch.id()), &items);
+        ctx.insert("chapter", &chapter);
         match tera.render(&name, &ctx) {
             Ok(md) => pages.push(Page {
                 id: ch.id().value.clone(),
@@ -87,7 +150,47 @@ pub fn render(hb: &Handbook, tera: &tera::Tera) -> Result<RenderedBook, Vec<Diag
             Err(e) => diags.push(template_error(&name, &e)),
         }
     }
+    if !bank.drills.is_empty() {
+        match practice(hb, tera, bank) {
+            Ok(p) => pages.push(p),
+            Err(d) => diags.push(d),
+        }
+    }
     if diags.is_empty() { Ok(RenderedBook { pages }) } else { Err(diags) }
+}
+
+/// The practice page: the drills, grouped by chapter. Its title is the settings'
+/// `practice_title`, else the first heading the template writes.
+fn practice(hb: &Handbook, tera: &tera::Tera, bank: &Bank) -> Result<Page, Diagnostic> {
+    let name = "practice.md.tera";
+    if !tera.contains_template(name) {
+        return Err(Diagnostic::error(
+            PathBuf::from(TEMPLATES_DIR).join(name),
+            0,
+            0,
+            "missing the practice page template",
+        )
+        .with_hint("drills are on: add the template, or set `quiz: drills: false` in the settings"));
+    }
+    let groups: Vec<view::PracticeGroup> = hb
+        .ordered()
+        .iter()
+        .filter_map(|ch| {
+            let items: Vec<&crate::quiz::Item> = bank.drills.iter().filter(|q| q.chapter == ch.id().value).collect();
+            let quiz = view::QuizView::new(&format!("drills-{}", ch.id()), &items)?;
+            Some(view::PracticeGroup { chapter: ch.head().title.value.clone(), quiz })
+        })
+        .collect();
+    let mut ctx = tera::Context::new();
+    let title = hb.settings.quiz.practice_title.as_ref().map(|t| t.value.clone());
+    ctx.insert("title", &title);
+    ctx.insert("groups", &groups);
+    let md = tera.render(name, &ctx).map_err(|e| template_error(name, &e))?;
+    let md = tidy(&md);
+    let title = title.or_else(|| {
+        md.lines().find_map(|l| l.strip_prefix("# ")).map(|t| t.split(" {#").next().unwrap_or(t).trim().to_string())
+    });
+    Ok(Page { id: PRACTICE.to_string(), title: title.unwrap_or_else(|| PRACTICE.to_string()), markdown: md })
 }
 
 /// Collapses the blank lines template control flow leaves behind.

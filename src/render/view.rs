@@ -20,6 +20,49 @@ pub struct ChapterView {
     pub entries: Vec<EntryView>,
     /// Maxims only.
     pub maxims: Vec<MaximView>,
+    /// The chapter's authored quiz, if it has one.
+    pub quiz: Option<QuizView>,
+}
+
+/// A quiz as the page widget gets it (answers included: checking happens in the page).
+#[derive(Debug, Serialize)]
+pub struct QuizView {
+    pub id: String,
+    pub questions: Vec<QuestionView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct QuestionView {
+    #[serde(flatten)]
+    pub item: crate::quiz::Item,
+    /// Right sides of a matching question in a fixed order that gives nothing away.
+    pub rights_sorted: Vec<String>,
+    /// The right answer in words.
+    pub answer_text: String,
+}
+
+impl QuizView {
+    pub fn new(id: &str, items: &[&crate::quiz::Item]) -> Option<QuizView> {
+        if items.is_empty() {
+            return None;
+        }
+        let questions = items
+            .iter()
+            .map(|i| {
+                let mut rights_sorted: Vec<String> = i.pairs.iter().map(|(_, r)| r.clone()).collect();
+                rights_sorted.sort();
+                QuestionView { item: (*i).clone(), rights_sorted, answer_text: i.answer_text() }
+            })
+            .collect();
+        Some(QuizView { id: id.to_string(), questions })
+    }
+}
+
+/// A chapter's drills on the practice page.
+#[derive(Debug, Serialize)]
+pub struct PracticeGroup {
+    pub chapter: String,
+    pub quiz: QuizView,
 }
 
 #[derive(Debug, Serialize)]
@@ -161,6 +204,7 @@ impl Views<'_> {
             frameworks: vec![],
             entries: vec![],
             maxims: vec![],
+            quiz: None,
         };
         match &ch.body {
             ChapterBody::Overview(o) => {

@@ -6,8 +6,10 @@ use crate::model::{ChapterBody, Entry, Handbook, Id, Point, Section, Text, secti
 use std::collections::HashMap;
 use std::path::Path;
 
+mod quiz;
+
 /// Chapter ids that would collide with pages mdBook writes itself.
-const RESERVED_PAGES: &[&str] = &["index", "print", "404", "toc", "search", "searchindex"];
+const RESERVED_PAGES: &[&str] = &["index", "print", "404", "toc", "search", "searchindex", crate::render::PRACTICE];
 
 /// What is known about content files that did not load (their own errors are
 /// already reported): references into them must not be reported as broken too.
@@ -29,6 +31,10 @@ pub fn validate(hb: &Handbook, gaps: &Gaps) -> Vec<Diagnostic> {
         check_refs(&secs, &mut out);
     }
     check_kinds(hb, &secs, &mut out);
+    quiz::check_quizzes(hb, &mut out);
+    if gaps.complete {
+        check_quiz_refs(hb, &secs, &mut out);
+    }
     out.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     out
 }
@@ -113,6 +119,9 @@ fn defined_ids(hb: &Handbook) -> Vec<(&Path, &Id)> {
             ChapterBody::Maxims(c) => ids.extend(c.entries.iter().map(|m| (f, &m.id))),
         }
     }
+    for qf in &hb.quizzes {
+        ids.extend(qf.quiz.questions.iter().map(|q| (qf.file.as_path(), &q.id)));
+    }
     ids
 }
 
@@ -192,6 +201,16 @@ fn texts(hb: &Handbook) -> Texts<'_> {
             }
         }
     }
+    for qf in &hb.quizzes {
+        let f = qf.file.as_path();
+        for q in &qf.quiz.questions {
+            t.push((f, "prompt", &q.prompt));
+            t.extend(q.options.iter().map(|x| (f, "options", x)));
+            t.extend(q.accept.iter().map(|x| (f, "accept", x)));
+            t.extend(q.pairs.iter().flat_map(|p| [(f, "left", &p.left), (f, "right", &p.right)]));
+            t.extend(q.explanation.iter().map(|x| (f, "explanation", x)));
+        }
+    }
     t
 }
 
@@ -231,6 +250,18 @@ fn check_refs(secs: &[Section], out: &mut Vec<Diagnostic>) {
                     Diagnostic::at(&s.file, r.pos, format!("`{r}` refers to itself"))
                         .with_hint("refs point to other sections that state or expand the same idea"),
                 );
+            }
+        }
+    }
+}
+
+fn check_quiz_refs(hb: &Handbook, secs: &[Section], out: &mut Vec<Diagnostic>) {
+    for qf in &hb.quizzes {
+        for q in &qf.quiz.questions {
+            for r in &q.refs {
+                if !secs.iter().any(|t| t.id.value == r.value) {
+                    out.push(unknown(&qf.file, r, "ref", secs.iter().map(|t| t.id.as_str())));
+                }
             }
         }
     }

@@ -1,0 +1,109 @@
+//! The question bank: authored quizzes and drills generated from the
+//! structured lists, in one shape that the page widget, the practice page and
+//! the LMS exports share.
+
+pub mod drills;
+pub mod export;
+
+use crate::model::{Handbook, Question, Section};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Single,
+    Multiple,
+    Truefalse,
+    Fill,
+    Matching,
+}
+
+/// A link from a question to a section that teaches it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Link {
+    pub url: String,
+    pub title: String,
+}
+
+/// One question, authored or generated, with its answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Item {
+    pub id: String,
+    /// The chapter it belongs to.
+    pub chapter: String,
+    pub kind: Kind,
+    pub prompt: String,
+    /// Choices (single, multiple).
+    pub options: Vec<String>,
+    /// 0-based indexes of the right options (single: one; multiple: one or more).
+    pub right: Vec<usize>,
+    /// The answer of a true/false question.
+    pub correct: Option<bool>,
+    /// Accepted answers of a fill-in question.
+    pub accept: Vec<String>,
+    /// (left, right) pairs of a matching question.
+    pub pairs: Vec<(String, String)>,
+    pub explanation: Option<String>,
+    pub refs: Vec<Link>,
+    /// Generated from the structured lists (not authored).
+    pub drill: bool,
+}
+
+impl Item {
+    /// The right answer in words, for answer keys and feedback.
+    pub fn answer_text(&self) -> String {
+        match self.kind {
+            Kind::Single | Kind::Multiple => {
+                self.right.iter().filter_map(|&i| self.options.get(i)).cloned().collect::<Vec<_>>().join("；")
+            }
+            Kind::Truefalse => if self.correct == Some(true) { "正确" } else { "错误" }.to_string(),
+            Kind::Fill => self.accept.first().cloned().unwrap_or_default(),
+            Kind::Matching => self.pairs.iter().map(|(l, r)| format!("{l}—{r}")).collect::<Vec<_>>().join("；"),
+        }
+    }
+}
+
+pub fn links(secs: &[Section], refs: &[crate::model::Id]) -> Vec<Link> {
+    refs.iter()
+        .filter_map(|r| secs.iter().find(|s| s.id.value == r.value))
+        .map(|s| Link { url: s.url.clone(), title: s.breadcrumb.join(" › ") })
+        .collect()
+}
+
+/// An authored question as an [`Item`] (the handbook is valid).
+pub fn item(q: &Question, chapter: &str, secs: &[Section]) -> Item {
+    let kind = match q.kind.as_str() {
+        "multiple" => Kind::Multiple,
+        "truefalse" => Kind::Truefalse,
+        "fill" => Kind::Fill,
+        "matching" => Kind::Matching,
+        _ => Kind::Single,
+    };
+    let mut right: Vec<usize> = q.answer.iter().map(|a| a.value as usize - 1).collect();
+    right.extend(q.answers.iter().flatten().map(|a| a.value as usize - 1));
+    Item {
+        id: q.id.value.clone(),
+        chapter: chapter.to_string(),
+        kind,
+        prompt: q.prompt.value.clone(),
+        options: q.options.iter().map(|t| t.value.clone()).collect(),
+        right,
+        correct: q.correct.as_ref().map(|c| c.value),
+        accept: q.accept.iter().map(|t| t.value.clone()).collect(),
+        pairs: q.pairs.iter().map(|p| (p.left.value.clone(), p.right.value.clone())).collect(),
+        explanation: q.explanation.as_ref().map(|t| t.value.clone()),
+        refs: links(secs, &q.refs),
+        drill: false,
+    }
+}
+
+/// The authored questions of every chapter, in reading order.
+pub fn authored(hb: &Handbook, secs: &[Section]) -> Vec<Item> {
+    let mut out = Vec::new();
+    for ch in hb.ordered() {
+        for qf in hb.quizzes.iter().filter(|q| q.quiz.chapter.value == ch.id().value) {
+            out.extend(qf.quiz.questions.iter().map(|q| item(q, ch.id().as_str(), secs)));
+        }
+    }
+    out
+}
