@@ -11,7 +11,7 @@ use serde_json::Value;
 use std::path::Path;
 
 /// Keys whose string values (or lists of strings) are ids or references to ids.
-const ID_KEYS: &[&str] = &["id", "part", "refs", "chapters"];
+const ID_KEYS: &[&str] = &["id", "part", "refs", "chapters", "chapter"];
 
 /// Characters the planted phrases are made of: common ones, so tokenization
 /// and ranking stay realistic; four of them in base 16 make 65,536 phrases.
@@ -44,7 +44,9 @@ pub fn generate(root: &Path, factor: usize, out: &Path) -> std::io::Result<usize
         let text = std::fs::read_to_string(p)?;
         let value: Value =
             serde_saphyr::from_str(&text).map_err(|e| std::io::Error::other(format!("{}: {e}", p.display())))?;
-        let name = p.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+        // The path below content/ without the extension keeps files of one name apart (quiz/01-overview).
+        let rel = p.strip_prefix(&content).unwrap_or(p).with_extension("");
+        let name = rel.to_string_lossy().replace('\\', "/");
         files.push((name, value));
     }
     let first_chapter = files
@@ -115,7 +117,11 @@ fn rename(v: &Value, k: usize) -> Value {
 }
 
 fn write(out: &Path, name: &str, v: &Value) -> std::io::Result<()> {
-    std::fs::write(out.join("content").join(format!("{name}.yaml")), serde_json::to_string_pretty(v)?)
+    let path = out.join("content").join(format!("{name}.yaml"));
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(path, serde_json::to_string_pretty(v)?)
 }
 
 fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {

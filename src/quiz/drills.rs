@@ -263,21 +263,21 @@ pub fn drills(
 ) -> Vec<Item> {
     let lists = lists(hb, secs);
     let mut candidates: Vec<Item> = Vec::new();
+    // Item text → the lists (owner id, title) it stands in, over the whole handbook.
+    let mut owners: std::collections::HashMap<&str, std::collections::BTreeSet<(&str, &str)>> = Default::default();
+    for l in lists.families.iter().flat_map(|(_, f)| f).chain(&lists.ordered) {
+        for i in &l.items {
+            owners.entry(i.text.as_str()).or_default().insert((l.owner.as_str(), l.title.as_str()));
+        }
+    }
 
     // "Which of these does X belong to?"
     for (family_name, family) in &lists.families {
         for (li, list) in family.iter().enumerate() {
             for it in &list.items {
                 // The answer must be in exactly one list of the whole handbook (counting each list once).
-                let lists_with = lists
-                    .families
-                    .iter()
-                    .flat_map(|(_, f)| f)
-                    .chain(&lists.ordered)
-                    .filter(|l| l.items.iter().any(|x| x.text == it.text))
-                    .map(|l| (l.owner.value.as_str(), l.title.as_str()))
-                    .collect::<std::collections::BTreeSet<_>>();
-                if lists_with.len() != 1 {
+                let lists_with = owners.get(it.text.as_str()).map_or(0, |o| o.len());
+                if lists_with != 1 {
                     continue;
                 }
                 let distractors: Vec<&List> = family
