@@ -52,6 +52,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Question bank tools.
+    Quiz {
+        #[command(subcommand)]
+        action: QuizCommand,
+    },
     /// Write a synthetic handbook N times the size of this one (for tests and benchmarks).
     #[command(hide = true)]
     Scale {
@@ -64,6 +69,22 @@ enum Command {
         /// Where to write the new handbook (a new folder).
         #[arg(long)]
         out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum QuizCommand {
+    /// Write the question bank (authored questions and drills) for an LMS.
+    Export {
+        /// `gift` (Moodle GIFT) or `moodle-xml` (Moodle XML).
+        #[arg(long, value_parser = ["gift", "moodle-xml"])]
+        format: String,
+        /// The handbook's root (holds book.toml, content/ and theme/).
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+        /// Write to this file [default: standard output].
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -88,6 +109,24 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(d) => finish(&Report { diagnostics: vec![d], ..Report::default() }, ""),
+            }
+        }
+        Command::Quiz { action: QuizCommand::Export { format, dir, out } } => {
+            let format = if format == "gift" { pipeline::QuizFormat::Gift } else { pipeline::QuizFormat::MoodleXml };
+            let (report, text) = pipeline::export_quiz(&dir, format);
+            let Some(text) = text else { return finish(&report, "") };
+            match out {
+                None => {
+                    print!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Some(path) => match std::fs::write(&path, text) {
+                    Ok(()) => finish(&report, &format!("wrote {}", path.display())),
+                    Err(e) => {
+                        eprintln!("error: cannot write {}: {e}", path.display());
+                        ExitCode::FAILURE
+                    }
+                },
             }
         }
         Command::Scale { dir, factor, out } => match handbook::scale::generate(&dir, factor, &out) {

@@ -32,6 +32,8 @@ pub struct Checked {
     pub search_js: Option<String>,
     /// The theme's static files, copied into the site.
     pub static_files: Vec<(String, Vec<u8>)>,
+    /// The question bank (authored questions and drills), when the content is valid.
+    pub bank: Option<render::Bank>,
 }
 
 /// Loads, validates and renders (in memory): everything but writing.
@@ -52,15 +54,19 @@ pub fn check(root: &Path) -> Checked {
             None
         }
     };
+    let mut bank = None;
     if report.ok()
         && let (Some(hb), Some(tera)) = (&handbook, &tera)
     {
-        match render::bank(hb, tera).and_then(|bank| render::render(hb, tera, &bank)) {
-            Ok(book) => report.book = Some(book),
+        match render::bank(hb, tera).and_then(|b| render::render(hb, tera, &b).map(|book| (b, book))) {
+            Ok((b, book)) => {
+                report.book = Some(book);
+                bank = Some(b);
+            }
             Err(d) => report.diagnostics.extend(d),
         }
     }
-    Checked { report, handbook, search_js: loaded.search_js, static_files: loaded.static_files }
+    Checked { report, handbook, search_js: loaded.search_js, static_files: loaded.static_files, bank }
 }
 
 #[derive(Debug, Clone)]
@@ -74,7 +80,7 @@ pub struct BuildOptions {
 /// Checks, renders, indexes and builds the site; the previous output stays
 /// untouched on any error.
 pub fn build(root: &Path, opts: &BuildOptions) -> Report {
-    let Checked { mut report, handbook, search_js, static_files } = check(root);
+    let Checked { mut report, handbook, search_js, static_files, .. } = check(root);
     let (Some(book), Some(hb)) = (report.book.as_ref().filter(|_| report.ok()), handbook) else {
         return report;
     };
@@ -116,4 +122,25 @@ pub fn search_config(hb: &Handbook) -> RankConfig {
 fn search_error(what: &str, e: tantivy::TantivyError) -> Diagnostic {
     Diagnostic::error(search::INDEX_DIR, 0, 0, format!("{what}: {e}"))
         .with_hint("this is a bug or a disk problem; please report it with the message")
+}
+
+/// The formats `handbook quiz export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuizFormat {
+    Gift,
+    MoodleXml,
+}
+
+/// The whole question bank (authored questions, then drills) in an LMS format.
+pub fn export_quiz(root: &Path, format: QuizFormat) -> (Report, Option<String>) {
+    let Checked { report, bank, .. } = check(root);
+    let Some(bank) = bank.filter(|_| report.ok()) else {
+        return (report, None);
+    };
+    let items: Vec<crate::quiz::Item> = bank.authored.into_iter().chain(bank.drills).collect();
+    let text = match format {
+        QuizFormat::Gift => crate::quiz::export::gift(&items),
+        QuizFormat::MoodleXml => crate::quiz::export::moodle_xml(&items),
+    };
+    (report, Some(text))
 }

@@ -7,6 +7,7 @@ mod escaping;
 mod fidelity;
 mod invalid;
 mod queries;
+mod quiz;
 mod scale;
 mod search;
 mod site;
