@@ -139,14 +139,10 @@ fn check_choice(f: &Path, q: &Question, single: bool, out: &mut Vec<Diagnostic>)
             .with_hint("a `single` question has one `answer`; use `type: multiple` with `answers:` for several"),
         );
     }
-    if !single && q.answer.is_some() {
+    if !single && let Some(a) = &q.answer {
         out.push(
-            Diagnostic::at(
-                f,
-                pos(q.answer.as_ref().unwrap()),
-                "a `multiple` question lists its right answers in `answers:`",
-            )
-            .with_hint("write `answers: [1, 3]`"),
+            Diagnostic::at(f, pos(a), "a `multiple` question lists its right answers in `answers:`")
+                .with_hint("write `answers: [1, 3]`"),
         );
     }
     for (i, a) in answers.iter().enumerate() {

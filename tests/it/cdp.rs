@@ -212,6 +212,7 @@ impl Page<'_> {
             "Escape" => ("Escape", 27, ""),
             "/" => ("Slash", 191, "/"),
             "s" => ("KeyS", 83, "s"),
+            " " => ("Space", 32, " "),
             other => panic!("no key {other}"),
         };
         let mut down = json!({ "type": "keyDown", "key": key, "code": code, "windowsVirtualKeyCode": vk });

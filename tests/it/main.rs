@@ -8,6 +8,7 @@ mod fidelity;
 mod invalid;
 mod queries;
 mod quiz;
+mod quiz_browser;
 mod scale;
 mod search;
 mod site;

@@ -14,7 +14,9 @@ fn bank() -> (Vec<Item>, Vec<Item>) {
 fn every_chapter_has_at_least_eight_authored_questions() {
     let (authored, drills) = bank();
     let chapters = ["overview", "qualities", "images", "relationships", "transformations", "maxims"];
-    let mut table = String::from("| chapter | authored | single | multiple | truefalse | fill | matching | drills |\n|---|---|---|---|---|---|---|---|\n");
+    let mut table = String::from(
+        "| chapter | authored | single | multiple | truefalse | fill | matching | drills |\n|---|---|---|---|---|---|---|---|\n",
+    );
     for c in chapters {
         let mine: Vec<&Item> = authored.iter().filter(|q| q.chapter == c).collect();
         let n = |k: Kind| mine.iter().filter(|q| q.kind == k).count();

@@ -6,7 +6,10 @@ use handbook::pipeline::{self, BuildOptions};
 #[test]
 fn shipped_handbook_builds_every_page() {
     let site = shipped();
-    assert_eq!(site.chapters, ["overview", "qualities", "images", "relationships", "transformations", "maxims", "practice"]);
+    assert_eq!(
+        site.chapters,
+        ["overview", "qualities", "images", "relationships", "transformations", "maxims", "practice"]
+    );
     for page in site.chapters.iter().map(|c| format!("{c}.html")).chain(["index.html".into(), "print.html".into()]) {
         let html = std::fs::read_to_string(site.out.join(&page)).unwrap_or_else(|_| panic!("{page} missing"));
         assert!(html.contains(r#"<html lang="zh-CN""#), "{page}: lang");
