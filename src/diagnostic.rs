@@ -98,6 +98,10 @@ fn render_one(out: &mut String, d: &Diagnostic, sources: &Sources) {
         Severity::Warning => "warning",
     };
     let _ = writeln!(out, "{label}: {}", d.message);
+    if d.file.as_os_str().is_empty() {
+        // A message about the whole run (e.g. "PDFs not built: …"): one line.
+        return;
+    }
     let _ = writeln!(out, "  --> {}", d.location());
     if let Some(line) =
         (d.line > 0).then(|| sources.get(&d.file)).flatten().and_then(|src| src.lines().nth(d.line as usize - 1))

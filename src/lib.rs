@@ -19,6 +19,8 @@ pub mod diagnostic;
 pub mod load;
 pub mod model;
 pub mod pipeline;
+#[cfg(feature = "pdf")]
+pub mod print;
 pub mod quiz;
 pub mod render;
 pub mod scale;

@@ -34,6 +34,25 @@ enum Command {
         /// Also write the rendered Markdown book (an mdBook project) to this folder.
         #[arg(long, value_name = "DIR")]
         emit_markdown: Option<PathBuf>,
+        /// Leave the printed editions (PDFs) out of the site.
+        #[arg(long)]
+        no_pdf: bool,
+        #[command(flatten)]
+        fonts: FontArgs,
+    },
+    /// Typeset a printed edition as a PDF (Typst; needs a font for Chinese).
+    Print {
+        /// The edition, as named in the settings [default: the first].
+        #[arg(long)]
+        edition: Option<String>,
+        /// The PDF to write [default: ROOT/<edition>.pdf].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The handbook's root (holds book.toml, content/ and theme/).
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+        #[command(flatten)]
+        fonts: FontArgs,
     },
     /// Search the built site's index (run `build` first).
     Search {
@@ -72,6 +91,22 @@ enum Command {
     },
 }
 
+#[derive(clap::Args)]
+struct FontArgs {
+    /// A folder with more fonts (.otf, .ttf, .ttc), searched recursively; may repeat.
+    #[arg(long, value_name = "DIR")]
+    font_path: Vec<PathBuf>,
+    /// Do not use the system's fonts (only --font-path).
+    #[arg(long, hide = true)]
+    no_system_fonts: bool,
+}
+
+impl FontArgs {
+    fn options(self) -> pipeline::FontOptions {
+        pipeline::FontOptions { paths: self.font_path, no_system: self.no_system_fonts }
+    }
+}
+
 #[derive(Subcommand)]
 enum QuizCommand {
     /// Write the question bank (authored questions and drills) for an LMS.
@@ -95,9 +130,10 @@ fn main() -> ExitCode {
             let n = report.book.as_ref().map_or(0, |b| b.pages.len());
             finish(&report, &format!("checked {}: {n} pages, no errors", dir.display()))
         }
-        Command::Build { dir, out, emit_markdown } => {
+        Command::Build { dir, out, emit_markdown, no_pdf, fonts } => {
             let out = out.unwrap_or_else(|| dir.join("book"));
-            let report = pipeline::build(&dir, &BuildOptions { out: out.clone(), emit_markdown });
+            let opts = BuildOptions { out: out.clone(), emit_markdown, no_pdf, fonts: fonts.options() };
+            let report = pipeline::build(&dir, &opts);
             let index = std::path::absolute(out.join("index.html")).unwrap_or_else(|_| out.join("index.html"));
             finish(&report, &format!("built {} — open file://{}", out.display(), index.display()))
         }
@@ -109,6 +145,18 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(d) => finish(&Report { diagnostics: vec![d], ..Report::default() }, ""),
+            }
+        }
+        Command::Print { edition, out, dir, fonts } => {
+            let (report, pdf) = pipeline::print(&dir, edition.as_deref(), &fonts.options());
+            let Some((name, bytes)) = pdf else { return finish(&report, "") };
+            let out = out.unwrap_or_else(|| dir.join(format!("{name}.pdf")));
+            match std::fs::write(&out, &bytes) {
+                Ok(()) => finish(&report, &format!("wrote {} ({} KB)", out.display(), bytes.len() / 1024)),
+                Err(e) => {
+                    eprintln!("error: cannot write {}: {e}", out.display());
+                    ExitCode::FAILURE
+                }
             }
         }
         Command::Quiz { action: QuizCommand::Export { format, dir, out } } => {

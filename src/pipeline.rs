@@ -34,6 +34,10 @@ pub struct Checked {
     pub static_files: Vec<(String, Vec<u8>)>,
     /// The question bank (authored questions and drills), when the content is valid.
     pub bank: Option<render::Bank>,
+    /// The print layout from the theme.
+    pub print_template: Option<String>,
+    /// The page templates, set up (to render again, e.g. with download links).
+    pub tera: Option<tera::Tera>,
 }
 
 /// Loads, validates and renders (in memory): everything but writing.
@@ -58,7 +62,7 @@ pub fn check(root: &Path) -> Checked {
     if report.ok()
         && let (Some(hb), Some(tera)) = (&handbook, &tera)
     {
-        match render::bank(hb, tera).and_then(|b| render::render(hb, tera, &b).map(|book| (b, book))) {
+        match render::bank(hb, tera).and_then(|b| render::render(hb, tera, &b, &[]).map(|book| (b, book))) {
             Ok((b, book)) => {
                 report.book = Some(book);
                 bank = Some(b);
@@ -66,23 +70,70 @@ pub fn check(root: &Path) -> Checked {
             Err(d) => report.diagnostics.extend(d),
         }
     }
-    Checked { report, handbook, search_js: loaded.search_js, static_files: loaded.static_files, bank }
+    Checked {
+        report,
+        handbook,
+        search_js: loaded.search_js,
+        static_files: loaded.static_files,
+        bank,
+        print_template: loaded.print_template,
+        tera,
+    }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
     /// The site folder; relative paths are taken from the current directory.
     pub out: PathBuf,
     /// Also write the Markdown book mdBook was given, as a standalone mdBook project.
     pub emit_markdown: Option<PathBuf>,
+    /// Leave the printed editions out of the site (e.g. while editing).
+    pub no_pdf: bool,
+    pub fonts: FontOptions,
+}
+
+/// Where to look for fonts when typesetting PDFs.
+#[derive(Debug, Clone, Default)]
+pub struct FontOptions {
+    /// Extra folders, searched recursively (`--font-path`).
+    pub paths: Vec<PathBuf>,
+    /// Leave out the system's fonts (for tests of the missing-font error).
+    pub no_system: bool,
 }
 
 /// Checks, renders, indexes and builds the site; the previous output stays
 /// untouched on any error.
 pub fn build(root: &Path, opts: &BuildOptions) -> Report {
-    let Checked { mut report, handbook, search_js, static_files, .. } = check(root);
-    let (Some(book), Some(hb)) = (report.book.as_ref().filter(|_| report.ok()), handbook) else {
+    let Checked { mut report, handbook, search_js, static_files, bank, print_template, tera } = check(root);
+    let (Some(_), Some(hb), Some(bank), Some(tera)) =
+        (report.book.as_ref().filter(|_| report.ok()), handbook, bank, tera)
+    else {
         return report;
+    };
+    // The printed editions, when the settings want them in the site and they can be made;
+    // if not, one warning, and the site is built without the download link.
+    let mut pdfs = Vec::new();
+    if !opts.no_pdf && hb.settings.print.in_site && !hb.settings.print.editions.is_empty() {
+        match site_pdfs(&hb, &bank, print_template.as_deref(), &opts.fonts) {
+            Ok(files) => pdfs = files,
+            Err(reason) => report.diagnostics.push(Diagnostic::warning("", 0, 0, format!("PDFs not built: {reason}"))),
+        }
+    }
+    let downloads: Vec<render::Download> = pdfs.iter().map(|(d, _)| d.clone()).collect();
+    let rerendered;
+    let book = if downloads.is_empty() {
+        report.book.as_ref().expect("checked above")
+    } else {
+        match render::render(&hb, &tera, &bank, &downloads) {
+            Ok(b) => {
+                rerendered = b;
+                &rerendered
+            }
+            Err(d) => {
+                report.diagnostics.extend(d);
+                return report;
+            }
+        }
     };
     let result = (|| {
         let js = search_js.ok_or_else(|| {
@@ -95,6 +146,9 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Report {
             .map_err(|e| search_error("cannot build the search index", e))?;
         let mut extra =
             search::export::export(&idx, &cfg, &js).map_err(|e| search_error("cannot export the search data", e))?;
+        for (d, bytes) in pdfs {
+            extra.push(site::ExtraFile { path: d.url, bytes });
+        }
         // The theme's static files, but for those the export already wrote (search.js, with its data).
         for (path, bytes) in static_files {
             if !extra.iter().any(|f| f.path == path) {
@@ -110,6 +164,86 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Report {
         report.diagnostics.push(d);
     }
     report
+}
+
+/// Every edition's PDF for the site, or why they cannot be made.
+#[cfg(feature = "pdf")]
+fn site_pdfs(
+    hb: &Handbook,
+    bank: &render::Bank,
+    template: Option<&str>,
+    fonts: &FontOptions,
+) -> Result<Vec<(render::Download, Vec<u8>)>, String> {
+    let template = template.ok_or_else(|| format!("{} is missing", load::PRINT_TEMPLATE))?;
+    let fonts =
+        crate::print::Fonts::find(fonts).map_err(|d| format!("{} ({})", d.message, d.hint.unwrap_or_default()))?;
+    let mut out = Vec::new();
+    for ed in &hb.settings.print.editions {
+        let data = crate::print::edition_data(hb, bank, ed);
+        let bytes = crate::print::pdf(template, &data, &fonts).map_err(|d| d.short())?;
+        let title = match &ed.subtitle {
+            Some(s) => format!("{}（{}）", ed.title.value, s.value),
+            None => ed.title.value.clone(),
+        };
+        out.push((render::Download { title, url: crate::print::site_path(ed) }, bytes));
+    }
+    Ok(out)
+}
+
+#[cfg(not(feature = "pdf"))]
+fn site_pdfs(
+    _: &Handbook,
+    _: &render::Bank,
+    _: Option<&str>,
+    _: &FontOptions,
+) -> Result<Vec<(render::Download, Vec<u8>)>, String> {
+    Err("this handbook was built without the `pdf` feature".into())
+}
+
+/// Typesets one edition (`handbook print`): the diagnostics, and the edition's
+/// name with its PDF when it worked.
+pub fn print(root: &Path, edition: Option<&str>, fonts: &FontOptions) -> (Report, Option<(String, Vec<u8>)>) {
+    let Checked { mut report, handbook, bank, print_template, .. } = check(root);
+    let (Some(hb), Some(bank)) = (handbook.filter(|_| report.ok()), bank) else {
+        return (report, None);
+    };
+    match print_one(&hb, &bank, print_template.as_deref(), edition, fonts) {
+        Ok(r) => (report, Some(r)),
+        Err(d) => {
+            report.diagnostics.push(d);
+            (report, None)
+        }
+    }
+}
+
+#[cfg(feature = "pdf")]
+fn print_one(
+    hb: &Handbook,
+    bank: &render::Bank,
+    template: Option<&str>,
+    edition: Option<&str>,
+    fonts: &FontOptions,
+) -> Result<(String, Vec<u8>), Diagnostic> {
+    let ed = crate::print::find_edition(hb, edition)?;
+    let template = template.ok_or_else(|| {
+        Diagnostic::error(load::PRINT_TEMPLATE, 0, 0, "missing the print template")
+            .with_hint("the PDF layout is theme/print/handbook.typ; copy it from the handbook tool's theme")
+    })?;
+    let fonts = crate::print::Fonts::find(fonts)?;
+    let data = crate::print::edition_data(hb, bank, ed);
+    Ok((ed.name.value.clone(), crate::print::pdf(template, &data, &fonts)?))
+}
+
+#[cfg(not(feature = "pdf"))]
+fn print_one(
+    hb: &Handbook,
+    _: &render::Bank,
+    _: Option<&str>,
+    _: Option<&str>,
+    _: &FontOptions,
+) -> Result<(String, Vec<u8>), Diagnostic> {
+    Err(Diagnostic::error(hb.settings_file.clone(), 0, 0, "this handbook was built without PDF support")
+        .with_hint("build it with the default features (`cargo build --release`) to print"))
 }
 
 /// The ranking configuration of a handbook (synonyms and ignored words from the settings).

@@ -17,6 +17,8 @@ use std::path::{Path, PathBuf};
 pub const CONTENT_DIR: &str = "content";
 /// The browser's search code, under the root.
 pub const SEARCH_JS: &str = "theme/static/search/search.js";
+/// The print layout (Typst), under the root.
+pub const PRINT_TEMPLATE: &str = "theme/print/handbook.typ";
 /// Files under this folder are copied into the site at the same relative path.
 pub const STATIC_DIR: &str = "theme/static";
 /// The folder, under the root, that holds the page templates.
@@ -38,6 +40,8 @@ pub struct Loaded {
     pub search_js: Option<String>,
     /// Every file under `theme/static/`: (path relative to it, `/`-separated; bytes).
     pub static_files: Vec<(String, Vec<u8>)>,
+    /// The print layout, `theme/print/handbook.typ`.
+    pub print_template: Option<String>,
     pub diagnostics: Vec<Diagnostic>,
     /// Files that did not parse: validation must not report refs into them as broken.
     pub unparsed: Vec<PathBuf>,
@@ -88,6 +92,7 @@ pub fn load(root: &Path) -> Loaded {
     }
     load_templates(root, &mut loaded);
     loaded.search_js = std::fs::read_to_string(root.join(SEARCH_JS)).ok();
+    loaded.print_template = std::fs::read_to_string(root.join(PRINT_TEMPLATE)).ok();
     let dir = root.join(STATIC_DIR);
     for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
         if entry.file_type().is_file()

@@ -57,6 +57,60 @@ pub struct Settings {
     pub search: SearchSettings,
     #[serde(default)]
     pub quiz: QuizSettings,
+    #[serde(default)]
+    pub print: PrintSettings,
+}
+
+/// Printed editions (PDF).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrintSettings {
+    /// `handbook build` also writes every edition's PDF into the site (when it can). Default: on.
+    #[serde(default = "yes")]
+    pub in_site: bool,
+    #[serde(default)]
+    pub editions: Vec<Edition>,
+}
+
+impl Default for PrintSettings {
+    fn default() -> Self {
+        PrintSettings { in_site: true, editions: vec![] }
+    }
+}
+
+/// One printed edition: what its cover says and what it contains.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Edition {
+    /// Used in file names (`<name>.pdf`) and by `handbook print --edition`.
+    pub name: Id,
+    pub title: Text,
+    #[serde(default)]
+    pub subtitle: Option<Text>,
+    #[serde(default)]
+    pub organisation: Option<Text>,
+    /// As it should read on the cover, e.g. 2026年11月.
+    #[serde(default)]
+    pub date: Option<Text>,
+    /// Chapter ids, in the order they print; empty: every chapter.
+    #[serde(default)]
+    pub chapters: Vec<Id>,
+    /// `none`, `questions` (the default) or `answers` (questions, and an answer key at the end).
+    #[serde(default)]
+    pub quizzes: Option<Text>,
+    /// `a4` (the default) or `a5`.
+    #[serde(default)]
+    pub paper: Option<Text>,
+}
+
+impl Edition {
+    pub fn quizzes(&self) -> &str {
+        self.quizzes.as_ref().map_or("questions", |t| t.as_str())
+    }
+
+    pub fn paper(&self) -> &str {
+        self.paper.as_ref().map_or("a4", |t| t.as_str())
+    }
 }
 
 /// Quiz settings: the generated drills of the practice page.

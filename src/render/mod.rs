@@ -77,6 +77,14 @@ pub struct Bank {
     pub drills: Vec<crate::quiz::Item>,
 }
 
+/// A file the first page links to, e.g. a printed edition's PDF.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Download {
+    pub title: String,
+    /// Relative to the site root.
+    pub url: String,
+}
+
 /// The page id of the practice page (drills).
 pub const PRACTICE: &str = "practice";
 const DRILL_TEMPLATE: &str = "drill.txt.tera";
@@ -122,7 +130,12 @@ pub fn bank(hb: &Handbook, tera: &tera::Tera) -> Result<Bank, Vec<Diagnostic>> {
 
 /// Renders every chapter of a validated handbook with its kind's template,
 /// then the practice page when there are drills.
-pub fn render(hb: &Handbook, tera: &tera::Tera, bank: &Bank) -> Result<RenderedBook, Vec<Diagnostic>> {
+pub fn render(
+    hb: &Handbook,
+    tera: &tera::Tera,
+    bank: &Bank,
+    downloads: &[Download],
+) -> Result<RenderedBook, Vec<Diagnostic>> {
     let secs = sections(hb);
     let views = Views { hb, sections: &secs };
     let mut pages = Vec::new();
@@ -141,6 +154,9 @@ pub fn render(hb: &Handbook, tera: &tera::Tera, bank: &Bank) -> Result<RenderedB
         let items: Vec<&crate::quiz::Item> = bank.authored.iter().filter(|q| q.chapter == ch.id().value).collect();
         chapter.quiz = view::QuizView::new(&format!("quiz-{}", ch.id()), &items);
         ctx.insert("chapter", &chapter);
+        // The first page (also the site's index) offers the printed editions.
+        let first = pages.is_empty() && diags.is_empty();
+        ctx.insert("downloads", if first { downloads } else { &[] });
         match tera.render(&name, &ctx) {
             Ok(md) => pages.push(Page {
                 id: ch.id().value.clone(),

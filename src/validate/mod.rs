@@ -32,6 +32,7 @@ pub fn validate(hb: &Handbook, gaps: &Gaps) -> Vec<Diagnostic> {
     }
     check_kinds(hb, &secs, &mut out);
     quiz::check_quizzes(hb, &mut out);
+    check_editions(hb, &mut out);
     if gaps.complete {
         check_quiz_refs(hb, &secs, &mut out);
     }
@@ -249,6 +250,41 @@ fn check_refs(secs: &[Section], out: &mut Vec<Diagnostic>) {
                 out.push(
                     Diagnostic::at(&s.file, r.pos, format!("`{r}` refers to itself"))
                         .with_hint("refs point to other sections that state or expand the same idea"),
+                );
+            }
+        }
+    }
+}
+
+fn check_editions(hb: &Handbook, out: &mut Vec<Diagnostic>) {
+    let file = hb.settings_file.as_path();
+    let eds = &hb.settings.print.editions;
+    for (i, e) in eds.iter().enumerate() {
+        if !Id::is_url_safe(e.name.as_str()) {
+            out.push(Diagnostic::at(file, e.name.pos, format!("edition name `{}` is not URL-safe", e.name)).with_hint(
+                "it names the PDF file: lowercase ASCII letters and digits joined by hyphens, e.g. `trainer`",
+            ));
+        }
+        if eds[..i].iter().any(|x| x.name.value == e.name.value) {
+            out.push(
+                Diagnostic::at(file, e.name.pos, format!("duplicate edition `{}`", e.name))
+                    .with_hint("edition names are unique"),
+            );
+        }
+        for c in &e.chapters {
+            if !hb.chapters.iter().any(|ch| ch.id().value == c.value) {
+                out.push(unknown(file, c, "chapter", hb.chapters.iter().map(|ch| ch.id().as_str())));
+            }
+        }
+        for (field, value, allowed) in
+            [("quizzes", &e.quizzes, &["none", "questions", "answers"][..]), ("paper", &e.paper, &["a4", "a5"][..])]
+        {
+            if let Some(v) = value
+                && !allowed.contains(&v.as_str())
+            {
+                out.push(
+                    Diagnostic::at(file, v.pos, format!("unknown {field} `{}`", v.value))
+                        .with_hint(format!("{field}: one of {}", allowed.join(", "))),
                 );
             }
         }

@@ -34,7 +34,7 @@ pub fn fixture(overlay: Option<&Path>) -> tempfile::TempDir {
 }
 
 pub fn build(root: &Path, out: &Path) -> Report {
-    pipeline::build(root, &BuildOptions { out: out.to_path_buf(), emit_markdown: None })
+    pipeline::build(root, &BuildOptions { out: out.to_path_buf(), ..Default::default() })
 }
 
 /// The shipped handbook, built once per test run.

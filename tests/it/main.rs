@@ -6,6 +6,8 @@ mod common;
 mod escaping;
 mod fidelity;
 mod invalid;
+#[cfg(feature = "pdf")]
+mod print;
 mod queries;
 mod quiz;
 mod quiz_browser;

@@ -71,8 +71,10 @@ fn the_site_references_nothing_outside_its_folder() {
 fn emit_markdown_writes_a_standalone_mdbook_project() {
     let dir = fixture(None);
     let md = dir.path().join("md");
-    let report =
-        pipeline::build(dir.path(), &BuildOptions { out: dir.path().join("book"), emit_markdown: Some(md.clone()) });
+    let report = pipeline::build(
+        dir.path(),
+        &BuildOptions { out: dir.path().join("book"), emit_markdown: Some(md.clone()), ..Default::default() },
+    );
     assert!(report.ok(), "{:?}", report.diagnostics);
     let summary = std::fs::read_to_string(md.join("src/SUMMARY.md")).unwrap();
     assert!(summary.contains("- [基本作风](basics.md)"), "{summary}");

@@ -1,0 +1,219 @@
+//! Printed editions: real PDFs, checked with poppler's pdftotext and pdffonts.
+
+use crate::common::{build, fixture, repo, require, shipped};
+use crate::fidelity::{pieces, source_lines};
+use handbook::pipeline::{self, FontOptions};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+fn tools_and_fonts() -> bool {
+    let poppler = Command::new("pdftotext").arg("-v").output().is_ok();
+    let fonts = handbook::print::Fonts::find(&FontOptions::default()).is_ok();
+    require(poppler, "poppler-utils (pdftotext, pdffonts)")
+        && require(fonts, "a font for Chinese text (Debian fonts-noto-cjk)")
+}
+
+struct Pdfs {
+    trainer: PathBuf,
+    trainee: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+fn pdfs() -> &'static Pdfs {
+    static P: OnceLock<Pdfs> = OnceLock::new();
+    P.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let mut paths = Vec::new();
+        for ed in ["trainer", "trainee"] {
+            let (report, pdf) = pipeline::print(&repo(), Some(ed), &FontOptions::default());
+            assert!(report.ok(), "{:?}", report.diagnostics);
+            let (_, bytes) = pdf.expect("a PDF");
+            let p = dir.path().join(format!("{ed}.pdf"));
+            std::fs::write(&p, bytes).unwrap();
+            paths.push(p);
+        }
+        Pdfs { trainer: paths[0].clone(), trainee: paths[1].clone(), _dir: dir }
+    })
+}
+
+fn text(pdf: &Path, layout: bool) -> String {
+    let mut c = Command::new("pdftotext");
+    if layout {
+        c.arg("-layout");
+    }
+    let out = c.arg(pdf).arg("-").output().unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The pages' body text: the running header (right-aligned, so indented in
+/// `-layout` output) and the page number are dropped.
+fn body_pages(pdf: &Path) -> Vec<String> {
+    text(pdf, true)
+        .split('\u{c}')
+        .map(|page| {
+            let mut lines: Vec<&str> = page.lines().filter(|l| !l.trim().is_empty()).collect();
+            if lines.first().is_some_and(|l| l.len() - l.trim_start().len() >= 30) {
+                lines.remove(0);
+            }
+            if lines.last().is_some_and(|l| l.trim().chars().all(|c| c.is_ascii_digit())) {
+                lines.pop();
+            }
+            lines.join("\n")
+        })
+        .collect()
+}
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[test]
+fn the_trainer_edition_carries_every_piece_of_the_source() {
+    let seed = repo().join("../shared/seed/000_c11b6c6c4891f629.txt");
+    if !require(seed.exists(), "the source text") || !tools_and_fonts() {
+        return;
+    }
+    let all = squash(&body_pages(&pdfs().trainer).concat());
+    let mut at = 0;
+    let mut missing = Vec::new();
+    let ps = pieces(&source_lines(&std::fs::read_to_string(seed).unwrap()));
+    for p in &ps {
+        match all[at..].find(&squash(p)) {
+            Some(i) => at += i + squash(p).len(),
+            None => missing.push(p.clone()),
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "{} of {} pieces missing or out of order in the PDF:\n{}",
+        missing.len(),
+        ps.len(),
+        missing.join("\n")
+    );
+}
+
+#[test]
+fn only_the_trainer_edition_has_the_answers() {
+    if !tools_and_fonts() {
+        return;
+    }
+    let bank = pipeline::check(&repo()).bank.unwrap();
+    let (trainer, trainee) = (squash(&text(&pdfs().trainer, false)), squash(&text(&pdfs().trainee, false)));
+    assert!(trainer.contains("附录：答案与解析"));
+    for q in &bank.authored {
+        let key = squash(&format!("答案：{}", q.answer_text()));
+        assert!(trainer.contains(&key), "trainer edition lacks {key}");
+        assert!(!trainee.contains(&key), "trainee edition shows {key}");
+        if let Some(e) = &q.explanation {
+            assert!(trainer.contains(&squash(e)), "trainer edition lacks the explanation of {}", q.id);
+        }
+    }
+    // Both print the questions.
+    for q in &bank.authored {
+        assert!(trainee.contains(&squash(&q.prompt)), "trainee edition lacks question {}", q.id);
+    }
+}
+
+#[test]
+fn a_cjk_font_is_embedded() {
+    if !tools_and_fonts() {
+        return;
+    }
+    let out = Command::new("pdffonts").arg(&pdfs().trainer).output().unwrap();
+    let list = String::from_utf8_lossy(&out.stdout);
+    assert!(list.lines().any(|l| l.contains("CJK") && l.split_whitespace().rev().nth(3) == Some("yes")), "{list}");
+}
+
+#[test]
+fn the_contents_page_numbers_match_where_chapters_start() {
+    if !tools_and_fonts() {
+        return;
+    }
+    let pages: Vec<String> = text(&pdfs().trainer, false).split('\u{c}').map(str::to_string).collect();
+    let hb = pipeline::check(&repo()).handbook.unwrap();
+    let mut checked = 0;
+    for ch in hb.ordered() {
+        let head = ch.head();
+        let heading = head.heading.as_ref().unwrap_or(&head.title).value.clone();
+        // The contents line: "heading . . . . N" (pdftotext puts a word joiner before N).
+        let line = pages[1..4]
+            .iter()
+            .flat_map(|p| p.lines())
+            .find(|l| l.starts_with(&format!("{heading} ")))
+            .unwrap_or_else(|| panic!("no contents line for {heading}"));
+        let n: usize = line.rsplit(|c: char| !c.is_ascii_digit()).next().unwrap().parse().unwrap();
+        let page = &pages[n - 1];
+        let first_lines: Vec<&str> = page.lines().filter(|l| !l.trim().is_empty()).take(3).collect();
+        assert!(first_lines.iter().any(|l| l.trim() == heading), "page {n} does not start {heading}: {first_lines:?}");
+        checked += 1;
+    }
+    assert_eq!(checked, 6);
+}
+
+#[test]
+fn no_line_starts_with_closing_punctuation() {
+    if !tools_and_fonts() {
+        return;
+    }
+    for pdf in [&pdfs().trainer, &pdfs().trainee] {
+        for line in text(pdf, true).lines() {
+            let t = line.trim_start();
+            assert!(
+                !t.starts_with(['，', '。', '、', '；', '：', '？', '！', '）', '」', '』', '”']),
+                "line starts with closing punctuation: {t}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_missing_font_is_a_clear_error_and_no_pdf() {
+    let empty = tempfile::tempdir().unwrap();
+    let opts = FontOptions { paths: vec![empty.path().to_path_buf()], no_system: true };
+    let (report, pdf) = pipeline::print(&repo(), Some("trainer"), &opts);
+    assert!(pdf.is_none(), "no PDF without a Chinese font");
+    let d = &report.diagnostics[0];
+    assert!(d.message.contains("no font for Chinese text was found"), "{d:?}");
+    assert!(d.message.contains(&empty.path().display().to_string()), "says what was searched: {d:?}");
+    assert!(d.hint.as_deref().unwrap().contains("fonts-noto-cjk"), "{d:?}");
+}
+
+#[test]
+fn the_site_offers_the_pdfs_or_says_why_not() {
+    if !tools_and_fonts() {
+        return;
+    }
+    let out = &shipped().out;
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(index.contains("下载 PDF"), "the first page links the editions");
+    for ed in ["trainer", "trainee"] {
+        let p = out.join(format!("pdf/{ed}.pdf"));
+        assert!(std::fs::read(&p).unwrap().starts_with(b"%PDF"), "{}", p.display());
+        assert!(index.contains(&format!("href=\"pdf/{ed}.pdf\"")));
+    }
+    assert!(
+        !std::fs::read_to_string(out.join("overview.html")).unwrap().contains("下载 PDF") || index.contains("下载 PDF")
+    );
+
+    // Without a font: one warning, a site, no link.
+    let dir = fixture(None);
+    let settings = dir.path().join("content/handbook.yaml");
+    let text = std::fs::read_to_string(&settings).unwrap();
+    std::fs::write(&settings, format!("{text}print:\n  editions:\n    - name: all\n      title: 全书\n")).unwrap();
+    std::fs::create_dir_all(dir.path().join("theme/print")).unwrap();
+    let opts = pipeline::BuildOptions {
+        out: dir.path().join("book"),
+        fonts: FontOptions { paths: vec![], no_system: true },
+        ..Default::default()
+    };
+    let report = pipeline::build(dir.path(), &opts);
+    assert!(report.ok(), "{:?}", report.diagnostics);
+    let warnings: Vec<_> = report.diagnostics.iter().filter(|d| !d.is_error()).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].message.starts_with("PDFs not built: no font for Chinese text"), "{:?}", warnings[0]);
+    let index = std::fs::read_to_string(dir.path().join("book/index.html")).unwrap();
+    assert!(!index.contains("下载 PDF"));
+    assert!(!dir.path().join("book/pdf").exists());
+    let _ = build;
+}
