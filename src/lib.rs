@@ -25,5 +25,6 @@ pub mod quiz;
 pub mod render;
 pub mod scale;
 pub mod search;
+pub mod serve;
 pub mod site;
 pub mod validate;

@@ -71,6 +71,24 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Build, serve on 127.0.0.1, rebuild on every change and reload open pages.
+    Serve {
+        /// The handbook's root (holds book.toml, content/ and theme/).
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+        /// The site folder [default: ROOT/book].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The port to try first (the next free one is used if it is taken).
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+        /// The address to listen on; anything but loopback is reachable from other machines.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Question bank tools.
     Quiz {
         #[command(subcommand)]
@@ -147,6 +165,7 @@ fn main() -> ExitCode {
                 Err(d) => finish(&Report { diagnostics: vec![d], ..Report::default() }, ""),
             }
         }
+        Command::Serve { dir, out, port, bind, open } => serve(dir, out, port, bind, open),
         Command::Print { edition, out, dir, fonts } => {
             let (report, pdf) = pipeline::print(&dir, edition.as_deref(), &fonts.options());
             let Some((name, bytes)) = pdf else { return finish(&report, "") };
@@ -188,6 +207,51 @@ fn main() -> ExitCode {
             }
         },
     }
+}
+
+static STOP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+extern "C" fn on_signal(_: libc::c_int) {
+    STOP.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+fn serve(dir: PathBuf, out: Option<PathBuf>, port: u16, bind: std::net::IpAddr, open: bool) -> ExitCode {
+    // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
+    unsafe {
+        libc::signal(libc::SIGINT, on_signal as *const () as libc::sighandler_t);
+        libc::signal(libc::SIGTERM, on_signal as *const () as libc::sighandler_t);
+    }
+    let opts = handbook::serve::ServeOptions {
+        bind,
+        port,
+        out: out.unwrap_or_else(|| dir.join("book")),
+        poll: std::time::Duration::from_millis(200),
+    };
+    let (server, first) = match handbook::serve::start(&dir, &opts) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: cannot listen on {bind}:{port}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let text = render_all(&first, &pipeline::check(&dir).report.sources);
+    if !text.is_empty() {
+        eprint!("{text}");
+    }
+    let url = format!("http://{}/", server.addr);
+    if !bind.is_loopback() {
+        eprintln!("warning: listening on {} — the site is reachable from other machines", server.addr);
+    }
+    println!("serving {url} (watching content/, theme/ and book.toml; Ctrl-C stops)");
+    if open {
+        let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
+    }
+    while !STOP.load(std::sync::atomic::Ordering::SeqCst) {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    server.stop();
+    println!("stopped");
+    ExitCode::SUCCESS
 }
 
 /// The one place diagnostics are printed.

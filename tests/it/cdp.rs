@@ -183,8 +183,10 @@ impl Page<'_> {
     /// Polls `expr` until it is truthy (10 s at most).
     pub fn wait_for(&mut self, expr: &str) -> Value {
         let deadline = Instant::now() + Duration::from_secs(10);
+        // Exceptions (a page mid-reload has no body yet) count as "not yet".
+        let guarded = format!("(() => {{ try {{ return ({expr}); }} catch (e) {{ return null; }} }})()");
         loop {
-            let v = self.eval(expr);
+            let v = self.eval(&guarded);
             if !(v.is_null() || v == json!(false) || v == json!("") || v == json!(0)) {
                 return v;
             }

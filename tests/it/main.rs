@@ -13,4 +13,5 @@ mod quiz;
 mod quiz_browser;
 mod scale;
 mod search;
+mod serve;
 mod site;

@@ -1,0 +1,213 @@
+//! A small, defensive HTTP/1.1 server for `handbook serve`: GET and HEAD only,
+//! one request per connection, bounded request size, no path outside the site.
+//! Every malformed input gets a status code, never a panic.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Component, Path, PathBuf};
+use std::time::Duration;
+
+/// Longest request line plus headers we read.
+const MAX_HEAD: usize = 16 * 1024;
+
+#[derive(Debug)]
+pub struct Request {
+    pub method: String,
+    /// The path, percent-decoded, starting with `/`.
+    pub path: String,
+    /// The raw query string (after `?`), not decoded.
+    pub query: String,
+}
+
+pub struct Response {
+    pub status: u16,
+    pub content_type: String,
+    pub body: Vec<u8>,
+    pub extra_headers: Vec<(String, String)>,
+}
+
+impl Response {
+    pub fn new(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Response {
+        Response { status, content_type: content_type.to_string(), body: body.into(), extra_headers: vec![] }
+    }
+
+    pub fn json(status: u16, value: &serde_json::Value) -> Response {
+        Response::new(status, "application/json; charset=utf-8", serde_json::to_vec(value).unwrap_or_default())
+    }
+
+    pub fn error(status: u16, message: &str) -> Response {
+        Response::json(status, &serde_json::json!({ "error": message, "status": status }))
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        413 => "Payload Too Large",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        _ => "Status",
+    }
+}
+
+/// Reads one request head. `Err(status)` for input that is not a request we serve.
+pub fn read_request(stream: &mut TcpStream) -> Result<Request, u16> {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut reader = BufReader::new(stream.take(MAX_HEAD as u64 + 1));
+    let mut line = Vec::new();
+    reader.read_until(b'\n', &mut line).map_err(|_| 400u16)?;
+    if line.len() > MAX_HEAD {
+        return Err(431);
+    }
+    let line = String::from_utf8(line).map_err(|_| 400u16)?;
+    let mut parts = line.trim_end().split(' ');
+    let (Some(method), Some(target), Some(version)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(400);
+    };
+    if parts.next().is_some() || !version.starts_with("HTTP/1.") || method.is_empty() {
+        return Err(400);
+    }
+    // Headers: read and drop (bounded), until the blank line.
+    let mut total = line.len();
+    loop {
+        let mut h = Vec::new();
+        let n = reader.read_until(b'\n', &mut h).map_err(|_| 400u16)?;
+        total += n;
+        if total > MAX_HEAD {
+            return Err(431);
+        }
+        if n == 0 || h == b"\r\n" || h == b"\n" {
+            break;
+        }
+    }
+    if !method.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(400);
+    }
+    // Only origin-form targets: "/path?query".
+    if !target.starts_with('/') {
+        return Err(400);
+    }
+    let (raw_path, query) = target.split_once('?').unwrap_or((target, ""));
+    let path = percent_decode(raw_path).ok_or(400u16)?;
+    Ok(Request { method: method.to_string(), path, query: query.to_string() })
+}
+
+/// Decodes `%XX`; `None` for a bad escape, invalid UTF-8 or a NUL.
+pub fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    let s = String::from_utf8(out).ok()?;
+    (!s.contains('\0')).then_some(s)
+}
+
+/// Query parameter `key`, decoded (`+` as space).
+pub fn query_param(query: &str, key: &str) -> Option<String> {
+    query.split('&').find_map(|kv| {
+        let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+        (k == key).then(|| percent_decode(&v.replace('+', " "))).flatten()
+    })
+}
+
+/// The file under `root` that `path` names, or the status to answer.
+///
+/// `..`, backslashes and other tricks are refused (400); a path that resolves
+/// outside the root through a symlink is not found (404).
+pub fn resolve(root: &Path, path: &str) -> Result<PathBuf, u16> {
+    if path.contains('\\') {
+        return Err(400);
+    }
+    let mut rel = PathBuf::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => return Err(400),
+            s => {
+                let p = Path::new(s);
+                if p.components().count() != 1 || !matches!(p.components().next(), Some(Component::Normal(_))) {
+                    return Err(400);
+                }
+                rel.push(s);
+            }
+        }
+    }
+    let root = root.canonicalize().map_err(|_| 404u16)?;
+    let mut full = root.join(&rel);
+    if full.is_dir() {
+        full.push("index.html");
+    }
+    let full = full.canonicalize().map_err(|_| 404u16)?;
+    if !full.starts_with(&root) || !full.is_file() {
+        return Err(404);
+    }
+    Ok(full)
+}
+
+pub fn write_response(stream: &mut TcpStream, resp: &Response, head_only: bool) {
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n",
+        resp.status,
+        reason(resp.status),
+        resp.content_type,
+        resp.body.len()
+    );
+    for (k, v) in &resp.extra_headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    let _ = stream.write_all(head.as_bytes());
+    if !head_only {
+        let _ = stream.write_all(&resp.body);
+    }
+    let _ = stream.flush();
+}
+
+pub fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "pdf" => "application/pdf",
+        "woff2" => "font/woff2",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decoding_and_resolution_refuse_escapes() {
+        assert_eq!(percent_decode("/a%20b"), Some("/a b".into()));
+        assert_eq!(percent_decode("/%2e%2e/"), Some("/../".into()));
+        assert_eq!(percent_decode("/%zz"), None);
+        assert_eq!(percent_decode("/%00"), None);
+        let t = tempfile::tempdir().unwrap();
+        std::fs::write(t.path().join("index.html"), "x").unwrap();
+        assert!(resolve(t.path(), "/").is_ok());
+        assert_eq!(resolve(t.path(), "/../etc/passwd"), Err(400));
+        assert_eq!(resolve(t.path(), "/a/../../x"), Err(400));
+        assert_eq!(resolve(t.path(), "/..\\x"), Err(400));
+        assert_eq!(resolve(t.path(), "/etc/passwd"), Err(404));
+        assert_eq!(query_param("q=%E6%8C%A1&limit=3", "q"), Some("挡".into()));
+    }
+}

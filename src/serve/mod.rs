@@ -1,0 +1,327 @@
+//! `handbook serve`: build, serve on loopback, watch, rebuild, reload.
+//!
+//! A change to `content/`, `theme/` or `book.toml` rebuilds the site (the
+//! build is atomic, so the last good site stays up when a change breaks the
+//! content) and tells every open page over server-sent events: `reload`
+//! after a good build, `diagnostics` (shown as an overlay) after a bad one.
+//! `GET /api/search?q=…&limit=…` answers from the tantivy index with the CLI's
+//! ranking.
+
+mod http;
+
+use crate::diagnostic::{Diagnostic, render_all};
+use crate::pipeline::{self, BuildOptions};
+use crate::search::{self, index::SearchIndex, rank::RankConfig};
+use http::{Request, Response};
+use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant, SystemTime};
+
+pub use http::percent_decode;
+
+const LIVE_JS: &str = include_str!("live.js");
+/// Longest query the search API accepts, in characters.
+pub const MAX_QUERY: usize = 200;
+pub const MAX_LIMIT: usize = 50;
+/// Connections served at once; more get 503.
+const MAX_CONNECTIONS: usize = 128;
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub bind: IpAddr,
+    /// The first port tried; the next free one is taken if it is in use.
+    pub port: u16,
+    pub out: PathBuf,
+    /// How often the watcher looks at the files.
+    pub poll: Duration,
+}
+
+struct Shared {
+    root: PathBuf,
+    site: PathBuf,
+    search: RwLock<Option<(SearchIndex, RankConfig)>>,
+    /// The diagnostics of the last build when it failed (empty when it worked).
+    failing: Mutex<Vec<serde_json::Value>>,
+    subscribers: Mutex<Vec<Sender<String>>>,
+    stop: AtomicBool,
+    connections: AtomicUsize,
+    builds: AtomicUsize,
+}
+
+/// A running server.
+pub struct Server {
+    pub addr: SocketAddr,
+    shared: Arc<Shared>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl Server {
+    /// Number of builds done so far (the first included).
+    pub fn builds(&self) -> usize {
+        self.shared.builds.load(Ordering::SeqCst)
+    }
+
+    pub fn stop(mut self) {
+        self.shared.stop.store(true, Ordering::SeqCst);
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Builds once, then serves and watches in background threads.
+/// The first build's diagnostics are returned too (the server runs either way).
+pub fn start(root: &Path, opts: &ServeOptions) -> std::io::Result<(Server, Vec<Diagnostic>)> {
+    let listener = bind(opts.bind, opts.port)?;
+    let addr = listener.local_addr()?;
+    listener.set_nonblocking(true)?;
+    let shared = Arc::new(Shared {
+        root: root.to_path_buf(),
+        site: opts.out.clone(),
+        search: RwLock::new(None),
+        failing: Mutex::new(Vec::new()),
+        subscribers: Mutex::new(Vec::new()),
+        stop: AtomicBool::new(false),
+        connections: AtomicUsize::new(0),
+        builds: AtomicUsize::new(0),
+    });
+    let first = rebuild(&shared);
+    let s1 = shared.clone();
+    let accept = std::thread::spawn(move || accept_loop(listener, s1));
+    let s2 = shared.clone();
+    let poll = opts.poll;
+    let watch = std::thread::spawn(move || watch_loop(s2, poll));
+    Ok((Server { addr, shared, threads: vec![accept, watch] }, first))
+}
+
+fn bind(ip: IpAddr, port: u16) -> std::io::Result<TcpListener> {
+    let mut last = None;
+    for p in port..port.saturating_add(20) {
+        match TcpListener::bind((ip, p)) {
+            Ok(l) => return Ok(l),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no free port")))
+}
+
+/// Builds the site; on success reloads the search index. Returns the diagnostics.
+fn rebuild(shared: &Shared) -> Vec<Diagnostic> {
+    let opts = BuildOptions { out: shared.site.clone(), no_pdf: true, ..Default::default() };
+    let report = pipeline::build(&shared.root, &opts);
+    shared.builds.fetch_add(1, Ordering::SeqCst);
+    if report.ok() {
+        let idx = SearchIndex::open(&shared.site.join(search::INDEX_DIR)).ok();
+        let cfg = std::fs::read_to_string(shared.site.join(search::CONFIG_FILE))
+            .ok()
+            .and_then(|t| serde_json::from_str::<RankConfig>(&t).ok());
+        *shared.search.write().unwrap_or_else(|e| e.into_inner()) = idx.zip(cfg);
+        shared.failing.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    } else {
+        let list: Vec<serde_json::Value> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| {
+                serde_json::json!({
+                    "file": d.file.display().to_string(), "line": d.line, "column": d.column,
+                    "location": d.location(), "message": d.message, "hint": d.hint,
+                    "text": render_all(std::slice::from_ref(d), &report.sources),
+                })
+            })
+            .collect();
+        *shared.failing.lock().unwrap_or_else(|e| e.into_inner()) = list;
+    }
+    report.diagnostics
+}
+
+fn broadcast(shared: &Shared, event: &str, data: &str) {
+    let msg = format!("event: {event}\ndata: {data}\n\n");
+    shared.subscribers.lock().unwrap_or_else(|e| e.into_inner()).retain(|s| s.send(msg.clone()).is_ok());
+}
+
+/// Files that matter, with their modification times and sizes.
+fn fingerprint(root: &Path) -> Vec<(PathBuf, Option<SystemTime>, u64)> {
+    let mut out = Vec::new();
+    for dir in ["content", "theme"] {
+        for e in walkdir::WalkDir::new(root.join(dir)).sort_by_file_name().into_iter().filter_map(Result::ok) {
+            if e.file_type().is_file()
+                && let Ok(m) = e.metadata()
+            {
+                out.push((e.path().to_path_buf(), m.modified().ok(), m.len()));
+            }
+        }
+    }
+    if let Ok(m) = std::fs::metadata(root.join("book.toml")) {
+        out.push((root.join("book.toml"), m.modified().ok(), m.len()));
+    }
+    out
+}
+
+fn watch_loop(shared: Arc<Shared>, poll: Duration) {
+    let mut last = fingerprint(&shared.root);
+    while !shared.stop.load(Ordering::SeqCst) {
+        std::thread::sleep(poll);
+        let now = fingerprint(&shared.root);
+        if now == last {
+            continue;
+        }
+        // Debounce: wait until the files stop changing (an editor saving several files).
+        let mut settled = now;
+        loop {
+            std::thread::sleep(Duration::from_millis(100));
+            let again = fingerprint(&shared.root);
+            if again == settled {
+                break;
+            }
+            settled = again;
+        }
+        last = settled;
+        let t = Instant::now();
+        let diags = rebuild(&shared);
+        let ok = !crate::diagnostic::has_errors(&diags);
+        if ok {
+            eprintln!("rebuilt in {} ms", t.elapsed().as_millis());
+            broadcast(&shared, "reload", "{}");
+        } else {
+            eprintln!("build failed ({} errors); the last good site stays up", diags.iter().filter(|d| d.is_error()).count());
+            let list = shared.failing.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            broadcast(&shared, "diagnostics", &serde_json::Value::Array(list).to_string());
+        }
+    }
+}
+
+fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+    while !shared.stop.load(Ordering::SeqCst) {
+        match listener.accept() {
+            Ok((stream, _)) => {
+                let _ = stream.set_nonblocking(false);
+                if shared.connections.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+                    shared.connections.fetch_sub(1, Ordering::SeqCst);
+                    let mut s = stream;
+                    http::write_response(&mut s, &Response::error(503, "too many connections"), false);
+                    continue;
+                }
+                let sh = shared.clone();
+                std::thread::spawn(move || {
+                    handle(stream, &sh);
+                    sh.connections.fetch_sub(1, Ordering::SeqCst);
+                });
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => std::thread::sleep(Duration::from_millis(5)),
+            Err(_) => std::thread::sleep(Duration::from_millis(5)),
+        }
+    }
+}
+
+fn handle(mut stream: TcpStream, shared: &Shared) {
+    let req = match http::read_request(&mut stream) {
+        Ok(r) => r,
+        Err(status) => {
+            http::write_response(&mut stream, &Response::error(status, "bad request"), false);
+            return;
+        }
+    };
+    let head = req.method == "HEAD";
+    if req.method != "GET" && !head {
+        let mut r = Response::error(405, "only GET and HEAD");
+        r.extra_headers.push(("Allow".into(), "GET, HEAD".into()));
+        http::write_response(&mut stream, &r, false);
+        return;
+    }
+    if req.path == "/__handbook/events" && !head {
+        return events(stream, shared);
+    }
+    let resp = route(&req, shared);
+    http::write_response(&mut stream, &resp, head);
+}
+
+fn route(req: &Request, shared: &Shared) -> Response {
+    match req.path.as_str() {
+        "/__handbook/live.js" => Response::new(200, "text/javascript; charset=utf-8", LIVE_JS),
+        "/api/search" => api_search(req, shared),
+        path => match http::resolve(&shared.site, path) {
+            Ok(file) => match std::fs::read(&file) {
+                Ok(mut body) => {
+                    let ct = http::content_type(&file);
+                    if ct.starts_with("text/html") {
+                        body = inject(body);
+                    }
+                    Response::new(200, ct, body)
+                }
+                Err(_) => Response::error(404, "not found"),
+            },
+            Err(404) => {
+                let body = std::fs::read(shared.site.join("404.html")).map(inject).unwrap_or_else(|_| b"not found".to_vec());
+                Response::new(404, "text/html; charset=utf-8", body)
+            }
+            Err(status) => Response::error(status, "bad path"),
+        },
+    }
+}
+
+/// Adds the live-reload script to a page.
+fn inject(body: Vec<u8>) -> Vec<u8> {
+    let tag = b"<script src=\"/__handbook/live.js\"></script>";
+    match body.windows(7).rposition(|w| w == b"</body>") {
+        Some(i) => [&body[..i], tag, &body[i..]].concat(),
+        None => [&body[..], tag].concat(),
+    }
+}
+
+fn api_search(req: &Request, shared: &Shared) -> Response {
+    let Some(q) = http::query_param(&req.query, "q").map(|q| q.trim().to_string()).filter(|q| !q.is_empty()) else {
+        return Response::error(400, "missing query: /api/search?q=…");
+    };
+    if q.chars().count() > MAX_QUERY {
+        return Response::error(400, &format!("query longer than {MAX_QUERY} characters"));
+    }
+    let limit = match http::query_param(&req.query, "limit") {
+        None => 10,
+        Some(l) => match l.parse::<usize>() {
+            Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
+            _ => return Response::error(400, &format!("limit must be a number from 1 to {MAX_LIMIT}")),
+        },
+    };
+    let guard = shared.search.read().unwrap_or_else(|e| e.into_inner());
+    let Some((idx, cfg)) = guard.as_ref() else {
+        return Response::error(503, "no search index yet (the site has not built)");
+    };
+    match search::search_index(idx, cfg, &q, limit) {
+        Ok(results) => Response::json(200, &serde_json::json!({ "query": q, "results": results })),
+        Err(e) => Response::error(500, &format!("search failed: {e}")),
+    }
+}
+
+fn events(mut stream: TcpStream, shared: &Shared) {
+    use std::io::Write;
+    let (tx, rx): (Sender<String>, Receiver<String>) = channel();
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n";
+    if stream.write_all(head.as_bytes()).is_err() {
+        return;
+    }
+    // A page opened while the content is broken shows the overlay at once.
+    let failing = shared.failing.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let first = if failing.is_empty() {
+        "event: ok\ndata: {}\n\n".to_string()
+    } else {
+        format!("event: diagnostics\ndata: {}\n\n", serde_json::Value::Array(failing))
+    };
+    if stream.write_all(first.as_bytes()).is_err() {
+        return;
+    }
+    shared.subscribers.lock().unwrap_or_else(|e| e.into_inner()).push(tx);
+    while !shared.stop.load(Ordering::SeqCst) {
+        let msg = match rx.recv_timeout(Duration::from_millis(500)) {
+            Ok(m) => m,
+            Err(RecvTimeoutError::Timeout) => ": ping\n\n".to_string(),
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
+        if stream.write_all(msg.as_bytes()).and_then(|_| stream.flush()).is_err() {
+            break;
+        }
+    }
+}

@@ -1,0 +1,209 @@
+//! `handbook serve` against a real server on a loopback port.
+
+use crate::cdp::{Browser, chromium};
+use crate::common::{fixture, require};
+use handbook::serve::{ServeOptions, Server, start};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+fn serve(root: &Path) -> Server {
+    let opts = ServeOptions {
+        bind: "127.0.0.1".parse().unwrap(),
+        port: 0,
+        out: root.join("book"),
+        poll: Duration::from_millis(50),
+    };
+    let (server, diags) = start(root, &opts).unwrap();
+    assert!(!handbook::diagnostic::has_errors(&diags), "{diags:?}");
+    server
+}
+
+/// Sends raw bytes (HTTP client libraries normalise `..` away) and returns (status, body).
+fn raw(addr: SocketAddr, request: &[u8]) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.write_all(request).unwrap();
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let status = text.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    (status, body)
+}
+
+fn get(addr: SocketAddr, path: &str) -> (u16, String) {
+    raw(addr, format!("GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").as_bytes())
+}
+
+/// An open server-sent events stream.
+struct Events(BufReader<TcpStream>);
+
+impl Events {
+    fn open(addr: SocketAddr) -> Events {
+        let mut s = TcpStream::connect(addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        s.write_all(b"GET /__handbook/events HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+        Events(BufReader::new(s))
+    }
+
+    /// The next event's (name, data), skipping pings.
+    fn next(&mut self) -> (String, String) {
+        let (mut name, mut data) = (String::new(), String::new());
+        loop {
+            let mut line = String::new();
+            assert!(self.0.read_line(&mut line).unwrap() > 0, "event stream closed");
+            let line = line.trim_end();
+            if let Some(n) = line.strip_prefix("event: ") {
+                name = n.to_string();
+            } else if let Some(d) = line.strip_prefix("data: ") {
+                data = d.to_string();
+            } else if line.is_empty() && !name.is_empty() {
+                return (name, data);
+            }
+        }
+    }
+}
+
+#[test]
+fn serves_rebuilds_reloads_and_shows_errors_until_fixed() {
+    let dir = fixture(None);
+    let server = serve(dir.path());
+    let addr = server.addr;
+    let (status, body) = get(addr, "/basics.html");
+    assert_eq!(status, 200);
+    assert!(body.contains("大事小事认真办") && body.contains("/__handbook/live.js"));
+
+    let mut events = Events::open(addr);
+    while events.next().0 != "ok" {}
+    let file = dir.path().join("content/basics.yaml");
+    let good = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, good.replace("大事小事认真办。", "大事小事都要认真办。")).unwrap();
+    assert_eq!(events.next().0, "reload");
+    assert!(get(addr, "/basics.html").1.contains("大事小事都要认真办。"));
+
+    // A broken edit: the diagnostics go to the pages, the last good site stays.
+    std::fs::write(&file, good.replace("title: 认真", "titel: 认真")).unwrap();
+    let (name, data) = events.next();
+    assert_eq!(name, "diagnostics");
+    let list: serde_json::Value = serde_json::from_str(&data).unwrap();
+    assert_eq!(list[0]["location"], "content/basics.yaml:9:5", "{list}");
+    assert_eq!(list[0]["message"], "unknown field `titel`");
+    assert!(list[0]["hint"].as_str().unwrap().contains("did you mean `title`?"));
+    let (status, body) = get(addr, "/basics.html");
+    assert_eq!(status, 200);
+    assert!(body.contains("大事小事都要认真办。"), "the last good page is still served");
+    // A page opened now gets the overlay at once.
+    let mut late = Events::open(addr);
+    assert_eq!(late.next().0, "diagnostics");
+
+    std::fs::write(&file, &good).unwrap();
+    assert_eq!(events.next().0, "reload");
+    assert!(get(addr, "/basics.html").1.contains("大事小事认真办。"));
+    assert!(server.builds() >= 4);
+    server.stop();
+}
+
+#[test]
+fn the_search_api_answers_like_the_cli() {
+    let dir = fixture(None);
+    let server = serve(dir.path());
+    for q in ["认真", "当日事情", "格言"] {
+        let (status, body) = get(server.addr, &format!("/api/search?q={}&limit=5", handbook_encode(q)));
+        assert_eq!(status, 200, "{body}");
+        let api: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let cli = handbook::search::search_site(&dir.path().join("book"), q, 5).unwrap();
+        let api_ids: Vec<&str> = api["results"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+        let cli_ids: Vec<&str> = cli.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(api_ids, cli_ids, "{q}");
+    }
+    for (path, why) in [
+        ("/api/search", "missing q"),
+        ("/api/search?q=", "empty q"),
+        ("/api/search?q=a&limit=0", "limit 0"),
+        ("/api/search?q=a&limit=51", "limit too big"),
+        ("/api/search?q=a&limit=x", "limit not a number"),
+    ] {
+        let (status, body) = get(server.addr, path);
+        assert_eq!(status, 400, "{why}: {body}");
+        let e: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(e["status"], 400);
+    }
+    let long = "字".repeat(201);
+    assert_eq!(get(server.addr, &format!("/api/search?q={}", handbook_encode(&long))).0, 400);
+    server.stop();
+}
+
+fn handbook_encode(s: &str) -> String {
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}
+
+#[test]
+fn nothing_outside_the_site_is_served() {
+    let dir = fixture(None);
+    std::fs::write(dir.path().join("secret.txt"), "TOP-SECRET").unwrap();
+    std::os::unix::fs::symlink(dir.path().join("secret.txt"), dir.path().join("link-target")).unwrap();
+    let server = serve(dir.path());
+    // A symlink inside the site pointing out of it.
+    std::os::unix::fs::symlink(dir.path().join("secret.txt"), dir.path().join("book/escape.txt")).unwrap();
+    let attempts: &[&[u8]] = &[
+        b"GET /../secret.txt HTTP/1.1\r\n\r\n",
+        b"GET /%2e%2e/secret.txt HTTP/1.1\r\n\r\n",
+        b"GET /%2e%2e%2fsecret.txt HTTP/1.1\r\n\r\n",
+        b"GET /..%5csecret.txt HTTP/1.1\r\n\r\n",
+        b"GET /%2E%2E%5Csecret.txt HTTP/1.1\r\n\r\n",
+        b"GET /css/../../secret.txt HTTP/1.1\r\n\r\n",
+        b"GET //etc/passwd HTTP/1.1\r\n\r\n",
+        b"GET /etc/passwd HTTP/1.1\r\n\r\n",
+        b"GET http://localhost/../secret.txt HTTP/1.1\r\n\r\n",
+        b"GET C:\\secret.txt HTTP/1.1\r\n\r\n",
+        b"GET /escape.txt HTTP/1.1\r\n\r\n",
+        b"GET /%00 HTTP/1.1\r\n\r\n",
+        b"GET /%zz HTTP/1.1\r\n\r\n",
+    ];
+    for a in attempts {
+        let (status, body) = raw(server.addr, a);
+        assert!(matches!(status, 400 | 404), "{} → {status}", String::from_utf8_lossy(a));
+        assert!(!body.contains("TOP-SECRET") && !body.contains("root:"), "{}", String::from_utf8_lossy(a));
+    }
+    for m in ["POST", "PUT", "DELETE", "OPTIONS"] {
+        assert_eq!(raw(server.addr, format!("{m} / HTTP/1.1\r\n\r\n").as_bytes()).0, 405, "{m}");
+    }
+    for junk in [&b"\x00\x01\x02\r\n\r\n"[..], b"GET\r\n\r\n", b"GET / FTP/1.0\r\n\r\n", b"\r\n\r\n"] {
+        assert_eq!(raw(server.addr, junk).0, 400, "{junk:?}");
+    }
+    let huge = format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(20_000));
+    assert_eq!(raw(server.addr, huge.as_bytes()).0, 431);
+    assert_eq!(get(server.addr, "/no-such-page.html").0, 404);
+    assert_eq!(get(server.addr, "/").0, 200, "still serving");
+    let (status, _) = raw(server.addr, b"HEAD / HTTP/1.1\r\n\r\n");
+    assert_eq!(status, 200);
+    server.stop();
+}
+
+#[test]
+fn the_overlay_appears_and_disappears_in_a_browser() {
+    let bin = chromium();
+    if !require(bin.is_some(), "Chromium (Debian package `chromium`)") {
+        return;
+    }
+    let dir = fixture(None);
+    let server = serve(dir.path());
+    let mut b = Browser::launch(&bin.unwrap());
+    let mut page = b.page();
+    page.goto(&format!("http://{}/basics.html", server.addr));
+    page.wait_for("window.HandbookLive && window.HandbookLive.connected()");
+    let file = dir.path().join("content/basics.yaml");
+    let good = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, good.replace("title: 认真", "title: [认真")).unwrap();
+    let text = page.wait_for("(document.getElementById('handbook-overlay') || {}).textContent");
+    let text = text.as_str().unwrap();
+    assert!(text.contains("content/basics.yaml:"), "{text}");
+    assert!(text.contains("内容有错误"), "{text}");
+    std::fs::write(&file, good.replace("大事小事认真办。", "大事小事一律认真办。")).unwrap();
+    let t = Instant::now();
+    page.wait_for("!document.getElementById('handbook-overlay') && document.body.textContent.includes('大事小事一律认真办。')");
+    assert!(t.elapsed() < Duration::from_secs(10));
+    server.stop();
+}
