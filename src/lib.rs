@@ -16,6 +16,7 @@
 //! [`pipeline`] strings the stages together for the CLI and the tests.
 
 pub mod diagnostic;
+pub mod init;
 pub mod load;
 pub mod model;
 pub mod pipeline;

@@ -89,6 +89,17 @@ enum Command {
         #[arg(long)]
         open: bool,
     },
+    /// Write a new handbook (an example of every kind, a quiz, the theme) into DIR.
+    Init {
+        /// A new or empty folder.
+        dir: PathBuf,
+    },
+    /// Print the JSON Schema of the content files (for YAML editors).
+    Schema {
+        /// Write to this file [default: standard output].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Question bank tools.
     Quiz {
         #[command(subcommand)]
@@ -151,7 +162,9 @@ fn main() -> ExitCode {
         Command::Build { dir, out, emit_markdown, no_pdf, fonts } => {
             let out = out.unwrap_or_else(|| dir.join("book"));
             let opts = BuildOptions { out: out.clone(), emit_markdown, no_pdf, fonts: fonts.options() };
-            let report = pipeline::build(&dir, &opts);
+            let bar = progress();
+            let report = pipeline::build_with_progress(&dir, &opts, &|stage| bar.set_message(stage.to_string()));
+            bar.finish_and_clear();
             let index = std::path::absolute(out.join("index.html")).unwrap_or_else(|_| out.join("index.html"));
             finish(&report, &format!("built {} — open file://{}", out.display(), index.display()))
         }
@@ -165,9 +178,46 @@ fn main() -> ExitCode {
                 Err(d) => finish(&Report { diagnostics: vec![d], ..Report::default() }, ""),
             }
         }
+        Command::Init { dir } => match handbook::init::init(&dir) {
+            Ok(files) => {
+                println!(
+                    "wrote a new handbook to {} ({} files); next: handbook build --dir {}",
+                    dir.display(),
+                    files.len(),
+                    dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Schema { out } => {
+            let text = serde_json::to_string_pretty(&handbook::model::content_schema()).unwrap_or_default() + "\n";
+            match out {
+                None => {
+                    print!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Some(p) => match std::fs::write(&p, text) {
+                    Ok(()) => {
+                        println!("wrote {}", p.display());
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => {
+                        eprintln!("error: cannot write {}: {e}", p.display());
+                        ExitCode::FAILURE
+                    }
+                },
+            }
+        }
         Command::Serve { dir, out, port, bind, open } => serve(dir, out, port, bind, open),
         Command::Print { edition, out, dir, fonts } => {
+            let bar = progress();
+            bar.set_message("typesetting");
             let (report, pdf) = pipeline::print(&dir, edition.as_deref(), &fonts.options());
+            bar.finish_and_clear();
             let Some((name, bytes)) = pdf else { return finish(&report, "") };
             let out = out.unwrap_or_else(|| dir.join(format!("{name}.pdf")));
             match std::fs::write(&out, &bytes) {
@@ -252,6 +302,21 @@ fn serve(dir: PathBuf, out: Option<PathBuf>, port: u16, bind: std::net::IpAddr, 
     server.stop();
     println!("stopped");
     ExitCode::SUCCESS
+}
+
+/// A spinner with the current stage on a terminal; nothing when stderr is piped.
+fn progress() -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {elapsed:>3} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(100));
+    bar
 }
 
 /// The one place diagnostics are printed.

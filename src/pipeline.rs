@@ -104,6 +104,12 @@ pub struct FontOptions {
 /// Checks, renders, indexes and builds the site; the previous output stays
 /// untouched on any error.
 pub fn build(root: &Path, opts: &BuildOptions) -> Report {
+    build_with_progress(root, opts, &|_| {})
+}
+
+/// [`build`], telling `progress` which stage starts (for a progress display).
+pub fn build_with_progress(root: &Path, opts: &BuildOptions, progress: &dyn Fn(&str)) -> Report {
+    progress("loading and checking the content");
     let Checked { mut report, handbook, search_js, static_files, bank, print_template, tera } = check(root);
     let (Some(_), Some(hb), Some(bank), Some(tera)) =
         (report.book.as_ref().filter(|_| report.ok()), handbook, bank, tera)
@@ -114,6 +120,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Report {
     // if not, one warning, and the site is built without the download link.
     let mut pdfs = Vec::new();
     if !opts.no_pdf && hb.settings.print.in_site && !hb.settings.print.editions.is_empty() {
+        progress("typesetting the printed editions");
         match site_pdfs(&hb, &bank, print_template.as_deref(), &opts.fonts) {
             Ok(files) => pdfs = files,
             Err(reason) => report.diagnostics.push(Diagnostic::warning("", 0, 0, format!("PDFs not built: {reason}"))),
@@ -140,6 +147,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Report {
             Diagnostic::error(load::SEARCH_JS, 0, 0, "missing the browser search code")
                 .with_hint("the site's search needs theme/search/search.js; copy it from the handbook tool's theme")
         })?;
+        progress("indexing for search");
         let cfg = search_config(&hb);
         let weights = &hb.settings.search.weights;
         let idx = SearchIndex::build(&sections(&hb), |s| weights.of(s.kind))
@@ -158,6 +166,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Report {
         let persist = |site: &Path| {
             idx.persist(&site.join(search::INDEX_DIR)).map_err(|e| search_error("cannot write the search index", e))
         };
+        progress("building the site (mdBook)");
         site::build(root, book, &extra, &opts.out, opts.emit_markdown.as_deref(), &persist)
     })();
     if let Err(d) = result {

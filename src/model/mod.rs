@@ -5,18 +5,21 @@
 //! No text of any particular handbook lives here: another office writes its
 //! own content with the same kinds.
 
+mod schema;
 mod sections;
 mod text;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
+pub use schema::content_schema;
 pub use sections::{Section, SectionKind, sections};
 pub use text::{Id, Pos, Text, is_cjk, normalize_text};
 
 /// The kinds a content file may declare, in the order the README documents them.
 pub const KINDS: &[&str] =
-    &["handbook", "overview", "qualities", "images", "relationships", "transformations", "maxims"];
+    &["handbook", "quiz", "overview", "qualities", "images", "relationships", "transformations", "maxims"];
 
 /// A whole handbook after loading: its settings and its chapters in reading order.
 #[derive(Debug, Clone)]
@@ -44,7 +47,7 @@ impl Handbook {
 }
 
 /// `kind: handbook` — the handbook's own settings (mdBook's live in `book.toml`).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     pub kind: String,
@@ -62,7 +65,7 @@ pub struct Settings {
 }
 
 /// Printed editions (PDF).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PrintSettings {
     /// `handbook build` also writes every edition's PDF into the site (when it can). Default: on.
@@ -79,7 +82,7 @@ impl Default for PrintSettings {
 }
 
 /// One printed edition: what its cover says and what it contains.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Edition {
     /// Used in file names (`<name>.pdf`) and by `handbook print --edition`.
@@ -114,7 +117,7 @@ impl Edition {
 }
 
 /// Quiz settings: the generated drills of the practice page.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuizSettings {
     /// Generate drills from the structured lists (a practice page). Default: on.
@@ -146,7 +149,7 @@ impl Default for QuizSettings {
 }
 
 /// Search settings of a handbook.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SearchSettings {
     /// Groups of words that mean the same here: a query containing one member
@@ -163,7 +166,7 @@ pub struct SearchSettings {
     pub weights: SectionWeights,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SectionWeights {
     pub chapter: Option<u32>,
@@ -186,7 +189,7 @@ impl SectionWeights {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Part {
     pub id: Id,
@@ -258,7 +261,7 @@ pub struct ChapterHead {
 }
 
 macro_rules! chapter_kind {
-    ($(#[$doc:meta])* $name:ident { $($(#[$fdoc:meta])* $field:ident : $ty:ty),* $(,)? }) => {
+    ($(#[$doc:meta])* $name:ident, $file:ident { $($(#[$fdoc:meta])* $field:ident : $ty:ty),* $(,)? }) => {
         $(#[$doc])*
         #[derive(Debug, Clone)]
         pub struct $name {
@@ -266,34 +269,40 @@ macro_rules! chapter_kind {
             $($(#[$fdoc])* pub $field: $ty,)*
         }
 
+        /// The file format of this kind (what `handbook schema` describes).
+        #[derive(Debug, Clone, Deserialize, JsonSchema)]
+        #[serde(deny_unknown_fields)]
+        pub struct $file {
+            /// The kind of this file.
+            pub kind: String,
+            /// Stable id: the page is `<id>.html`.
+            pub id: Id,
+            /// Short title for navigation, breadcrumbs and search results.
+            pub title: Text,
+            /// The source's own heading line, shown as the page heading.
+            #[serde(default)]
+            pub heading: Option<Text>,
+            /// A part from the settings; its title shows above the heading.
+            #[serde(default)]
+            pub part: Option<Id>,
+            /// Paragraphs before the first entry.
+            #[serde(default)]
+            pub intro: Vec<Text>,
+            $($(#[$fdoc])* pub $field: $ty,)*
+        }
+
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                #[derive(Deserialize)]
-                #[serde(deny_unknown_fields)]
-                struct Raw {
-                    #[allow(dead_code)]
-                    kind: String,
-                    id: Id,
-                    title: Text,
-                    #[serde(default)]
-                    heading: Option<Text>,
-                    #[serde(default)]
-                    part: Option<Id>,
-                    #[serde(default)]
-                    intro: Vec<Text>,
-                    $($field: $ty,)*
-                }
-                let raw = Raw::deserialize(d)?;
-                Ok($name {
-                    head: ChapterHead {
-                        id: raw.id,
-                        title: raw.title,
-                        heading: raw.heading,
-                        part: raw.part,
-                        intro: raw.intro,
-                    },
+                $file::deserialize(d).map(Into::into)
+            }
+        }
+
+        impl From<$file> for $name {
+            fn from(raw: $file) -> Self {
+                $name {
+                    head: ChapterHead { id: raw.id, title: raw.title, heading: raw.heading, part: raw.part, intro: raw.intro },
                     $($field: raw.$field,)*
-                })
+                }
             }
         }
     };
@@ -301,42 +310,42 @@ macro_rules! chapter_kind {
 
 chapter_kind!(
     /// `kind: overview` — opening paragraphs and the named frameworks they introduce.
-    Overview {
-        frameworks: Vec<Framework>,
-    }
+    Overview,
+    OverviewFile { frameworks: Vec<Framework> }
 );
 
 chapter_kind!(
     /// `kind: qualities` — qualities staff must have, each a titled passage.
-    Qualities { entries: Vec<Entry> }
+    Qualities,
+    QualitiesFile { entries: Vec<Entry> }
 );
 
 chapter_kind!(
     /// `kind: images` — images staff should live up to, each with its points.
-    Images { entries: Vec<Entry> }
+    Images,
+    ImagesFile { entries: Vec<Entry> }
 );
 
 chapter_kind!(
     /// `kind: relationships` — pairs of concerns to balance, each with its two poles.
-    Relationships {
-        entries: Vec<Relationship>,
-    }
+    Relationships,
+    RelationshipsFile { entries: Vec<Relationship> }
 );
 
 chapter_kind!(
     /// `kind: transformations` — directions of change, each with its measures.
-    Transformations {
-        entries: Vec<Transformation>,
-    }
+    Transformations,
+    TransformationsFile { entries: Vec<Transformation> }
 );
 
 chapter_kind!(
     /// `kind: maxims` — short working maxims, each quoting the source that states it.
-    Maxims { entries: Vec<Maxim> }
+    Maxims,
+    MaximsFile { entries: Vec<Maxim> }
 );
 
 /// A named, numbered list such as “四个作用”.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Framework {
     pub id: Id,
@@ -347,7 +356,7 @@ pub struct Framework {
     pub refs: Vec<Id>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FrameworkItem {
     pub id: Id,
@@ -359,7 +368,7 @@ pub struct FrameworkItem {
     pub subitems: Vec<Label>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Label {
     pub id: Id,
@@ -367,7 +376,7 @@ pub struct Label {
 }
 
 /// A titled passage with optional points: a quality, an image, a measure.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Entry {
     pub id: Id,
@@ -384,7 +393,7 @@ pub struct Entry {
 }
 
 /// The smallest addressable unit: one numbered point of an entry.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Point {
     pub id: Id,
@@ -397,7 +406,7 @@ pub struct Point {
     pub refs: Vec<Id>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Relationship {
     pub id: Id,
@@ -414,7 +423,7 @@ pub struct Relationship {
     pub refs: Vec<Id>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Transformation {
     pub id: Id,
@@ -429,7 +438,7 @@ pub struct Transformation {
     pub refs: Vec<Id>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Maxim {
     pub id: Id,
@@ -443,11 +452,11 @@ pub struct Maxim {
 }
 
 /// `kind: quiz` — questions for the end of one chapter.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Quiz {
-    #[allow(dead_code)]
-    kind: String,
+    /// The kind of this file.
+    pub kind: String,
     /// The chapter whose page ends with this quiz.
     pub chapter: Id,
     pub questions: Vec<Question>,
@@ -466,7 +475,7 @@ pub const QUESTION_TYPES: &[&str] = &["single", "multiple", "truefalse", "fill",
 /// `single`: `options` + `answer` (1-based); `multiple`: `options` + `answers`;
 /// `truefalse`: `correct`; `fill`: `accept` (the prompt holds one `____`);
 /// `matching`: `pairs`. Validation checks that the right ones are there.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Question {
     pub id: Id,
@@ -476,10 +485,13 @@ pub struct Question {
     #[serde(default)]
     pub options: Vec<Text>,
     #[serde(default)]
+    #[schemars(with = "Option<i64>")]
     pub answer: Option<serde_saphyr::Spanned<i64>>,
     #[serde(default)]
+    #[schemars(with = "Option<Vec<i64>>")]
     pub answers: Option<Vec<serde_saphyr::Spanned<i64>>>,
     #[serde(default)]
+    #[schemars(with = "Option<bool>")]
     pub correct: Option<serde_saphyr::Spanned<bool>>,
     #[serde(default)]
     pub accept: Vec<Text>,
@@ -493,7 +505,7 @@ pub struct Question {
     pub refs: Vec<Id>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Pair {
     pub left: Text,

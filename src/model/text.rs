@@ -135,6 +135,34 @@ pub fn normalize_text(s: &str) -> String {
     out
 }
 
+impl schemars::JsonSchema for Id {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Id".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$",
+            "description": "A stable id: lowercase ASCII letters and digits joined by single hyphens, unique across all content files."
+        })
+    }
+}
+
+impl schemars::JsonSchema for Text {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Text".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "minLength": 1,
+            "description": "Plain text (never Markdown); whitespace between two Chinese characters is removed on load."
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -187,7 +187,10 @@ fn watch_loop(shared: Arc<Shared>, poll: Duration) {
             eprintln!("rebuilt in {} ms", t.elapsed().as_millis());
             broadcast(&shared, "reload", "{}");
         } else {
-            eprintln!("build failed ({} errors); the last good site stays up", diags.iter().filter(|d| d.is_error()).count());
+            eprintln!(
+                "build failed ({} errors); the last good site stays up",
+                diags.iter().filter(|d| d.is_error()).count()
+            );
             let list = shared.failing.lock().unwrap_or_else(|e| e.into_inner()).clone();
             broadcast(&shared, "diagnostics", &serde_json::Value::Array(list).to_string());
         }
@@ -255,7 +258,8 @@ fn route(req: &Request, shared: &Shared) -> Response {
                 Err(_) => Response::error(404, "not found"),
             },
             Err(404) => {
-                let body = std::fs::read(shared.site.join("404.html")).map(inject).unwrap_or_else(|_| b"not found".to_vec());
+                let body =
+                    std::fs::read(shared.site.join("404.html")).map(inject).unwrap_or_else(|_| b"not found".to_vec());
                 Response::new(404, "text/html; charset=utf-8", body)
             }
             Err(status) => Response::error(status, "bad path"),

@@ -1,5 +1,6 @@
 //! One integration-test binary over fixture handbooks (as mdBook's own suite).
 
+mod authoring;
 mod browser;
 mod cdp;
 mod common;

@@ -203,7 +203,9 @@ fn the_overlay_appears_and_disappears_in_a_browser() {
     assert!(text.contains("内容有错误"), "{text}");
     std::fs::write(&file, good.replace("大事小事认真办。", "大事小事一律认真办。")).unwrap();
     let t = Instant::now();
-    page.wait_for("!document.getElementById('handbook-overlay') && document.body.textContent.includes('大事小事一律认真办。')");
+    page.wait_for(
+        "!document.getElementById('handbook-overlay') && document.body.textContent.includes('大事小事一律认真办。')",
+    );
     assert!(t.elapsed() < Duration::from_secs(10));
     server.stop();
 }

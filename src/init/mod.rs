@@ -1,0 +1,86 @@
+//! `handbook init DIR`: a new handbook that passes `check` and builds at once.
+//!
+//! The scaffold is one short example of every content kind and a quiz (with
+//! comments that teach the schema), the JSON Schema for YAML editors, and a
+//! copy of this tool's theme. All are compiled into the binary.
+
+use std::path::{Path, PathBuf};
+
+macro_rules! files {
+    ($base:literal: $($path:literal),* $(,)?) => {
+        &[$(($path, include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/", $base, "/", $path)) as &[u8])),*]
+    };
+}
+
+/// The example handbook: book.toml and content/.
+pub const SKELETON: &[(&str, &[u8])] = files!("src/init/skeleton":
+    "book.toml",
+    "content/01-overview.yaml",
+    "content/02-qualities.yaml",
+    "content/03-images.yaml",
+    "content/04-relationships.yaml",
+    "content/05-transformations.yaml",
+    "content/06-maxims.yaml",
+    "content/handbook.yaml",
+    "content/quiz/01-overview.yaml",
+);
+
+/// The theme, as shipped (a test checks that it lists every file of `theme/`).
+pub const THEME: &[(&str, &[u8])] = files!("theme":
+    "ayu-highlight.css",
+    "book.js",
+    "clipboard.min.js",
+    "css/chrome.css",
+    "css/general.css",
+    "css/print.css",
+    "css/variables.css",
+    "favicon.svg",
+    "fonts/fonts.css",
+    "highlight.css",
+    "highlight.js",
+    "index.hbs",
+    "print/handbook.typ",
+    "static/quiz/quiz.js",
+    "static/search/search.js",
+    "templates/_chapter_head.md.tera",
+    "templates/_quiz.md.tera",
+    "templates/_text.md.tera",
+    "templates/drill.txt.tera",
+    "templates/images.md.tera",
+    "templates/maxims.md.tera",
+    "templates/overview.md.tera",
+    "templates/practice.md.tera",
+    "templates/qualities.md.tera",
+    "templates/relationships.md.tera",
+    "templates/transformations.md.tera",
+    "toc.html.hbs",
+    "toc.js.hbs",
+    "tomorrow-night.css",
+);
+
+/// Writes a new handbook into `dir` (which must not exist or be empty).
+/// Returns the files written, relative to `dir`.
+pub fn init(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            format!("{} is not empty; init writes a new handbook into an empty or new folder", dir.display()),
+        ));
+    }
+    let schema = serde_json::to_vec_pretty(&crate::model::content_schema()).map_err(std::io::Error::other)?;
+    let mut written = Vec::new();
+    let files = SKELETON
+        .iter()
+        .map(|(p, b)| (PathBuf::from(p), b.to_vec()))
+        .chain(THEME.iter().map(|(p, b)| (Path::new("theme").join(p), b.to_vec())))
+        .chain(std::iter::once((PathBuf::from("content/handbook.schema.json"), schema)));
+    for (rel, bytes) in files {
+        let path = dir.join(&rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, bytes)?;
+        written.push(rel);
+    }
+    Ok(written)
+}
