@@ -66,6 +66,8 @@ impl Server {
 
     pub fn stop(mut self) {
         self.shared.stop.store(true, Ordering::SeqCst);
+        // Wake the accept loop, which blocks in accept().
+        let _ = TcpStream::connect(self.addr);
         for t in self.threads.drain(..) {
             let _ = t.join();
         }
@@ -77,7 +79,6 @@ impl Server {
 pub fn start(root: &Path, opts: &ServeOptions) -> std::io::Result<(Server, Vec<Diagnostic>)> {
     let listener = bind(opts.bind, opts.port)?;
     let addr = listener.local_addr()?;
-    listener.set_nonblocking(true)?;
     let shared = Arc::new(Shared {
         root: root.to_path_buf(),
         site: opts.out.clone(),
@@ -201,7 +202,9 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     while !shared.stop.load(Ordering::SeqCst) {
         match listener.accept() {
             Ok((stream, _)) => {
-                let _ = stream.set_nonblocking(false);
+                if shared.stop.load(Ordering::SeqCst) {
+                    break;
+                }
                 if shared.connections.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
                     shared.connections.fetch_sub(1, Ordering::SeqCst);
                     let mut s = stream;
@@ -214,7 +217,6 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
                     sh.connections.fetch_sub(1, Ordering::SeqCst);
                 });
             }
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => std::thread::sleep(Duration::from_millis(5)),
             Err(_) => std::thread::sleep(Duration::from_millis(5)),
         }
     }
