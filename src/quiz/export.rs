@@ -82,20 +82,11 @@ fn weight(w: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
+/// Escapes text for XML: the HTML escapes (valid XML too), without the
+/// control characters XML 1.0 forbids.
 pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
+    let allowed: String = s.chars().filter(|&c| c as u32 >= 0x20 || matches!(c, '\n' | '\t' | '\r')).collect();
+    crate::render::escape::html(&allowed)
 }
 
 fn text(tag: &str, s: &str) -> String {
