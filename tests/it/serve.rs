@@ -194,6 +194,14 @@ fn the_overlay_appears_and_disappears_in_a_browser() {
     let mut page = b.page();
     page.goto(&format!("http://{}/basics.html", server.addr));
     page.wait_for("window.HandbookLive && window.HandbookLive.connected()");
+    // The in-browser search works over http as it does from file://.
+    page.press("s");
+    page.wait_for("document.activeElement && document.activeElement.id === 'search-input'");
+    page.type_text("当日事情");
+    page.wait_for("document.documentElement.getAttribute('data-search-done')");
+    let first = page.eval("document.querySelector('#search-results a').getAttribute('href')");
+    assert!(first.as_str().unwrap().contains("#careful-daily"), "{first}");
+    page.press("Escape");
     let file = dir.path().join("content/basics.yaml");
     let good = std::fs::read_to_string(&file).unwrap();
     std::fs::write(&file, good.replace("title: 认真", "title: [认真")).unwrap();
