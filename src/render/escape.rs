@@ -40,12 +40,12 @@ pub fn markdown(s: &str) -> String {
             at_line_start = false;
             continue;
         }
+        if let Some(e) = entity(c) {
+            out.push_str(e);
+            at_line_start = false;
+            continue;
+        }
         match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
             '\\' | '`' | '*' | '_' | '[' | ']' | '~' | '|' | '{' | '}' | '#' | '!' | '$' | '^' => {
                 out.push('\\');
                 out.push(c);
@@ -64,17 +64,25 @@ pub fn markdown(s: &str) -> String {
     out
 }
 
+/// The HTML entity for a character that HTML (and XML) must not carry raw.
+fn entity(c: char) -> Option<&'static str> {
+    Some(match c {
+        '&' => "&amp;",
+        '<' => "&lt;",
+        '>' => "&gt;",
+        '"' => "&quot;",
+        '\'' => "&#39;",
+        _ => return None,
+    })
+}
+
 /// Escapes text for HTML (element content and quoted attribute values).
 pub fn html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+        match entity(c) {
+            Some(e) => out.push_str(e),
+            None => out.push(c),
         }
     }
     out
