@@ -14,8 +14,22 @@ fn shipped_handbook_builds_every_page() {
         let html = std::fs::read_to_string(site.out.join(&page)).unwrap_or_else(|_| panic!("{page} missing"));
         assert!(html.contains(r#"<html lang="zh-CN""#), "{page}: lang");
         assert!(html.contains(r#"<nav id="sidebar" class="sidebar" aria-label="目录">"#), "{page}: sidebar");
-        assert!(html.contains("<a href=\"images.html\">四种形象</a>"), "{page}: sidebar lists chapters");
+        assert!(
+            html.contains(r#"<div id="sidebar-chapters"></div>"#) && html.contains("src=\"toc-"),
+            "{page}: sidebar list from toc.js"
+        );
+        assert!(
+            !html.contains("<a href=\"images.html\">四种形象</a>"),
+            "{page}: the chapter list is not copied into every page"
+        );
     }
+    // The chapter list lives once, in toc.js.
+    let toc = std::fs::read_dir(&site.out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("toc-"))
+        .expect("toc.js");
+    assert!(std::fs::read_to_string(toc).unwrap().contains("<a href=\"images.html\">四种形象</a>"));
     // mdBook's elasticlunr search is off: it cannot index Chinese (mdBook #1081).
     assert!(!site.out.join("searchindex.js").exists());
     assert!(!site.out.join("searchindex.json").exists());
