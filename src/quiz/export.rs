@@ -47,19 +47,13 @@ pub fn gift(items: &[Item]) -> String {
                 .map(|(i, o)| format!("{}{}", if q.right.contains(&i) { "=" } else { "~" }, gift_escape(o)))
                 .collect::<Vec<_>>()
                 .join(" "),
-            Kind::Multiple => {
-                let n = q.right.len().max(1) as f64;
-                let wrong = q.options.len().saturating_sub(q.right.len()).max(1) as f64;
-                q.options
-                    .iter()
-                    .enumerate()
-                    .map(|(i, o)| {
-                        let w = if q.right.contains(&i) { 100.0 / n } else { -100.0 / wrong };
-                        format!("~%{}%{}", weight(w), gift_escape(o))
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            }
+            Kind::Multiple => q
+                .options
+                .iter()
+                .enumerate()
+                .map(|(i, o)| format!("~%{}%{}", weight(fraction(q, i)), gift_escape(o)))
+                .collect::<Vec<_>>()
+                .join(" "),
             Kind::Truefalse => if q.correct == Some(true) { "T" } else { "F" }.to_string(),
             Kind::Fill => q.accept.iter().map(|a| format!("={}", gift_escape(a))).collect::<Vec<_>>().join(" "),
             Kind::Matching => q
@@ -74,6 +68,20 @@ pub fn gift(items: &[Item]) -> String {
         out.push_str(&format!("::{}:: {prompt} {{{answers}{general}}}\n\n", gift_escape(&q.id)));
     }
     out
+}
+
+/// Option `i`'s grade in percent: single choice 100 or 0; multiple choice
+/// splits +100 among the right options and −100 among the wrong ones.
+fn fraction(q: &Item, i: usize) -> f64 {
+    let right = q.right.contains(&i);
+    if q.kind == Kind::Single {
+        return if right { 100.0 } else { 0.0 };
+    }
+    if right {
+        100.0 / q.right.len().max(1) as f64
+    } else {
+        -100.0 / q.options.len().saturating_sub(q.right.len()).max(1) as f64
+    }
 }
 
 /// Moodle accepts fractions such as 33.33333; keep five decimals, drop trailing zeros.
@@ -118,15 +126,8 @@ pub fn moodle_xml(items: &[Item]) -> String {
             Kind::Single | Kind::Multiple => {
                 let single = q.kind == Kind::Single;
                 out.push_str(&format!("    <single>{single}</single>\n    <shuffleanswers>true</shuffleanswers>\n"));
-                let n = q.right.len().max(1) as f64;
-                let wrong = q.options.len().saturating_sub(q.right.len()).max(1) as f64;
                 for (i, o) in q.options.iter().enumerate() {
-                    let w = match (q.right.contains(&i), single) {
-                        (true, true) => 100.0,
-                        (true, false) => 100.0 / n,
-                        (false, true) => 0.0,
-                        (false, false) => -100.0 / wrong,
-                    };
+                    let w = fraction(q, i);
                     out.push_str(&format!(
                         "    <answer fraction=\"{}\"><text>{}</text></answer>\n",
                         weight(w),
