@@ -37,6 +37,12 @@ enum Command {
         /// Leave the printed editions (PDFs) out of the site.
         #[arg(long)]
         no_pdf: bool,
+        /// Print how long each stage took (to stderr).
+        #[arg(long)]
+        timings: bool,
+        /// Pages only, without search (the HTML stage alone, for benchmarks).
+        #[arg(long, hide = true)]
+        html_only: bool,
         #[command(flatten)]
         fonts: FontArgs,
     },
@@ -159,12 +165,19 @@ fn main() -> ExitCode {
             let n = report.book.as_ref().map_or(0, |b| b.pages.len());
             finish(&report, &format!("checked {}: {n} pages, no errors", dir.display()))
         }
-        Command::Build { dir, out, emit_markdown, no_pdf, fonts } => {
+        Command::Build { dir, out, emit_markdown, no_pdf, timings, html_only, fonts } => {
             let out = out.unwrap_or_else(|| dir.join("book"));
-            let opts = BuildOptions { out: out.clone(), emit_markdown, no_pdf, fonts: fonts.options() };
+            let opts = BuildOptions { out: out.clone(), emit_markdown, no_pdf, html_only, fonts: fonts.options() };
             let bar = progress();
-            let report = pipeline::build_with_progress(&dir, &opts, &|stage| bar.set_message(stage.to_string()));
+            let clock = Stopwatch::default();
+            let report = pipeline::build_with_progress(&dir, &opts, &|stage| {
+                clock.lap(stage);
+                bar.set_message(stage.to_string());
+            });
             bar.finish_and_clear();
+            if timings {
+                eprint!("{}", clock.table());
+            }
             let index = std::path::absolute(out.join("index.html")).unwrap_or_else(|_| out.join("index.html"));
             finish(&report, &format!("built {} — open file://{}", out.display(), index.display()))
         }
@@ -275,7 +288,7 @@ fn serve(dir: PathBuf, out: Option<PathBuf>, port: u16, bind: std::net::IpAddr, 
         bind,
         port,
         out: out.unwrap_or_else(|| dir.join("book")),
-        poll: std::time::Duration::from_millis(200),
+        poll: std::time::Duration::from_millis(100),
     };
     let (server, first) = match handbook::serve::start(&dir, &opts) {
         Ok(s) => s,
@@ -302,6 +315,33 @@ fn serve(dir: PathBuf, out: Option<PathBuf>, port: u16, bind: std::net::IpAddr, 
     server.stop();
     println!("stopped");
     ExitCode::SUCCESS
+}
+
+/// Times the stages the pipeline reports, for `build --timings`.
+#[derive(Default)]
+struct Stopwatch {
+    laps: std::cell::RefCell<Vec<(String, std::time::Instant)>>,
+}
+
+impl Stopwatch {
+    fn lap(&self, stage: &str) {
+        self.laps.borrow_mut().push((stage.to_string(), std::time::Instant::now()));
+    }
+
+    /// One line per stage (`stage  12.3 ms`), then the total; stable for scripts to parse.
+    fn table(&self) -> String {
+        let end = std::time::Instant::now();
+        let laps = self.laps.borrow();
+        let mut out = String::new();
+        for (i, (stage, start)) in laps.iter().enumerate() {
+            let stop = laps.get(i + 1).map_or(end, |l| l.1);
+            out += &format!("timing {stage:<20} {:>10.1} ms\n", (stop - *start).as_secs_f64() * 1e3);
+        }
+        if let Some((_, first)) = laps.first() {
+            out += &format!("timing {:<20} {:>10.1} ms\n", "total", (end - *first).as_secs_f64() * 1e3);
+        }
+        out
+    }
 }
 
 /// A spinner with the current stage on a terminal; nothing when stderr is piped.

@@ -45,10 +45,22 @@ pub struct Checked {
 /// Semantic problems are all reported at once; a file that does not parse
 /// contributes its first syntax or type error.
 pub fn check(root: &Path) -> Checked {
-    let loaded = load::load(root);
+    check_with_progress(root, &|_| {})
+}
+
+/// [`check`], telling `progress` which stage starts.
+pub fn check_with_progress(root: &Path, progress: &dyn Fn(&str)) -> Checked {
+    check_cached(root, &mut load::ParseCache::default(), progress)
+}
+
+/// [`check`], re-parsing only the content files `cache` does not hold as they are now.
+pub fn check_cached(root: &Path, cache: &mut load::ParseCache, progress: &dyn Fn(&str)) -> Checked {
+    progress("load");
+    let loaded = load::load_cached(root, cache);
     let mut report = Report { diagnostics: loaded.diagnostics.clone(), sources: loaded.sources.clone(), book: None };
     let handbook = loaded.handbook();
     if let Some(hb) = &handbook {
+        progress("validate");
         report.diagnostics.extend(validate::validate(hb, &loaded.gaps()));
     }
     let tera = match render::templates(&loaded.templates) {
@@ -62,6 +74,7 @@ pub fn check(root: &Path) -> Checked {
     if report.ok()
         && let (Some(hb), Some(tera)) = (&handbook, &tera)
     {
+        progress("render");
         match render::bank(hb, tera).and_then(|b| render::render(hb, tera, &b, &[]).map(|book| (b, book))) {
             Ok((b, book)) => {
                 report.book = Some(book);
@@ -89,6 +102,8 @@ pub struct BuildOptions {
     pub emit_markdown: Option<PathBuf>,
     /// Leave the printed editions out of the site (e.g. while editing).
     pub no_pdf: bool,
+    /// Pages only: no search index or data (the HTML stage alone, to compare with plain mdBook).
+    pub html_only: bool,
     pub fonts: FontOptions,
 }
 
@@ -109,36 +124,49 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Report {
 
 /// [`build`], telling `progress` which stage starts (for a progress display).
 pub fn build_with_progress(root: &Path, opts: &BuildOptions, progress: &dyn Fn(&str)) -> Report {
-    progress("loading and checking the content");
-    let Checked { mut report, handbook, search_js, static_files, bank, print_template, tera } = check(root);
+    let checked = check_with_progress(root, progress);
+    let (mut report, prepared) = prepare(checked, opts, progress);
+    if let Some(p) = prepared {
+        write_site(root, opts, &p, &mut report, progress);
+    }
+    report
+}
+
+/// Everything a site is made of, in memory: what `serve` compares between builds.
+pub struct Prepared {
+    pub book: RenderedBook,
+    /// Files added after mdBook: search data, static files, PDFs.
+    pub extra: Vec<site::ExtraFile>,
+    idx: Option<SearchIndex>,
+}
+
+/// Typesets, indexes and exports a checked handbook: everything but writing.
+fn prepare(checked: Checked, opts: &BuildOptions, progress: &dyn Fn(&str)) -> (Report, Option<Prepared>) {
+    let Checked { mut report, handbook, search_js, static_files, bank, print_template, tera } = checked;
     let (Some(_), Some(hb), Some(bank), Some(tera)) =
         (report.book.as_ref().filter(|_| report.ok()), handbook, bank, tera)
     else {
-        return report;
+        return (report, None);
     };
     // The printed editions, when the settings want them in the site and they can be made;
     // if not, one warning, and the site is built without the download link.
     let mut pdfs = Vec::new();
     if !opts.no_pdf && hb.settings.print.in_site && !hb.settings.print.editions.is_empty() {
-        progress("typesetting the printed editions");
+        progress("typeset PDFs");
         match site_pdfs(&hb, &bank, print_template.as_deref(), &opts.fonts) {
             Ok(files) => pdfs = files,
             Err(reason) => report.diagnostics.push(Diagnostic::warning("", 0, 0, format!("PDFs not built: {reason}"))),
         }
     }
     let downloads: Vec<render::Download> = pdfs.iter().map(|(d, _)| d.clone()).collect();
-    let rerendered;
     let book = if downloads.is_empty() {
-        report.book.as_ref().expect("checked above")
+        report.book.clone().expect("checked above")
     } else {
         match render::render(&hb, &tera, &bank, &downloads) {
-            Ok(b) => {
-                rerendered = b;
-                &rerendered
-            }
+            Ok(b) => b,
             Err(d) => {
                 report.diagnostics.extend(d);
-                return report;
+                return (report, None);
             }
         }
     };
@@ -147,32 +175,156 @@ pub fn build_with_progress(root: &Path, opts: &BuildOptions, progress: &dyn Fn(&
             Diagnostic::error(load::SEARCH_JS, 0, 0, "missing the browser search code")
                 .with_hint("the site's search needs theme/search/search.js; copy it from the handbook tool's theme")
         })?;
-        progress("indexing for search");
-        let cfg = search_config(&hb);
-        let weights = &hb.settings.search.weights;
-        let idx = SearchIndex::build(&sections(&hb), |s| weights.of(s.kind))
-            .map_err(|e| search_error("cannot build the search index", e))?;
-        let mut extra =
-            search::export::export(&idx, &cfg, &js).map_err(|e| search_error("cannot export the search data", e))?;
+        let idx = if opts.html_only {
+            None
+        } else {
+            progress("index");
+            let weights = &hb.settings.search.weights;
+            Some(
+                SearchIndex::build(&sections(&hb), |s| weights.of(s.kind))
+                    .map_err(|e| search_error("cannot build the search index", e))?,
+            )
+        };
+        let mut extra = Vec::new();
+        if let Some(idx) = &idx {
+            progress("export search data");
+            extra = search::export::export(idx, &search_config(&hb), &js)
+                .map_err(|e| search_error("cannot export the search data", e))?;
+        }
         for (d, bytes) in pdfs {
             extra.push(site::ExtraFile { path: d.url, bytes });
         }
         // The theme's static files, but for those the export already wrote (search.js, with its data).
+        let written: std::collections::HashSet<String> = extra.iter().map(|f| f.path.clone()).collect();
         for (path, bytes) in static_files {
-            if !extra.iter().any(|f| f.path == path) {
+            if !written.contains(&path) {
                 extra.push(site::ExtraFile { path, bytes });
             }
         }
-        let persist = |site: &Path| {
-            idx.persist(&site.join(search::INDEX_DIR)).map_err(|e| search_error("cannot write the search index", e))
-        };
-        progress("building the site (mdBook)");
-        site::build(root, book, &extra, &opts.out, opts.emit_markdown.as_deref(), &persist)
+        Ok(Prepared { book, extra, idx })
     })();
-    if let Err(d) = result {
-        report.diagnostics.push(d);
+    match result {
+        Ok(p) => (report, Some(p)),
+        Err(d) => {
+            report.diagnostics.push(d);
+            (report, None)
+        }
     }
-    report
+}
+
+/// Writes a prepared site into `opts.out`, atomically (the whole folder at once).
+fn write_site(root: &Path, opts: &BuildOptions, p: &Prepared, report: &mut Report, progress: &dyn Fn(&str)) {
+    let persist = |site: &Path| match &p.idx {
+        Some(idx) => {
+            idx.persist(&site.join(search::INDEX_DIR)).map_err(|e| search_error("cannot write the search index", e))
+        }
+        None => Ok(()),
+    };
+    match site::build(root, &p.book, &p.extra, &opts.out, opts.emit_markdown.as_deref(), &persist, progress) {
+        Ok(warnings) => report.diagnostics.extend(warnings),
+        Err(d) => report.diagnostics.push(d),
+    }
+}
+
+/// Rebuilds for `serve`: parsed files are kept between builds, and after an
+/// edit to content only, when the chapter list is unchanged, only the pages
+/// and search files whose bytes changed are written (each file replaced
+/// atomically); anything else gets a full, atomic build.
+pub struct Incremental {
+    root: PathBuf,
+    opts: BuildOptions,
+    cache: load::ParseCache,
+    last: Option<(RenderedBook, std::collections::HashMap<String, u64>)>,
+}
+
+/// What a rebuild did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rebuilt {
+    /// The whole site was built and swapped in.
+    Full,
+    /// Only these many pages and files were written.
+    Pages { pages: usize, files: usize },
+    /// Nothing was written (errors, or nothing changed).
+    Nothing,
+}
+
+impl Incremental {
+    pub fn new(root: &Path, opts: BuildOptions) -> Incremental {
+        Incremental { root: root.to_path_buf(), opts, cache: load::ParseCache::default(), last: None }
+    }
+
+    /// Rebuilds; `content_only` says that only files under `content/` changed since the last build.
+    pub fn rebuild(&mut self, content_only: bool, progress: &dyn Fn(&str)) -> (Report, Rebuilt) {
+        let checked = check_cached(&self.root, &mut self.cache, progress);
+        let (mut report, prepared) = prepare(checked, &self.opts, progress);
+        let Some(p) = prepared else {
+            return (report, Rebuilt::Nothing);
+        };
+        let hashes: std::collections::HashMap<String, u64> =
+            p.extra.iter().map(|f| (f.path.clone(), hash(&f.bytes))).collect();
+        let same_list = |old: &RenderedBook| {
+            old.sidebar_js == p.book.sidebar_js
+                && old.pages.len() == p.book.pages.len()
+                && old.pages.iter().zip(&p.book.pages).all(|(a, b)| a.id == b.id && a.title == b.title)
+        };
+        let rebuilt = match &self.last {
+            Some((old, old_hashes))
+                if content_only
+                    && same_list(old)
+                    && self.opts.out.is_dir()
+                    && site::can_update_pages(&self.root, &p.book) =>
+            {
+                let changed: Vec<usize> =
+                    (0..p.book.pages.len()).filter(|&i| old.pages[i].markdown != p.book.pages[i].markdown).collect();
+                let files: Vec<&site::ExtraFile> =
+                    p.extra.iter().filter(|f| old_hashes.get(&f.path) != hashes.get(&f.path)).collect();
+                progress("write changed pages and files");
+                match self.update(&p, &changed, &files) {
+                    Ok(()) => Rebuilt::Pages { pages: changed.len(), files: files.len() },
+                    Err(d) => {
+                        report.diagnostics.push(d);
+                        return (report, Rebuilt::Nothing);
+                    }
+                }
+            }
+            _ => {
+                write_site(&self.root, &self.opts, &p, &mut report, progress);
+                if !report.ok() {
+                    return (report, Rebuilt::Nothing);
+                }
+                Rebuilt::Full
+            }
+        };
+        self.last = Some((p.book, hashes));
+        (report, rebuilt)
+    }
+
+    /// Writes the changed pages (through mdBook), the changed files, and the search index.
+    fn update(&self, p: &Prepared, pages: &[usize], files: &[&site::ExtraFile]) -> Result<(), Diagnostic> {
+        let out = &self.opts.out;
+        if !pages.is_empty() {
+            site::update_pages(&self.root, &p.book, pages, out)?;
+        }
+        for f in files {
+            site::replace_file(&out.join(&f.path), &f.bytes)?;
+        }
+        if let Some(idx) = &p.idx {
+            let dir = out.join(search::INDEX_DIR);
+            let fresh = dir.with_file_name(format!("tantivy.new-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&fresh);
+            idx.persist(&fresh).map_err(|e| search_error("cannot write the search index", e))?;
+            site::replace_dir(&fresh, &dir)?;
+        }
+        Ok(())
+    }
+}
+
+/// A content hash, to tell changed files apart without keeping their bytes.
+fn hash(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
 }
 
 /// Every edition's PDF for the site, or why they cannot be made.

@@ -52,6 +52,8 @@ pub const THEME: &[(&str, &[u8])] = files!("theme":
     "templates/practice.md.tera",
     "templates/qualities.md.tera",
     "templates/relationships.md.tera",
+    "templates/sidebar.js.tera",
+    "templates/toc.html.tera",
     "templates/transformations.md.tera",
     "toc.html.hbs",
     "toc.js.hbs",

@@ -7,7 +7,7 @@
 //! reduce them to "did not match any variant").
 
 use crate::diagnostic::{Diagnostic, Sources, did_you_mean};
-use crate::model::{Chapter, ChapterBody, Handbook, KINDS, Settings};
+use crate::model::{Chapter, ChapterBody, Handbook, KINDS, Pos, Settings};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_saphyr::Spanned;
@@ -62,6 +62,16 @@ impl Loaded {
 
 /// Reads the handbook rooted at `root`. Never fails: every problem becomes a diagnostic.
 pub fn load(root: &Path) -> Loaded {
+    load_cached(root, &mut ParseCache::default())
+}
+
+/// Parsed content files by path, with the text they were parsed from: `serve`
+/// keeps one so that an edit re-parses only the files whose text changed.
+#[derive(Default)]
+pub struct ParseCache(std::collections::HashMap<PathBuf, (String, Result<Parsed, Diagnostic>)>);
+
+/// [`load`], re-parsing only files whose text is not in `cache` as it is now.
+pub fn load_cached(root: &Path, cache: &mut ParseCache) -> Loaded {
     let mut loaded = Loaded::default();
     let content = root.join(CONTENT_DIR);
     if !content.is_dir() {
@@ -71,11 +81,26 @@ pub fn load(root: &Path) -> Loaded {
         );
         return loaded;
     }
-    for path in yaml_files(&content) {
-        let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-        match std::fs::read_to_string(&path) {
+    let files: Vec<(PathBuf, std::io::Result<String>)> = yaml_files(&content)
+        .into_iter()
+        .map(|path| (path.strip_prefix(root).unwrap_or(&path).to_path_buf(), std::fs::read_to_string(&path)))
+        .collect();
+    // Parsing is most of loading a big handbook, and files parse independently: on every core.
+    let fresh = |rel: &PathBuf, text: &String| cache.0.get(rel).is_some_and(|(t, _)| t == text);
+    let parsed = parallel_map(&files, |(rel, text)| match text {
+        Ok(t) if !fresh(rel, t) => Some(parse_file(rel, t)),
+        _ => None,
+    });
+    let mut seen = std::collections::HashSet::new();
+    for ((rel, text), parsed) in files.into_iter().zip(parsed) {
+        match text {
             Ok(text) => {
-                load_file(&mut loaded, &rel, &text);
+                if let Some(p) = parsed {
+                    cache.0.insert(rel.clone(), (text.clone(), p));
+                }
+                let (_, p) = &cache.0[&rel];
+                add(&mut loaded, &rel, p.clone());
+                seen.insert(rel.clone());
                 loaded.sources.insert(rel, text);
             }
             Err(e) => loaded.diagnostics.push(
@@ -84,6 +109,7 @@ pub fn load(root: &Path) -> Loaded {
             ),
         }
     }
+    cache.0.retain(|rel, _| seen.contains(rel));
     if loaded.settings.is_none() && !loaded.diagnostics.iter().any(|d| d.is_error()) {
         loaded.diagnostics.push(
             Diagnostic::error(CONTENT_DIR, 0, 0, "no settings file: no content file has `kind: handbook`")
@@ -117,73 +143,83 @@ fn yaml_files(dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-fn load_file(loaded: &mut Loaded, rel: &Path, text: &str) {
+/// What one content file holds, parsed on its own.
+#[derive(Clone)]
+pub enum Parsed {
+    /// The settings, with the position of their `kind:` (for the "second settings file" error).
+    Settings(Settings, Pos),
+    Quiz(crate::model::Quiz),
+    Chapter(ChapterBody),
+}
+
+/// Parses one content file: `kind:` first, then the whole file as that kind. Pure.
+pub fn parse_file(rel: &Path, text: &str) -> Result<Parsed, Diagnostic> {
     #[derive(Deserialize)]
     struct Probe {
         kind: Option<Spanned<String>>,
     }
-    loaded.unparsed.push(rel.to_path_buf());
     let kind = match serde_saphyr::from_str::<Probe>(text) {
         Ok(Probe { kind: Some(k) }) => k,
         Ok(Probe { kind: None }) => {
-            loaded.diagnostics.push(
-                Diagnostic::error(rel, 1, 1, "missing field `kind`")
-                    .with_hint(format!("every content file starts with `kind:`, one of: {}", KINDS.join(", "))),
-            );
-            return;
+            return Err(Diagnostic::error(rel, 1, 1, "missing field `kind`")
+                .with_hint(format!("every content file starts with `kind:`, one of: {}", KINDS.join(", "))));
         }
-        Err(e) => {
-            loaded.diagnostics.push(yaml_error(rel, &e));
-            return;
-        }
+        Err(e) => return Err(yaml_error(rel, &e)),
     };
-    let parsed = match kind.value.as_str() {
-        "handbook" => parse::<Settings>(rel, text).map(|s| {
+    let pos = Pos { line: kind.referenced.line() as u32, column: kind.referenced.column() as u32 };
+    match kind.value.as_str() {
+        "handbook" => parse::<Settings>(rel, text).map(|s| Parsed::Settings(s, pos)),
+        "quiz" => parse(rel, text).map(Parsed::Quiz),
+        "overview" => parse(rel, text).map(|c| Parsed::Chapter(ChapterBody::Overview(c))),
+        "qualities" => parse(rel, text).map(|c| Parsed::Chapter(ChapterBody::Qualities(c))),
+        "images" => parse(rel, text).map(|c| Parsed::Chapter(ChapterBody::Images(c))),
+        "relationships" => parse(rel, text).map(|c| Parsed::Chapter(ChapterBody::Relationships(c))),
+        "transformations" => parse(rel, text).map(|c| Parsed::Chapter(ChapterBody::Transformations(c))),
+        "maxims" => parse(rel, text).map(|c| Parsed::Chapter(ChapterBody::Maxims(c))),
+        other => {
+            let d = Diagnostic::at(rel, pos, format!("unknown kind `{other}`"));
+            Err(d.with_hint(match did_you_mean(other, KINDS.iter().copied()) {
+                Some(k) => format!("did you mean `{k}`? (kinds: {})", KINDS.join(", ")),
+                None => format!("kinds: {}", KINDS.join(", ")),
+            }))
+        }
+    }
+}
+
+/// Adds one parsed file to what is loaded, in file order.
+pub fn add(loaded: &mut Loaded, rel: &Path, parsed: Result<Parsed, Diagnostic>) {
+    match parsed {
+        Ok(Parsed::Settings(s, pos)) => {
             if let Some((first, _)) = &loaded.settings {
                 loaded.diagnostics.push(
-                    Diagnostic::error(
-                        rel,
-                        kind.referenced.line() as u32,
-                        kind.referenced.column() as u32,
-                        "a second settings file",
-                    )
-                    .with_hint(format!("`kind: handbook` is already in {}; keep one", first.display())),
+                    Diagnostic::at(rel, pos, "a second settings file")
+                        .with_hint(format!("`kind: handbook` is already in {}; keep one", first.display())),
                 );
             } else {
                 loaded.settings = Some((rel.to_path_buf(), s));
             }
-        }),
-        "quiz" => {
-            parse(rel, text).map(|quiz| loaded.quizzes.push(crate::model::QuizFile { file: rel.to_path_buf(), quiz }))
         }
-        "overview" => parse(rel, text).map(|c| loaded.chapters.push(chapter(rel, ChapterBody::Overview(c)))),
-        "qualities" => parse(rel, text).map(|c| loaded.chapters.push(chapter(rel, ChapterBody::Qualities(c)))),
-        "images" => parse(rel, text).map(|c| loaded.chapters.push(chapter(rel, ChapterBody::Images(c)))),
-        "relationships" => parse(rel, text).map(|c| loaded.chapters.push(chapter(rel, ChapterBody::Relationships(c)))),
-        "transformations" => {
-            parse(rel, text).map(|c| loaded.chapters.push(chapter(rel, ChapterBody::Transformations(c))))
+        Ok(Parsed::Quiz(quiz)) => loaded.quizzes.push(crate::model::QuizFile { file: rel.to_path_buf(), quiz }),
+        Ok(Parsed::Chapter(body)) => loaded.chapters.push(chapter(rel, body)),
+        Err(d) => {
+            loaded.unparsed.push(rel.to_path_buf());
+            loaded.diagnostics.push(d);
         }
-        "maxims" => parse(rel, text).map(|c| loaded.chapters.push(chapter(rel, ChapterBody::Maxims(c)))),
-        other => {
-            let mut d = Diagnostic::error(
-                rel,
-                kind.referenced.line() as u32,
-                kind.referenced.column() as u32,
-                format!("unknown kind `{other}`"),
-            );
-            d = d.with_hint(match did_you_mean(other, KINDS.iter().copied()) {
-                Some(k) => format!("did you mean `{k}`? (kinds: {})", KINDS.join(", ")),
-                None => format!("kinds: {}", KINDS.join(", ")),
-            });
-            Err(d)
-        }
-    };
-    match parsed {
-        Ok(()) => {
-            loaded.unparsed.pop();
-        }
-        Err(d) => loaded.diagnostics.push(d),
     }
+}
+
+/// `f` over `items` on every core, results in order.
+pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len().max(1));
+    if threads <= 1 || items.len() < 16 {
+        return items.iter().map(&f).collect();
+    }
+    let per = items.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> =
+            items.chunks(per).map(|chunk| scope.spawn(|| chunk.iter().map(&f).collect::<Vec<R>>())).collect();
+        handles.into_iter().flat_map(|h| h.join().expect("a parse thread panicked")).collect()
+    })
 }
 
 fn chapter(rel: &Path, body: ChapterBody) -> Chapter {
@@ -299,7 +335,7 @@ mod tests {
     #[test]
     fn kind_is_read_before_the_body() {
         let mut l = Loaded::default();
-        load_file(&mut l, Path::new("c.yaml"), "kind: imagse\nid: x\n");
+        add(&mut l, Path::new("c.yaml"), parse_file(Path::new("c.yaml"), "kind: imagse\nid: x\n"));
         assert_eq!(l.diagnostics[0].short(), "c.yaml:1:7: unknown kind `imagse`");
         assert!(l.diagnostics[0].hint.as_ref().unwrap().contains("did you mean `images`?"));
     }

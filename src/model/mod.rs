@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
 pub use schema::content_schema;
-pub use sections::{Section, SectionKind, sections};
+pub use sections::{Section, SectionKind, Sections, sections};
 pub use text::{Id, Pos, Text, is_cjk, normalize_text};
 
 /// The kinds a content file may declare, in the order the README documents them.
@@ -38,7 +38,11 @@ impl Handbook {
     /// Chapters in the reading order of `settings.chapters`; unknown ids are skipped
     /// (validation reports them).
     pub fn ordered(&self) -> Vec<&Chapter> {
-        self.settings.chapters.iter().filter_map(|id| self.chapters.iter().find(|c| c.id().value == id.value)).collect()
+        let mut by_id: std::collections::HashMap<&str, &Chapter> = std::collections::HashMap::new();
+        for c in &self.chapters {
+            by_id.entry(c.id().as_str()).or_insert(c);
+        }
+        self.settings.chapters.iter().filter_map(|id| by_id.get(id.as_str()).copied()).collect()
     }
 
     pub fn part(&self, id: &Id) -> Option<&Part> {

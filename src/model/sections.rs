@@ -5,6 +5,7 @@
 //! disagree about what `page.html#anchor` means.
 
 use super::{ChapterBody, Entry, Handbook, Id, Point, Text};
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,15 +36,37 @@ pub struct Section {
     pub refs: Vec<Id>,
 }
 
+/// The sections in reading order, with a lookup by id: refs, quotes and
+/// drills look sections up by id all the time, and a linear scan per lookup
+/// made a 1000× handbook quadratic.
+#[derive(Debug, Clone, Default)]
+pub struct Sections {
+    list: Vec<Section>,
+    /// Id → index of its first definition (duplicates are reported by validation).
+    by_id: HashMap<String, usize>,
+}
+
+impl Sections {
+    /// The section an id names (its first definition).
+    pub fn get(&self, id: &str) -> Option<&Section> {
+        self.by_id.get(id).map(|&i| &self.list[i])
+    }
+}
+
+impl std::ops::Deref for Sections {
+    type Target = [Section];
+
+    fn deref(&self) -> &[Section] {
+        &self.list
+    }
+}
+
 /// Every section in reading order (chapters in `settings.chapters` order, then
 /// any chapter the settings forgot, so that its ids are still checked).
-pub fn sections(hb: &Handbook) -> Vec<Section> {
+pub fn sections(hb: &Handbook) -> Sections {
     let mut chapters = hb.ordered();
-    for c in &hb.chapters {
-        if !chapters.iter().any(|o| std::ptr::eq(*o, c)) {
-            chapters.push(c);
-        }
-    }
+    let listed: HashSet<*const super::Chapter> = chapters.iter().map(|c| *c as *const _).collect();
+    chapters.extend(hb.chapters.iter().filter(|c| !listed.contains(&(*c as *const _))));
     let mut b = Builder::default();
     for ch in chapters {
         let head = ch.head();
@@ -104,7 +127,11 @@ pub fn sections(hb: &Handbook) -> Vec<Section> {
             }
         }
     }
-    b.out
+    let mut by_id = HashMap::with_capacity(b.out.len());
+    for (i, s) in b.out.iter().enumerate() {
+        by_id.entry(s.id.value.clone()).or_insert(i);
+    }
+    Sections { list: b.out, by_id }
 }
 
 #[derive(Default)]

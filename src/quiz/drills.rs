@@ -6,8 +6,9 @@
 //! theme's `drill.txt.tera`, so no language is built in here.
 
 use super::{Item, Kind, links};
-use crate::model::{ChapterBody, Entry, Handbook, Id, Section};
+use crate::model::{ChapterBody, Entry, Handbook, Id, Sections};
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// A list of the content: an owner (an entry, a framework …) and its items.
 #[derive(Debug, Clone)]
@@ -52,7 +53,7 @@ struct Lists {
     ordered: Vec<List>,
 }
 
-fn entry_list(chapter: &str, e: &Entry, secs: &[Section]) -> List {
+fn entry_list(chapter: &str, e: &Entry, secs: &Sections) -> List {
     List {
         chapter: chapter.to_string(),
         owner: e.id.clone(),
@@ -67,23 +68,22 @@ fn entry_list(chapter: &str, e: &Entry, secs: &[Section]) -> List {
     }
 }
 
-fn full_text<'a>(secs: &[Section], owner: &'a Id, children: impl Iterator<Item = &'a Id>) -> String {
-    let ids: Vec<&str> = std::iter::once(owner.as_str()).chain(children.map(Id::as_str)).collect();
-    secs.iter()
-        .filter(|s| ids.contains(&s.id.as_str()))
+fn full_text<'a>(secs: &Sections, owner: &'a Id, children: impl Iterator<Item = &'a Id>) -> String {
+    std::iter::once(owner)
+        .chain(children)
+        .filter_map(|id| secs.get(id.as_str()))
         .map(|s| format!("{}\n{}", s.title, s.text))
         .collect::<Vec<_>>()
         .join("\n")
 }
 
-fn lists(hb: &Handbook, secs: &[Section]) -> Lists {
+fn lists(hb: &Handbook, secs: &Sections) -> Lists {
     let mut families = Vec::new();
     let mut ordered = Vec::new();
     for ch in hb.ordered() {
         let cid = ch.id().value.clone();
         let head = ch.head();
-        let chapter_text =
-            secs.iter().find(|s| s.id.value == head.id.value).map(|s| s.text.clone()).unwrap_or_default();
+        let chapter_text = secs.get(head.id.as_str()).map(|s| s.text.clone()).unwrap_or_default();
         let chapter_list = |items: Vec<(String, Id)>| List {
             chapter: cid.clone(),
             owner: head.id.clone(),
@@ -212,7 +212,7 @@ fn lists(hb: &Handbook, secs: &[Section]) -> Lists {
     // a short title written for navigation does not qualify.
     let verbatim = |l: &List| {
         l.items.iter().all(|i| match &i.section {
-            Some(id) => secs.iter().any(|s| s.id.value == id.value && s.text.contains(&i.text)),
+            Some(id) => secs.get(id.as_str()).is_some_and(|s| s.text.contains(&i.text)),
             None => l.source.contains(&i.text),
         })
     };
@@ -256,15 +256,19 @@ impl Rng {
 /// drill's prompt (the theme's template); it returns `None` to skip one.
 pub fn drills(
     hb: &Handbook,
-    secs: &[Section],
+    secs: &Sections,
     per_chapter: usize,
     seed: u64,
     phrase: &dyn Fn(&Phrase) -> Option<String>,
 ) -> Vec<Item> {
     let lists = lists(hb, secs);
+    let mut titles: HashMap<&str, String> = HashMap::new();
+    for c in &hb.chapters {
+        titles.entry(c.id().as_str()).or_insert_with(|| c.head().title.value.clone());
+    }
     let mut candidates: Vec<Item> = Vec::new();
     // Item text → the lists (owner id, title) it stands in, over the whole handbook.
-    let mut owners: std::collections::HashMap<&str, std::collections::BTreeSet<(&str, &str)>> = Default::default();
+    let mut owners: HashMap<&str, std::collections::BTreeSet<(&str, &str)>> = Default::default();
     for l in lists.families.iter().flat_map(|(_, f)| f).chain(&lists.ordered) {
         for i in &l.items {
             owners.entry(i.text.as_str()).or_default().insert((l.owner.as_str(), l.title.as_str()));
@@ -299,7 +303,7 @@ pub fn drills(
                 let right = options.iter().position(|o| *o == list.title).unwrap_or(0);
                 let p = Phrase {
                     kind: "member",
-                    chapter: chapter_title(hb, &list.chapter),
+                    chapter: titles.get(list.chapter.as_str()).cloned().unwrap_or_default(),
                     item: it.text.clone(),
                     name: family_name.clone(),
                     items: options.clone(),
@@ -341,7 +345,7 @@ pub fn drills(
                 .collect();
             let p = Phrase {
                 kind: "fill",
-                chapter: chapter_title(hb, &list.chapter),
+                chapter: titles.get(list.chapter.as_str()).cloned().unwrap_or_default(),
                 item: it.text.clone(),
                 name: list.title.clone(),
                 items: shown,
@@ -402,10 +406,14 @@ pub fn drills(
     }
 
     // Per chapter, a seeded choice.
+    let mut by_chapter: HashMap<String, Vec<Item>> = HashMap::new();
+    for c in candidates {
+        by_chapter.entry(c.chapter.clone()).or_default().push(c);
+    }
     let mut out = Vec::new();
     for ch in hb.ordered() {
         let cid = ch.id().as_str();
-        let mut mine: Vec<Item> = candidates.iter().filter(|c| c.chapter == cid).cloned().collect();
+        let mut mine: Vec<Item> = by_chapter.remove(cid).unwrap_or_default();
         Rng::new(seed, cid).shuffle(&mut mine);
         mine.truncate(per_chapter);
         for (n, mut d) in mine.into_iter().enumerate() {
@@ -414,8 +422,4 @@ pub fn drills(
         }
     }
     out
-}
-
-fn chapter_title(hb: &Handbook, id: &str) -> String {
-    hb.chapters.iter().find(|c| c.id().as_str() == id).map(|c| c.head().title.value.clone()).unwrap_or_default()
 }

@@ -5,7 +5,7 @@
 pub mod drills;
 pub mod export;
 
-use crate::model::{Handbook, Question, Section};
+use crate::model::{Handbook, Question, Sections};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -63,15 +63,15 @@ impl Item {
     }
 }
 
-pub fn links(secs: &[Section], refs: &[crate::model::Id]) -> Vec<Link> {
+pub fn links(secs: &Sections, refs: &[crate::model::Id]) -> Vec<Link> {
     refs.iter()
-        .filter_map(|r| secs.iter().find(|s| s.id.value == r.value))
+        .filter_map(|r| secs.get(r.as_str()))
         .map(|s| Link { url: s.url.clone(), title: s.breadcrumb.join(" › ") })
         .collect()
 }
 
 /// An authored question as an [`Item`] (the handbook is valid).
-pub fn item(q: &Question, chapter: &str, secs: &[Section]) -> Item {
+pub fn item(q: &Question, chapter: &str, secs: &Sections) -> Item {
     let kind = match q.kind.as_str() {
         "multiple" => Kind::Multiple,
         "truefalse" => Kind::Truefalse,
@@ -98,10 +98,14 @@ pub fn item(q: &Question, chapter: &str, secs: &[Section]) -> Item {
 }
 
 /// The authored questions of every chapter, in reading order.
-pub fn authored(hb: &Handbook, secs: &[Section]) -> Vec<Item> {
+pub fn authored(hb: &Handbook, secs: &Sections) -> Vec<Item> {
+    let mut by_chapter: std::collections::HashMap<&str, Vec<&crate::model::QuizFile>> = Default::default();
+    for qf in &hb.quizzes {
+        by_chapter.entry(qf.quiz.chapter.as_str()).or_default().push(qf);
+    }
     let mut out = Vec::new();
     for ch in hb.ordered() {
-        for qf in hb.quizzes.iter().filter(|q| q.quiz.chapter.value == ch.id().value) {
+        for qf in by_chapter.get(ch.id().as_str()).into_iter().flatten() {
             out.extend(qf.quiz.questions.iter().map(|q| item(q, ch.id().as_str(), secs)));
         }
     }

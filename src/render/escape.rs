@@ -90,8 +90,13 @@ pub fn html(s: &str) -> String {
 
 /// JSON for the inside of a `<script>` element: `<`, `>` and `&` are written as
 /// `\u003c`, `\u003e`, `\u0026`, so neither `</script>` nor `<!--` can appear.
+///
+/// Keys come out sorted (through `serde_json::Value`): template values arrive
+/// as tera maps, whose order changes from run to run, and a build must write
+/// the same bytes every time.
 pub fn json_script(v: &impl serde::Serialize) -> String {
-    serde_json::to_string(v)
+    serde_json::to_value(v)
+        .and_then(|v| serde_json::to_string(&v))
         .unwrap_or_else(|_| "null".into())
         .replace('<', "\\u003c")
         .replace('>', "\\u003e")

@@ -23,10 +23,15 @@ pub struct Page {
     pub markdown: String,
 }
 
-/// The whole book as mdBook will see it.
+/// The whole book as mdBook will see it, with its chapter list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderedBook {
     pub pages: Vec<Page>,
+    /// The sidebar's chapter list as a script (`sidebar.js.tera`), loaded by
+    /// every page: one copy for the site instead of one per page.
+    pub sidebar_js: String,
+    /// The chapter list as a page of its own (`toc.html.tera`), for browsers without scripts.
+    pub toc_html: String,
 }
 
 impl RenderedBook {
@@ -46,7 +51,7 @@ pub fn templates(sources: &[(String, String)]) -> Result<tera::Tera, Vec<Diagnos
     // Page templates (`.md.tera`) produce Markdown: every value is escaped for it.
     // Text templates (`.txt.tera`, e.g. drill wording) produce plain text that is
     // escaped later, where it lands.
-    t.autoescape_on([".md.tera"]);
+    t.autoescape_on([".md.tera", ".html.tera"]);
     t.set_escape_fn(escape::markdown_escape_fn);
     // `{{ id | anchor }}` writes mdBook's heading attribute ` {#id}`; tera would
     // read a literal `{#` in a template as the start of a comment.
@@ -140,30 +145,43 @@ pub fn render(
     let views = Views { hb, sections: &secs };
     let mut pages = Vec::new();
     let mut diags = Vec::new();
-    for ch in hb.ordered() {
+    let mut quizzes: std::collections::HashMap<&str, Vec<&crate::quiz::Item>> = Default::default();
+    for q in &bank.authored {
+        quizzes.entry(q.chapter.as_str()).or_default().push(q);
+    }
+    // Pages render independently (tera is shared read-only): on every core.
+    let chapters: Vec<(usize, &crate::model::Chapter)> = hb.ordered().into_iter().enumerate().collect();
+    let rendered = crate::load::parallel_map(&chapters, |&(i, ch)| {
         let name = format!("{}.md.tera", ch.kind());
         if !tera.contains_template(&name) {
-            diags.push(
-                Diagnostic::error(PathBuf::from(TEMPLATES_DIR).join(&name), 0, 0, format!("missing template `{name}`"))
-                    .with_hint(format!("chapter `{}` is of kind `{}`; add {TEMPLATES_DIR}/{name}", ch.id(), ch.kind())),
-            );
-            continue;
+            return Err(Diagnostic::error(
+                PathBuf::from(TEMPLATES_DIR).join(&name),
+                0,
+                0,
+                format!("missing template `{name}`"),
+            )
+            .with_hint(format!(
+                "chapter `{}` is of kind `{}`; add {TEMPLATES_DIR}/{name}",
+                ch.id(),
+                ch.kind()
+            )));
         }
         let mut ctx = tera::Context::new();
         let mut chapter = views.chapter(ch);
-        let items: Vec<&crate::quiz::Item> = bank.authored.iter().filter(|q| q.chapter == ch.id().value).collect();
-        chapter.quiz = view::QuizView::new(&format!("quiz-{}", ch.id()), &items);
+        let items = quizzes.get(ch.id().as_str()).map_or(&[][..], Vec::as_slice);
+        chapter.quiz = view::QuizView::new(&format!("quiz-{}", ch.id()), items);
         ctx.insert("chapter", &chapter);
         // The first page (also the site's index) offers the printed editions.
-        let first = pages.is_empty() && diags.is_empty();
-        ctx.insert("downloads", if first { downloads } else { &[] });
+        ctx.insert("downloads", if i == 0 { downloads } else { &[] });
         match tera.render(&name, &ctx) {
-            Ok(md) => pages.push(Page {
-                id: ch.id().value.clone(),
-                title: ch.head().title.value.clone(),
-                markdown: tidy(&md),
-            }),
-            Err(e) => diags.push(template_error(&name, &e)),
+            Ok(md) => Ok(Page { id: ch.id().value.clone(), title: ch.head().title.value.clone(), markdown: tidy(&md) }),
+            Err(e) => Err(template_error(&name, &e)),
+        }
+    });
+    for r in rendered {
+        match r {
+            Ok(p) => pages.push(p),
+            Err(d) => diags.push(d),
         }
     }
     if !bank.drills.is_empty() {
@@ -172,7 +190,40 @@ pub fn render(
             Err(d) => diags.push(d),
         }
     }
-    if diags.is_empty() { Ok(RenderedBook { pages }) } else { Err(diags) }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let (sidebar_js, toc_html) = navigation(tera, &pages).map_err(|d| vec![d])?;
+    Ok(RenderedBook { pages, sidebar_js, toc_html })
+}
+
+/// The chapter list, rendered once for the whole site by `sidebar.js.tera` and
+/// `toc.html.tera` (mdBook's own chapter list is copied into the data of every
+/// page it renders, which makes a big book's build quadratic).
+fn navigation(tera: &tera::Tera, pages: &[Page]) -> Result<(String, String), Diagnostic> {
+    #[derive(serde::Serialize)]
+    struct Entry<'a> {
+        url: String,
+        title: &'a str,
+    }
+    let entries: Vec<Entry> = pages.iter().map(|p| Entry { url: format!("{}.html", p.id), title: &p.title }).collect();
+    let mut ctx = tera::Context::new();
+    ctx.insert("pages", &entries);
+    let mut out = Vec::new();
+    for name in ["sidebar.js.tera", "toc.html.tera"] {
+        if !tera.contains_template(name) {
+            return Err(Diagnostic::error(
+                PathBuf::from(TEMPLATES_DIR).join(name),
+                0,
+                0,
+                "missing the chapter list template",
+            )
+            .with_hint("every site needs its chapter list: copy the template from the handbook tool's theme"));
+        }
+        out.push(tera.render(name, &ctx).map_err(|e| template_error(name, &e))?);
+    }
+    let toc = out.pop().unwrap_or_default();
+    Ok((out.pop().unwrap_or_default(), toc))
 }
 
 /// The practice page: the drills, grouped by chapter. Its title is the settings'
@@ -188,12 +239,16 @@ fn practice(hb: &Handbook, tera: &tera::Tera, bank: &Bank) -> Result<Page, Diagn
         )
         .with_hint("drills are on: add the template, or set `quiz: drills: false` in the settings"));
     }
+    let mut drills: std::collections::HashMap<&str, Vec<&crate::quiz::Item>> = Default::default();
+    for q in &bank.drills {
+        drills.entry(q.chapter.as_str()).or_default().push(q);
+    }
     let groups: Vec<view::PracticeGroup> = hb
         .ordered()
         .iter()
         .filter_map(|ch| {
-            let items: Vec<&crate::quiz::Item> = bank.drills.iter().filter(|q| q.chapter == ch.id().value).collect();
-            let quiz = view::QuizView::new(&format!("drills-{}", ch.id()), &items)?;
+            let items = drills.get(ch.id().as_str()).map_or(&[][..], Vec::as_slice);
+            let quiz = view::QuizView::new(&format!("drills-{}", ch.id()), items)?;
             Some(view::PracticeGroup { chapter: ch.head().title.value.clone(), quiz })
         })
         .collect();

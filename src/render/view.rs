@@ -1,7 +1,7 @@
 //! Template views: what page templates see. Kept apart from the domain types
 //! so the content schema and the template contract can change independently.
 
-use crate::model::{ChapterBody, Entry, Handbook, Id, Point, Relationship, Section, Text, Transformation};
+use crate::model::{ChapterBody, Entry, Handbook, Id, Point, Relationship, Sections, Text, Transformation};
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
@@ -118,7 +118,7 @@ pub struct LinkView {
 
 pub struct Views<'a> {
     pub hb: &'a Handbook,
-    pub sections: &'a [Section],
+    pub sections: &'a Sections,
 }
 
 fn s(t: &Text) -> String {
@@ -132,7 +132,7 @@ fn texts(t: &[Text]) -> Vec<String> {
 impl Views<'_> {
     fn links(&self, refs: &[Id]) -> Vec<LinkView> {
         refs.iter()
-            .filter_map(|r| self.sections.iter().find(|s| s.id.value == r.value))
+            .filter_map(|r| self.sections.get(r.as_str()))
             .map(|s| LinkView { url: s.url.clone(), title: s.title.clone(), breadcrumb: s.breadcrumb.join(" › ") })
             .collect()
     }

@@ -2,7 +2,8 @@
 //!
 //! A change to `content/`, `theme/` or `book.toml` rebuilds the site (the
 //! build is atomic, so the last good site stays up when a change breaks the
-//! content) and tells every open page over server-sent events: `reload`
+//! content; an edit to content rewrites only the pages and search files it
+//! changed, see [`pipeline::Incremental`]) and tells every open page over server-sent events: `reload`
 //! after a good build, `diagnostics` (shown as an overlay) after a bad one.
 //! `GET /api/search?q=…&limit=…` answers from the tantivy index with the CLI's
 //! ranking.
@@ -10,7 +11,7 @@
 mod http;
 
 use crate::diagnostic::{Diagnostic, render_all};
-use crate::pipeline::{self, BuildOptions};
+use crate::pipeline::{BuildOptions, Incremental, Rebuilt};
 use crate::search::{self, index::SearchIndex, rank::RankConfig};
 use http::{Request, Response};
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
@@ -41,6 +42,7 @@ pub struct ServeOptions {
 
 struct Shared {
     root: PathBuf,
+    builder: Mutex<Incremental>,
     site: PathBuf,
     search: RwLock<Option<(SearchIndex, RankConfig)>>,
     /// The diagnostics of the last build when it failed (empty when it worked).
@@ -81,6 +83,10 @@ pub fn start(root: &Path, opts: &ServeOptions) -> std::io::Result<(Server, Vec<D
     let addr = listener.local_addr()?;
     let shared = Arc::new(Shared {
         root: root.to_path_buf(),
+        builder: Mutex::new(Incremental::new(
+            root,
+            BuildOptions { out: opts.out.clone(), no_pdf: true, ..Default::default() },
+        )),
         site: opts.out.clone(),
         search: RwLock::new(None),
         failing: Mutex::new(Vec::new()),
@@ -89,7 +95,7 @@ pub fn start(root: &Path, opts: &ServeOptions) -> std::io::Result<(Server, Vec<D
         connections: AtomicUsize::new(0),
         builds: AtomicUsize::new(0),
     });
-    let first = rebuild(&shared);
+    let (first, _) = rebuild(&shared, false);
     let s1 = shared.clone();
     let accept = std::thread::spawn(move || accept_loop(listener, s1));
     let s2 = shared.clone();
@@ -109,10 +115,19 @@ fn bind(ip: IpAddr, port: u16) -> std::io::Result<TcpListener> {
     Err(last.unwrap_or_else(|| std::io::Error::other("no free port")))
 }
 
-/// Builds the site; on success reloads the search index. Returns the diagnostics.
-fn rebuild(shared: &Shared) -> Vec<Diagnostic> {
-    let opts = BuildOptions { out: shared.site.clone(), no_pdf: true, ..Default::default() };
-    let report = pipeline::build(&shared.root, &opts);
+/// Builds the site (only what changed when `content_only`); on success
+/// reloads the search index. Returns the diagnostics and what was rebuilt.
+fn rebuild(shared: &Shared, content_only: bool) -> (Vec<Diagnostic>, Rebuilt) {
+    // HANDBOOK_TIMINGS=1 prints each stage's time (for profiling rebuilds).
+    let timings = std::env::var_os("HANDBOOK_TIMINGS").is_some();
+    let last = std::cell::RefCell::new(None::<(String, Instant)>);
+    let lap = |stage: &str| {
+        if timings && let Some((s, t)) = last.replace(Some((stage.to_string(), Instant::now()))) {
+            eprintln!("timing {s:<30} {:>8.1} ms", t.elapsed().as_secs_f64() * 1e3);
+        }
+    };
+    let (report, rebuilt) = shared.builder.lock().unwrap_or_else(|e| e.into_inner()).rebuild(content_only, &lap);
+    lap("");
     shared.builds.fetch_add(1, Ordering::SeqCst);
     if report.ok() {
         let idx = SearchIndex::open(&shared.site.join(search::INDEX_DIR)).ok();
@@ -136,7 +151,7 @@ fn rebuild(shared: &Shared) -> Vec<Diagnostic> {
             .collect();
         *shared.failing.lock().unwrap_or_else(|e| e.into_inner()) = list;
     }
-    report.diagnostics
+    (report.diagnostics, rebuilt)
 }
 
 fn broadcast(shared: &Shared, event: &str, data: &str) {
@@ -162,6 +177,16 @@ fn fingerprint(root: &Path) -> Vec<(PathBuf, Option<SystemTime>, u64)> {
     out
 }
 
+/// Paths added, removed or changed between two fingerprints.
+fn changed(a: &[(PathBuf, Option<SystemTime>, u64)], b: &[(PathBuf, Option<SystemTime>, u64)]) -> Vec<PathBuf> {
+    let old: std::collections::HashMap<&PathBuf, _> = a.iter().map(|(p, t, n)| (p, (t, n))).collect();
+    let new: std::collections::HashMap<&PathBuf, _> = b.iter().map(|(p, t, n)| (p, (t, n))).collect();
+    let mut out: Vec<PathBuf> =
+        b.iter().filter(|(p, t, n)| old.get(p) != Some(&(t, n))).map(|(p, ..)| p.clone()).collect();
+    out.extend(a.iter().filter(|(p, ..)| !new.contains_key(p)).map(|(p, ..)| p.clone()));
+    out
+}
+
 fn watch_loop(shared: Arc<Shared>, poll: Duration) {
     let mut last = fingerprint(&shared.root);
     while !shared.stop.load(Ordering::SeqCst) {
@@ -173,19 +198,26 @@ fn watch_loop(shared: Arc<Shared>, poll: Duration) {
         // Debounce: wait until the files stop changing (an editor saving several files).
         let mut settled = now;
         loop {
-            std::thread::sleep(Duration::from_millis(100));
+            std::thread::sleep(Duration::from_millis(50));
             let again = fingerprint(&shared.root);
             if again == settled {
                 break;
             }
             settled = again;
         }
+        let content = shared.root.join("content");
+        let content_only = changed(&last, &settled).iter().all(|p| p.starts_with(&content));
         last = settled;
         let t = Instant::now();
-        let diags = rebuild(&shared);
+        let (diags, rebuilt) = rebuild(&shared, content_only);
         let ok = !crate::diagnostic::has_errors(&diags);
         if ok {
-            eprintln!("rebuilt in {} ms", t.elapsed().as_millis());
+            let what = match rebuilt {
+                Rebuilt::Pages { pages, files } => format!("{pages} pages and {files} files rewritten"),
+                Rebuilt::Full => "full build".into(),
+                Rebuilt::Nothing => "nothing changed".into(),
+            };
+            eprintln!("rebuilt in {} ms ({what})", t.elapsed().as_millis());
             broadcast(&shared, "reload", "{}");
         } else {
             eprintln!(

@@ -6,16 +6,22 @@
 //! its output folder), and only then is the staging output swapped into place.
 //! A failure at any step leaves the previous output exactly as it was.
 
+mod batch;
 mod swap;
+
+pub use batch::BATCH;
 
 use crate::diagnostic::Diagnostic;
 use crate::render::RenderedBook;
 use mdbook_driver::MDBook;
+use mdbook_driver::book::{Book, BookItem, Chapter, SectionNumber};
 use mdbook_driver::config::Config;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 pub const BOOK_TOML: &str = "book.toml";
+/// The chapter list script, added to mdBook's `additional-js` (first) so every page loads it.
+const SIDEBAR_JS: &str = "sidebar.js";
 
 /// A file the build adds to the site after mdBook has run (search data, PDFs…).
 #[derive(Debug, Clone)]
@@ -41,17 +47,20 @@ pub fn build(
     out: &Path,
     emit_markdown: Option<&Path>,
     finish: &dyn Fn(&Path) -> Result<(), Diagnostic>,
-) -> Result<(), Diagnostic> {
+    progress: &dyn Fn(&str),
+) -> Result<Vec<Diagnostic>, Diagnostic> {
     let out = absolute(out);
     let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
     let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "book".into());
     fs::create_dir_all(&parent).map_err(|e| io_error(&parent, "cannot create the output's parent folder", e))?;
     let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-    let result = build_in(root, book, extra, &staging, &out, emit_markdown, finish);
+    let result = build_in(root, book, extra, &staging, &out, emit_markdown, finish, progress);
+    progress("clean up");
     let _ = fs::remove_dir_all(&staging);
     result
 }
 
+#[allow(clippy::too_many_arguments)]
 fn build_in(
     root: &Path,
     book: &RenderedBook,
@@ -60,51 +69,167 @@ fn build_in(
     out: &Path,
     emit_markdown: Option<&Path>,
     finish: &dyn Fn(&Path) -> Result<(), Diagnostic>,
-) -> Result<(), Diagnostic> {
+    progress: &dyn Fn(&str),
+) -> Result<Vec<Diagnostic>, Diagnostic> {
     let _ = fs::remove_dir_all(staging);
     let src = staging.join("src");
     let site = staging.join("site");
     fs::create_dir_all(&src).map_err(|e| io_error(&src, "cannot create the staging folder", e))?;
-    write(&src.join("SUMMARY.md"), book.summary().as_bytes())?;
-    for page in &book.pages {
-        write(&src.join(format!("{}.md", page.id)), page.markdown.as_bytes())?;
+    // mdBook loads an empty book from disk; the pages are handed over in memory
+    // (writing thousands of Markdown files only for mdBook to read them back cost seconds).
+    write(&src.join("SUMMARY.md"), b"# Summary\n")?;
+
+    let (toml_text, config) = mdbook_config(root, book, staging, &site)?;
+
+    let renderer = batch::BatchedHtml::default();
+    let mut warnings = Vec::new();
+    if renderer.batched(book.pages.len()) && config.html_config().is_some_and(|h| h.print.enable) {
+        warnings.push(
+            Diagnostic::warning(
+                BOOK_TOML,
+                0,
+                0,
+                format!(
+                    "the print page (print.html) is left out: {} pages are more than one page can usefully hold (at most {})",
+                    book.pages.len(),
+                    renderer.batch
+                ),
+            )
+            .with_hint("print chosen chapters with `handbook print` (editions in content/handbook.yaml), or set `[output.html.print] enable = false`"),
+        );
     }
 
-    let toml_path = root.join(BOOK_TOML);
-    let toml_text = fs::read_to_string(&toml_path).unwrap_or_default();
+    progress("mdBook");
+    let mut md = MDBook::load_with_config(staging, config).map_err(|e| mdbook_error(&e))?;
+    md.book = in_memory(book);
+    md.with_renderer(renderer);
+    md.build().map_err(|e| mdbook_error(&e))?;
+
+    progress("write extra files");
+    write(&site.join("toc.html"), book.toc_html.as_bytes())?;
+    // Thousands of small search files: creating files is kernel work that runs on every core.
+    for r in crate::load::parallel_map(extra, |f| write(&site.join(&f.path), &f.bytes)) {
+        r?;
+    }
+    progress("write search index");
+    finish(&site)?;
+
+    if let Some(dir) = emit_markdown {
+        progress("emit Markdown");
+        emit(root, &toml_text, book, dir)?;
+    }
+    progress("swap into place");
+    swap::replace_dir(&site, out).map_err(|e| io_error(out, "cannot move the new site into place", e))?;
+    Ok(warnings)
+}
+
+/// mdBook's configuration for a build in `staging` into `site`: the handbook's
+/// `book.toml`, with the theme and the chapter list script added. Returns the `book.toml` text too.
+fn mdbook_config(
+    root: &Path,
+    book: &RenderedBook,
+    staging: &Path,
+    site: &Path,
+) -> Result<(String, Config), Diagnostic> {
+    let toml_text = fs::read_to_string(root.join(BOOK_TOML)).unwrap_or_default();
     let mut config: Config = toml_text.parse().map_err(|e: anyhow::Error| config_error(&e))?;
-    config.book.src = src.clone();
-    config.build.build_dir = site.clone();
+    config.book.src = staging.join("src");
+    config.build.build_dir = site.to_path_buf();
     config.build.create_missing = false;
     let theme = absolute(&root.join("theme"));
     if theme.is_dir() && config.html_config().and_then(|h| h.theme).is_none() {
         config.set("output.html.theme", theme.to_string_lossy().as_ref()).map_err(|e| config_error(&e))?;
     }
+    write(&staging.join(SIDEBAR_JS), book.sidebar_js.as_bytes())?;
+    with_sidebar(&mut config)?;
+    Ok((toml_text, config))
+}
 
-    let md = MDBook::load_with_config(staging, config).map_err(|e| mdbook_error(&e))?;
-    md.build().map_err(|e| mdbook_error(&e))?;
+/// Whether [`update_pages`] can bring a site up to date: not while the print
+/// page (every chapter on one page) is part of it.
+pub fn can_update_pages(root: &Path, book: &RenderedBook) -> bool {
+    let print = fs::read_to_string(root.join(BOOK_TOML))
+        .ok()
+        .and_then(|t| t.parse::<Config>().ok())
+        .and_then(|c| c.html_config())
+        .is_none_or(|h| h.print.enable);
+    !print || batch::BatchedHtml::default().batched(book.pages.len())
+}
 
-    for f in extra {
-        write(&site.join(&f.path), &f.bytes)?;
-    }
-    finish(&site)?;
+/// Renders only the pages `pages` (indices into `book.pages`) through mdBook
+/// into the existing site `out`, each page replaced atomically (for `serve`).
+pub fn update_pages(root: &Path, book: &RenderedBook, pages: &[usize], out: &Path) -> Result<(), Diagnostic> {
+    let out = absolute(out);
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "book".into());
+    let staging = out.with_file_name(format!(".{name}.pages-{}", std::process::id()));
+    let result = (|| {
+        let _ = fs::remove_dir_all(&staging);
+        let src = staging.join("src");
+        fs::create_dir_all(&src).map_err(|e| io_error(&src, "cannot create the staging folder", e))?;
+        write(&src.join("SUMMARY.md"), b"# Summary\n")?;
+        let (_, config) = mdbook_config(root, book, &staging, &out)?;
+        let mut md = MDBook::load_with_config(&staging, config).map_err(|e| mdbook_error(&e))?;
+        md.book = in_memory(book);
+        md.with_renderer(batch::BatchedHtml { only: Some(pages.to_vec()), ..Default::default() });
+        md.build().map_err(|e| mdbook_error(&e))
+    })();
+    let _ = fs::remove_dir_all(&staging);
+    result
+}
 
-    if let Some(dir) = emit_markdown {
-        emit(root, &toml_text, &src, dir)?;
-    }
-    swap::replace_dir(&site, out).map_err(|e| io_error(out, "cannot move the new site into place", e))
+/// Replaces one file of a live site: written beside it, then renamed over it.
+pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.new-{}", std::process::id()));
+    write(&tmp, bytes)?;
+    fs::rename(&tmp, path).map_err(|e| io_error(path, "cannot replace file", e))
+}
+
+/// Replaces a folder of a live site by a new one (see [`swap::replace_dir`]).
+pub fn replace_dir(new: &Path, target: &Path) -> Result<(), Diagnostic> {
+    swap::replace_dir(new, target).map_err(|e| io_error(target, "cannot replace folder", e))
 }
 
 /// Writes the Markdown book as a standalone mdBook project: `book.toml`, `src/`, `theme/`.
-fn emit(root: &Path, toml_text: &str, src: &Path, dir: &Path) -> Result<(), Diagnostic> {
+fn emit(root: &Path, toml_text: &str, book: &RenderedBook, dir: &Path) -> Result<(), Diagnostic> {
     let _ = fs::remove_dir_all(dir);
-    copy_dir(src, &dir.join("src"))?;
-    write(&dir.join(BOOK_TOML), toml_text.as_bytes())?;
+    let src = dir.join("src");
+    write(&src.join("SUMMARY.md"), book.summary().as_bytes())?;
+    for page in &book.pages {
+        write(&src.join(format!("{}.md", page.id)), page.markdown.as_bytes())?;
+    }
+    let mut config: Config = toml_text.parse().map_err(|e: anyhow::Error| config_error(&e))?;
+    with_sidebar(&mut config)?;
+    let toml = toml::to_string(&config).map_err(|e| config_error(&anyhow::Error::from(e)))?;
+    write(&dir.join(BOOK_TOML), toml.as_bytes())?;
+    write(&dir.join(SIDEBAR_JS), book.sidebar_js.as_bytes())?;
     let theme = root.join("theme");
     if theme.is_dir() {
         copy_dir(&theme, &dir.join("theme"))?;
     }
     Ok(())
+}
+
+/// The pages as mdBook's book: numbered chapters in order, as mdBook loads `SUMMARY.md`'s list.
+fn in_memory(book: &RenderedBook) -> Book {
+    let items = book
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut ch = Chapter::new(&p.title, p.markdown.clone(), format!("{}.md", p.id), vec![]);
+            ch.number = Some(SectionNumber::new(vec![i as u32 + 1]));
+            BookItem::Chapter(ch)
+        })
+        .collect();
+    Book::new_with_items(items)
+}
+
+/// Adds the chapter list script to mdBook's `additional-js`, first.
+fn with_sidebar(config: &mut Config) -> Result<(), Diagnostic> {
+    let mut js = config.html_config().map(|h| h.additional_js).unwrap_or_default();
+    js.insert(0, PathBuf::from(SIDEBAR_JS));
+    config.set("output.html.additional-js", &js).map_err(|e| config_error(&e))
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result<(), Diagnostic> {

@@ -2,8 +2,8 @@
 //! problem at once. Each diagnostic points at the line of the offending value.
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
-use crate::model::{ChapterBody, Entry, Handbook, Id, Point, Section, Text, sections};
-use std::collections::HashMap;
+use crate::model::{ChapterBody, Entry, Handbook, Id, Point, Sections, Text, sections};
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 mod quiz;
@@ -43,6 +43,8 @@ pub fn validate(hb: &Handbook, gaps: &Gaps) -> Vec<Diagnostic> {
 fn check_settings(hb: &Handbook, gaps: &Gaps, out: &mut Vec<Diagnostic>) {
     let file = &hb.settings_file;
     let chapter_ids: Vec<&str> = hb.chapters.iter().map(|c| c.id().as_str()).collect();
+    let defined: HashSet<&str> = chapter_ids.iter().copied().collect();
+    let listed: HashSet<&str> = hb.settings.chapters.iter().map(Id::as_str).collect();
     let mut seen: HashMap<&str, &Id> = HashMap::new();
     for id in &hb.settings.chapters {
         if let Some(first) = seen.insert(id.as_str(), id) {
@@ -50,13 +52,13 @@ fn check_settings(hb: &Handbook, gaps: &Gaps, out: &mut Vec<Diagnostic>) {
                 Diagnostic::at(file, id.pos, format!("chapter `{id}` is listed twice"))
                     .with_hint(format!("it is already listed at line {}; list each chapter once", first.pos.line)),
             );
-        } else if gaps.complete && !chapter_ids.contains(&id.as_str()) {
+        } else if gaps.complete && !defined.contains(id.as_str()) {
             out.push(unknown(file, id, "chapter", chapter_ids.iter().copied()));
         }
     }
     for ch in &hb.chapters {
         let id = ch.id();
-        if !hb.settings.chapters.iter().any(|c| c.value == id.value) {
+        if !listed.contains(id.as_str()) {
             out.push(
                 Diagnostic::at(&ch.file, id.pos, format!("chapter `{id}` is not listed in the settings")).with_hint(
                     format!("add `{id}` to `chapters:` in {} where it belongs in reading order", file.display()),
@@ -241,10 +243,10 @@ fn check_texts(hb: &Handbook, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_refs(secs: &[Section], out: &mut Vec<Diagnostic>) {
-    for s in secs {
+fn check_refs(secs: &Sections, out: &mut Vec<Diagnostic>) {
+    for s in secs.iter() {
         for r in &s.refs {
-            if !secs.iter().any(|t| t.id.value == r.value) {
+            if secs.get(r.as_str()).is_none() {
                 out.push(unknown(&s.file, r, "ref", secs.iter().map(|t| t.id.as_str())));
             } else if r.value == s.id.value {
                 out.push(
@@ -291,11 +293,11 @@ fn check_editions(hb: &Handbook, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_quiz_refs(hb: &Handbook, secs: &[Section], out: &mut Vec<Diagnostic>) {
+fn check_quiz_refs(hb: &Handbook, secs: &Sections, out: &mut Vec<Diagnostic>) {
     for qf in &hb.quizzes {
         for q in &qf.quiz.questions {
             for r in &q.refs {
-                if !secs.iter().any(|t| t.id.value == r.value) {
+                if secs.get(r.as_str()).is_none() {
                     out.push(unknown(&qf.file, r, "ref", secs.iter().map(|t| t.id.as_str())));
                 }
             }
@@ -303,7 +305,7 @@ fn check_quiz_refs(hb: &Handbook, secs: &[Section], out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_kinds(hb: &Handbook, secs: &[Section], out: &mut Vec<Diagnostic>) {
+fn check_kinds(hb: &Handbook, secs: &Sections, out: &mut Vec<Diagnostic>) {
     for ch in &hb.chapters {
         match &ch.body {
             ChapterBody::Relationships(c) => {
@@ -329,8 +331,8 @@ fn check_kinds(hb: &Handbook, secs: &[Section], out: &mut Vec<Diagnostic>) {
                         );
                     }
                     let Some(q) = &m.quote else { continue };
-                    let targets: Vec<&Section> =
-                        secs.iter().filter(|s| m.refs.iter().any(|r| r.value == s.id.value)).collect();
+                    let targets: Vec<&crate::model::Section> =
+                        m.refs.iter().filter_map(|r| secs.get(r.as_str())).collect();
                     if !targets.is_empty() && !targets.iter().any(|s| s.text.contains(q.as_str())) {
                         let names: Vec<&str> = targets.iter().map(|s| s.id.as_str()).collect();
                         out.push(

@@ -12,10 +12,11 @@ fn pos<T>(s: &Spanned<T>) -> Pos {
 }
 
 pub fn check_quizzes(hb: &Handbook, out: &mut Vec<Diagnostic>) {
+    let chapters: std::collections::HashSet<&str> = hb.chapters.iter().map(|c| c.id().as_str()).collect();
     for qf in &hb.quizzes {
         let f = qf.file.as_path();
         let chapter = &qf.quiz.chapter;
-        if !hb.chapters.iter().any(|c| c.id().value == chapter.value) {
+        if !chapters.contains(chapter.as_str()) {
             let d = Diagnostic::at(f, chapter.pos, format!("unknown chapter `{chapter}`"));
             out.push(match did_you_mean(chapter.as_str(), hb.chapters.iter().map(|c| c.id().as_str())) {
                 Some(m) => d.with_hint(format!("did you mean `{m}`? a quiz ends the page of the chapter it names")),

@@ -118,6 +118,11 @@ impl Browser {
     }
 
     pub fn call(&mut self, session: Option<&str>, method: &str, params: Value) -> Value {
+        self.try_call(session, method, params).unwrap_or_else(|e| panic!("{method} failed: {e}"))
+    }
+
+    /// [`Browser::call`], with the protocol's error as a value.
+    pub fn try_call(&mut self, session: Option<&str>, method: &str, params: Value) -> Result<Value, Value> {
         self.next_id += 1;
         let id = self.next_id;
         let mut msg = json!({ "id": id, "method": method, "params": params });
@@ -133,9 +138,9 @@ impl Browser {
             match self.incoming.recv_timeout(left) {
                 Ok(v) if v["id"] == json!(id) => {
                     if let Some(e) = v.get("error") {
-                        panic!("{method} failed: {e}");
+                        return Err(e.clone());
                     }
-                    return v["result"].clone();
+                    return Ok(v["result"].clone());
                 }
                 Ok(v) => self.events.lock().unwrap().push(v),
                 Err(RecvTimeoutError::Timeout) => panic!("{method}: no answer from chromium in 30 s"),
@@ -183,10 +188,16 @@ impl Page<'_> {
     /// Polls `expr` until it is truthy (10 s at most).
     pub fn wait_for(&mut self, expr: &str) -> Value {
         let deadline = Instant::now() + Duration::from_secs(10);
-        // Exceptions (a page mid-reload has no body yet) count as "not yet".
+        // Exceptions (a page mid-reload has no body yet) count as "not yet", and
+        // so does a page that navigates (reloads) while the expression runs.
         let guarded = format!("(() => {{ try {{ return ({expr}); }} catch (e) {{ return null; }} }})()");
+        let params = json!({ "expression": guarded, "awaitPromise": true, "returnByValue": true });
         loop {
-            let v = self.eval(&guarded);
+            let s = self.session.clone();
+            let v = match self.browser.try_call(Some(&s), "Runtime.evaluate", params.clone()) {
+                Ok(r) => r["result"]["value"].clone(),
+                Err(_) => Value::Null,
+            };
             if !(v.is_null() || v == json!(false) || v == json!("") || v == json!(0)) {
                 return v;
             }

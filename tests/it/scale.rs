@@ -46,6 +46,22 @@ fn the_100x_handbook_checks_builds_and_finds_every_planted_phrase_first() {
         assert_eq!(results[0].url, format!("overview-c{k}.html"), "planted phrase of copy {k}");
         assert!(results[0].snippet.marked("[", "]").contains(&format!("[{}]", planted_phrase(k))));
     }
+    // mdBook renders the 601 pages in slices (src/site/batch.rs): every page is there, and
+    // "previous"/"next" are right across the seams between slices.
+    let ids: Vec<String> = checked.report.book.as_ref().unwrap().pages.iter().map(|p| p.id.clone()).collect();
+    for (i, id) in ids.iter().enumerate() {
+        let html = std::fs::read_to_string(s.out.join(format!("{id}.html"))).unwrap_or_else(|_| panic!("{id}.html"));
+        let prev = i.checked_sub(1).map(|j| format!(r#"rel="prev" class="prev" href="{}.html""#, ids[j]));
+        let next = ids.get(i + 1).map(|n| format!(r#"rel="next" class="next" href="{n}.html""#));
+        assert_eq!(prev.is_some(), html.contains(r#"rel="prev""#), "{id}: has a previous link");
+        assert_eq!(next.is_some(), html.contains(r#"rel="next""#), "{id}: has a next link");
+        for link in prev.iter().chain(&next) {
+            assert!(html.contains(link.as_str()), "{id}: {link}");
+        }
+    }
+    let index = std::fs::read_to_string(s.out.join("index.html")).unwrap();
+    assert!(index.contains(&planted_phrase(1)), "index.html is the first chapter");
+    assert!(!s.out.join("print.html").exists(), "no print page for 601 pages");
     // The real queries still find their sections (in some copy).
     let top = search_site(&s.out, "挡小事", 1).unwrap();
     assert!(top[0].id.starts_with("da-shi-xiao-shi-c"), "{:?}", top[0].id);

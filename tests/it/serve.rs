@@ -217,3 +217,45 @@ fn the_overlay_appears_and_disappears_in_a_browser() {
     assert!(t.elapsed() < Duration::from_secs(10));
     server.stop();
 }
+
+#[test]
+fn an_edit_to_content_rewrites_only_the_pages_it_changed() {
+    use handbook::pipeline::{BuildOptions, Incremental, Rebuilt};
+    let dir = fixture(None);
+    let root = dir.path();
+    // Without the print page (which holds every chapter), single pages can be rewritten.
+    let toml = std::fs::read_to_string(root.join("book.toml")).unwrap();
+    std::fs::write(root.join("book.toml"), format!("{toml}\n[output.html.print]\nenable = false\n")).unwrap();
+    let out = root.join("book");
+    let mut b = Incremental::new(root, BuildOptions { out: out.clone(), no_pdf: true, ..Default::default() });
+    let (report, what) = b.rebuild(false, &|_| {});
+    assert!(report.ok(), "{:?}", report.diagnostics);
+    assert_eq!(what, Rebuilt::Full);
+    let other = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.extension().is_some_and(|e| e == "html") && !p.ends_with("basics.html") && !p.ends_with("index.html")
+        })
+        .expect("another page");
+    let before = std::fs::metadata(&other).unwrap().modified().unwrap();
+
+    let file = root.join("content/basics.yaml");
+    let good = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, good.replace("大事小事认真办。", "大事小事都要认真办。")).unwrap();
+    let (report, what) = b.rebuild(true, &|_| {});
+    assert!(report.ok());
+    assert!(matches!(what, Rebuilt::Pages { pages: 1.., .. }), "{what:?}");
+    assert!(std::fs::read_to_string(out.join("basics.html")).unwrap().contains("大事小事都要认真办。"));
+    assert_eq!(std::fs::metadata(&other).unwrap().modified().unwrap(), before, "{} untouched", other.display());
+    // The search data follows the edit.
+    let hits = handbook::search::search_site(&out, "都要认真办", 1).unwrap();
+    assert!(hits[0].url.starts_with("basics.html"), "{:?}", hits[0].url);
+
+    // A new chapter title changes the chapter list on every page: a full build.
+    let title = good.lines().find(|l| l.starts_with("title: ")).unwrap();
+    std::fs::write(&file, good.replacen(title, &format!("{title}（修订）"), 1)).unwrap();
+    assert_eq!(b.rebuild(true, &|_| {}).1, Rebuilt::Full);
+    // A theme change: a full build too.
+    assert_eq!(b.rebuild(false, &|_| {}).1, Rebuilt::Full);
+}

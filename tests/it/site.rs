@@ -15,21 +15,29 @@ fn shipped_handbook_builds_every_page() {
         assert!(html.contains(r#"<html lang="zh-CN""#), "{page}: lang");
         assert!(html.contains(r#"<nav id="sidebar" class="sidebar" aria-label="目录">"#), "{page}: sidebar");
         assert!(
-            html.contains(r#"<div id="sidebar-chapters"></div>"#) && html.contains("src=\"toc-"),
-            "{page}: sidebar list from toc.js"
+            html.contains(r#"<div id="sidebar-chapters"></div>"#) && html.contains("src=\"sidebar-"),
+            "{page}: sidebar list from sidebar.js"
         );
         assert!(
-            !html.contains("<a href=\"images.html\">四种形象</a>"),
+            !html.contains(r#"{"title":"四种形象","url":"images.html"}"#)
+                && !html.contains(r#"<a href="images.html">四种形象</a>"#),
             "{page}: the chapter list is not copied into every page"
         );
     }
-    // The chapter list lives once, in toc.js.
-    let toc = std::fs::read_dir(&site.out)
+    // The chapter list lives once, in sidebar-<hash>.js, as data set as text (not parsed as HTML).
+    let sidebar = std::fs::read_dir(&site.out)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("toc-"))
-        .expect("toc.js");
-    assert!(std::fs::read_to_string(toc).unwrap().contains("<a href=\"images.html\">四种形象</a>"));
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("sidebar-"))
+        .expect("sidebar.js");
+    let js = std::fs::read_to_string(sidebar).unwrap();
+    assert!(js.contains(r#"{"title":"四种形象","url":"images.html"}"#), "{js}");
+    assert!(js.contains("textContent") && !js.contains("innerHTML"));
+    // Without scripts, toc.html lists every chapter.
+    let toc = std::fs::read_to_string(site.out.join("toc.html")).unwrap();
+    for c in &site.chapters {
+        assert!(toc.contains(&format!(r#"<a href="{c}.html">"#)), "toc.html links {c}");
+    }
     // mdBook's elasticlunr search is off: it cannot index Chinese (mdBook #1081).
     assert!(!site.out.join("searchindex.js").exists());
     assert!(!site.out.join("searchindex.json").exists());
@@ -94,9 +102,12 @@ fn emit_markdown_writes_a_standalone_mdbook_project() {
     assert!(summary.contains("- [基本作风](basics.md)"), "{summary}");
     let basics = std::fs::read_to_string(md.join("src/basics.md")).unwrap();
     assert!(basics.contains("## 认真 {#careful}"), "{basics}");
-    assert_eq!(
-        std::fs::read_to_string(md.join("book.toml")).unwrap(),
-        std::fs::read_to_string(dir.path().join("book.toml")).unwrap()
-    );
+    // The handbook's book.toml, plus the chapter list script every page loads.
+    let toml: mdbook_driver::config::Config = std::fs::read_to_string(md.join("book.toml")).unwrap().parse().unwrap();
+    assert_eq!(toml.book.title.as_deref(), Some("测试手册"));
+    let html = toml.html_config().unwrap();
+    assert!(!html.smart_punctuation && html.no_section_label);
+    assert_eq!(html.additional_js, [std::path::PathBuf::from("sidebar.js")]);
+    assert!(std::fs::read_to_string(md.join("sidebar.js")).unwrap().contains("基本作风"));
     assert!(md.join("theme/index.hbs").exists());
 }
