@@ -166,6 +166,7 @@ fn main() {
                 pf_bytes = Some(pagefind_worst(&mut page, &md_site, &queries));
             }
         }
+        eprintln!("{n}×: done");
         rows.push(Row {
             name: if n == 1 { "shipped".into() } else { format!("{n}×") },
             pages,
@@ -178,6 +179,8 @@ fn main() {
             pf_bytes,
             browser_ms,
         });
+        // Partial results survive a later failure.
+        print_tables(&rows, runs, None);
         if n != 1 && n != 100 {
             let _ = std::fs::remove_dir_all(&root);
         }
@@ -260,8 +263,9 @@ fn pagefind_worst(page: &mut cdp::Page<'_>, site: &Path, queries: &[Q]) -> (u64,
         let before = page.requests().len();
         let lit = serde_json::to_string(&q.q).unwrap();
         page.eval(&format!(
-            "(async () => {{ const pf = await import('/pagefind/pagefind.js'); const s = await pf.search({lit});
-               const d = await Promise.all(s.results.slice(0, 10).map(r => r.data())); return d.length; }})()"
+            "Promise.race([new Promise(r => setTimeout(() => r(-1), 20000)), (async () => {{
+               const pf = await import('/pagefind/pagefind.js'); const s = await pf.search({lit});
+               const d = await Promise.all(s.results.slice(0, 10).map(r => r.data())); return d.length; }})()])"
         ));
         let mut files: Vec<String> = page.requests()[before..]
             .iter()
