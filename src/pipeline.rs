@@ -1,7 +1,7 @@
 //! The stages strung together: what `handbook check` and `handbook build` do.
 
 use crate::diagnostic::{Diagnostic, Sources, has_errors};
-use crate::model::{Handbook, sections};
+use crate::model::{Handbook, Sections, sections};
 use crate::render::RenderedBook;
 use crate::search::index::SearchIndex;
 use crate::search::rank::RankConfig;
@@ -38,6 +38,8 @@ pub struct Checked {
     pub print_template: Option<String>,
     /// The page templates, set up (to render again, e.g. with download links).
     pub tera: Option<tera::Tera>,
+    /// The handbook's sections, made once for validation, rendering and the index.
+    pub sections: Option<Sections>,
 }
 
 /// Loads, validates and renders (in memory): everything but writing.
@@ -59,9 +61,10 @@ pub fn check_cached(root: &Path, cache: &mut load::ParseCache, progress: &dyn Fn
     let loaded = load::load_cached(root, cache);
     let mut report = Report { diagnostics: loaded.diagnostics.clone(), sources: loaded.sources.clone(), book: None };
     let handbook = loaded.handbook();
-    if let Some(hb) = &handbook {
+    let secs = handbook.as_ref().map(sections);
+    if let (Some(hb), Some(secs)) = (&handbook, &secs) {
         progress("validate");
-        report.diagnostics.extend(validate::validate(hb, &loaded.gaps()));
+        report.diagnostics.extend(validate::validate(hb, secs, &loaded.gaps()));
     }
     let tera = match render::templates(&loaded.templates) {
         Ok(t) => Some(t),
@@ -72,10 +75,10 @@ pub fn check_cached(root: &Path, cache: &mut load::ParseCache, progress: &dyn Fn
     };
     let mut bank = None;
     if report.ok()
-        && let (Some(hb), Some(tera)) = (&handbook, &tera)
+        && let (Some(hb), Some(tera), Some(secs)) = (&handbook, &tera, &secs)
     {
         progress("render");
-        match render::bank(hb, tera).and_then(|b| render::render(hb, tera, &b, &[]).map(|book| (b, book))) {
+        match render::bank(hb, secs, tera).and_then(|b| render::render(hb, secs, tera, &b, &[]).map(|book| (b, book))) {
             Ok((b, book)) => {
                 report.book = Some(book);
                 bank = Some(b);
@@ -91,6 +94,7 @@ pub fn check_cached(root: &Path, cache: &mut load::ParseCache, progress: &dyn Fn
         bank,
         print_template: loaded.print_template,
         tera,
+        sections: secs,
     }
 }
 
@@ -128,6 +132,7 @@ pub fn build_with_progress(root: &Path, opts: &BuildOptions, progress: &dyn Fn(&
     let (mut report, prepared) = prepare(checked, opts, progress);
     if let Some(p) = prepared {
         write_site(root, opts, &p, &mut report, progress);
+        report.book = Some(p.book);
     }
     report
 }
@@ -142,9 +147,9 @@ pub struct Prepared {
 
 /// Typesets, indexes and exports a checked handbook: everything but writing.
 fn prepare(checked: Checked, opts: &BuildOptions, progress: &dyn Fn(&str)) -> (Report, Option<Prepared>) {
-    let Checked { mut report, handbook, search_js, static_files, bank, print_template, tera } = checked;
-    let (Some(_), Some(hb), Some(bank), Some(tera)) =
-        (report.book.as_ref().filter(|_| report.ok()), handbook, bank, tera)
+    let Checked { mut report, handbook, search_js, static_files, bank, print_template, tera, sections: secs } = checked;
+    let (Some(_), Some(hb), Some(bank), Some(tera), Some(secs)) =
+        (report.book.as_ref().filter(|_| report.ok()), handbook, bank, tera, secs)
     else {
         return (report, None);
     };
@@ -160,9 +165,9 @@ fn prepare(checked: Checked, opts: &BuildOptions, progress: &dyn Fn(&str)) -> (R
     }
     let downloads: Vec<render::Download> = pdfs.iter().map(|(d, _)| d.clone()).collect();
     let book = if downloads.is_empty() {
-        report.book.clone().expect("checked above")
+        report.book.take().expect("checked above")
     } else {
-        match render::render(&hb, &tera, &bank, &downloads) {
+        match render::render(&hb, &secs, &tera, &bank, &downloads) {
             Ok(b) => b,
             Err(d) => {
                 report.diagnostics.extend(d);
@@ -181,7 +186,7 @@ fn prepare(checked: Checked, opts: &BuildOptions, progress: &dyn Fn(&str)) -> (R
             progress("index");
             let weights = &hb.settings.search.weights;
             Some(
-                SearchIndex::build(&sections(&hb), |s| weights.of(s.kind))
+                SearchIndex::build(&secs, |s| weights.of(s.kind))
                     .map_err(|e| search_error("cannot build the search index", e))?,
             )
         };

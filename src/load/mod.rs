@@ -62,7 +62,7 @@ impl Loaded {
 
 /// Reads the handbook rooted at `root`. Never fails: every problem becomes a diagnostic.
 pub fn load(root: &Path) -> Loaded {
-    load_cached(root, &mut ParseCache::default())
+    load_with(root, None)
 }
 
 /// Parsed content files by path, with the text they were parsed from: `serve`
@@ -72,6 +72,10 @@ pub struct ParseCache(std::collections::HashMap<PathBuf, (String, Result<Parsed,
 
 /// [`load`], re-parsing only files whose text is not in `cache` as it is now.
 pub fn load_cached(root: &Path, cache: &mut ParseCache) -> Loaded {
+    load_with(root, Some(cache))
+}
+
+fn load_with(root: &Path, mut cache: Option<&mut ParseCache>) -> Loaded {
     let mut loaded = Loaded::default();
     let content = root.join(CONTENT_DIR);
     if !content.is_dir() {
@@ -86,7 +90,8 @@ pub fn load_cached(root: &Path, cache: &mut ParseCache) -> Loaded {
         .map(|path| (path.strip_prefix(root).unwrap_or(&path).to_path_buf(), std::fs::read_to_string(&path)))
         .collect();
     // Parsing is most of loading a big handbook, and files parse independently: on every core.
-    let fresh = |rel: &PathBuf, text: &String| cache.0.get(rel).is_some_and(|(t, _)| t == text);
+    let fresh =
+        |rel: &PathBuf, text: &String| cache.as_ref().and_then(|c| c.0.get(rel)).is_some_and(|(t, _)| t == text);
     let parsed = parallel_map(&files, |(rel, text)| match text {
         Ok(t) if !fresh(rel, t) => Some(parse_file(rel, t)),
         _ => None,
@@ -95,11 +100,15 @@ pub fn load_cached(root: &Path, cache: &mut ParseCache) -> Loaded {
     for ((rel, text), parsed) in files.into_iter().zip(parsed) {
         match text {
             Ok(text) => {
-                if let Some(p) = parsed {
-                    cache.0.insert(rel.clone(), (text.clone(), p));
-                }
-                let (_, p) = &cache.0[&rel];
-                add(&mut loaded, &rel, p.clone());
+                let p = match (parsed, cache.as_deref_mut()) {
+                    (Some(p), Some(c)) => {
+                        c.0.insert(rel.clone(), (text.clone(), p.clone()));
+                        p
+                    }
+                    (Some(p), None) => p,
+                    (None, c) => c.expect("only a cache holds files not parsed now").0[&rel].1.clone(),
+                };
+                add(&mut loaded, &rel, p);
                 seen.insert(rel.clone());
                 loaded.sources.insert(rel, text);
             }
@@ -109,7 +118,9 @@ pub fn load_cached(root: &Path, cache: &mut ParseCache) -> Loaded {
             ),
         }
     }
-    cache.0.retain(|rel, _| seen.contains(rel));
+    if let Some(c) = cache {
+        c.0.retain(|rel, _| seen.contains(rel));
+    }
     if loaded.settings.is_none() && !loaded.diagnostics.iter().any(|d| d.is_error()) {
         loaded.diagnostics.push(
             Diagnostic::error(CONTENT_DIR, 0, 0, "no settings file: no content file has `kind: handbook`")

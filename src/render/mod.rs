@@ -10,7 +10,7 @@ pub mod view;
 
 use crate::diagnostic::Diagnostic;
 use crate::load::TEMPLATES_DIR;
-use crate::model::{Handbook, sections};
+use crate::model::{Handbook, Sections};
 use std::path::PathBuf;
 use view::Views;
 
@@ -96,9 +96,8 @@ const DRILL_TEMPLATE: &str = "drill.txt.tera";
 
 /// Builds the question bank: authored questions, and drills worded by the
 /// theme's `drill.txt.tera` (when the settings ask for drills).
-pub fn bank(hb: &Handbook, tera: &tera::Tera) -> Result<Bank, Vec<Diagnostic>> {
-    let secs = sections(hb);
-    let authored = crate::quiz::authored(hb, &secs);
+pub fn bank(hb: &Handbook, secs: &Sections, tera: &tera::Tera) -> Result<Bank, Vec<Diagnostic>> {
+    let authored = crate::quiz::authored(hb, secs);
     let q = &hb.settings.quiz;
     if !q.drills {
         return Ok(Bank { authored, drills: vec![] });
@@ -126,7 +125,7 @@ pub fn bank(hb: &Handbook, tera: &tera::Tera) -> Result<Bank, Vec<Diagnostic>> {
             }
         }
     };
-    let drills = crate::quiz::drills::drills(hb, &secs, q.drills_per_chapter, q.seed, &phrase);
+    let drills = crate::quiz::drills::drills(hb, secs, q.drills_per_chapter, q.seed, &phrase);
     match error.into_inner() {
         Some(d) => Err(vec![d]),
         None => Ok(Bank { authored, drills }),
@@ -137,12 +136,12 @@ pub fn bank(hb: &Handbook, tera: &tera::Tera) -> Result<Bank, Vec<Diagnostic>> {
 /// then the practice page when there are drills.
 pub fn render(
     hb: &Handbook,
+    secs: &Sections,
     tera: &tera::Tera,
     bank: &Bank,
     downloads: &[Download],
 ) -> Result<RenderedBook, Vec<Diagnostic>> {
-    let secs = sections(hb);
-    let views = Views { hb, sections: &secs };
+    let views = Views { hb, sections: secs };
     let mut pages = Vec::new();
     let mut diags = Vec::new();
     let mut quizzes: std::collections::HashMap<&str, Vec<&crate::quiz::Item>> = Default::default();

@@ -2,7 +2,7 @@
 //! problem at once. Each diagnostic points at the line of the offending value.
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
-use crate::model::{ChapterBody, Entry, Handbook, Id, Point, Sections, Text, sections};
+use crate::model::{ChapterBody, Entry, Handbook, Id, Point, Sections, Text};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -20,21 +20,21 @@ pub struct Gaps {
     pub complete: bool,
 }
 
-pub fn validate(hb: &Handbook, gaps: &Gaps) -> Vec<Diagnostic> {
+/// `secs` are the handbook's [`sections`](crate::model::sections), made once per build.
+pub fn validate(hb: &Handbook, secs: &Sections, gaps: &Gaps) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let secs = sections(hb);
     check_settings(hb, gaps, &mut out);
     check_ids(hb, &mut out);
     check_texts(hb, &mut out);
     if gaps.complete {
         // A ref may point into a file that did not load; check refs once all files do.
-        check_refs(&secs, &mut out);
+        check_refs(secs, &mut out);
     }
-    check_kinds(hb, &secs, &mut out);
+    check_kinds(hb, secs, &mut out);
     quiz::check_quizzes(hb, &mut out);
     check_editions(hb, &mut out);
     if gaps.complete {
-        check_quiz_refs(hb, &secs, &mut out);
+        check_quiz_refs(hb, secs, &mut out);
     }
     out.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     out
