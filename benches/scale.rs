@@ -156,6 +156,9 @@ fn main() {
             let mut ms = Vec::new();
             for q in &queries {
                 let (b, t) = our_query(&mut page, &site, &q.q);
+                if std::env::var_os("BENCH_VERBOSE").is_some() {
+                    eprintln!("  {:>7} B {t:>7.1} ms  {}", b, q.q);
+                }
                 worst = worst.max((b, q.q.clone()));
                 ms.push(t);
             }
@@ -258,11 +261,12 @@ fn pagefind_worst(page: &mut cdp::Page<'_>, site: &Path, queries: &[Q]) -> (u64,
         std::thread::sleep(Duration::from_millis(50));
     }
     let mut worst = (0, String::new());
+    let mut answered = 0;
     for q in queries {
         page.goto(&format!("{base}/index.html"));
         let before = page.requests().len();
         let lit = serde_json::to_string(&q.q).unwrap();
-        page.eval(&format!(
+        let shown = page.eval(&format!(
             "Promise.race([new Promise(r => setTimeout(() => r(-1), 20000)), (async () => {{
                const pf = await import('/pagefind/pagefind.js'); const s = await pf.search({lit});
                const d = await Promise.all(s.results.slice(0, 10).map(r => r.data())); return d.length; }})()])"
@@ -279,7 +283,9 @@ fn pagefind_worst(page: &mut cdp::Page<'_>, site: &Path, queries: &[Q]) -> (u64,
             .map(|p| std::fs::metadata(site.join(p.trim_start_matches('/'))).map(|m| m.len()).unwrap_or(0))
             .sum();
         worst = worst.max((bytes, q.q.clone()));
+        answered += usize::from(shown.as_i64().unwrap_or(0) > 0);
     }
+    eprintln!("  Pagefind showed results for {answered} of {} queries", queries.len());
     let _ = server.kill();
     let _ = server.wait();
     worst

@@ -107,8 +107,11 @@ fn build_in(
 
     progress("write extra files");
     write(&site.join("toc.html"), book.toc_html.as_bytes())?;
-    // Thousands of small search files: creating files is kernel work that runs on every core.
-    for r in crate::load::parallel_map(extra, |f| write(&site.join(&f.path), &f.bytes)) {
+    // Thousands of small search files, most of them as the last build wrote them:
+    // those are hard-linked from the site being replaced (no new inode to allocate,
+    // none to free when the old site goes, the costly part on ext4), the rest
+    // written; on every core, since it is kernel work.
+    for r in crate::load::parallel_map(extra, |f| keep_or_write(&out.join(&f.path), &site.join(&f.path), &f.bytes)) {
         r?;
     }
     progress("write search index");
@@ -243,6 +246,21 @@ fn copy_dir(from: &Path, to: &Path) -> Result<(), Diagnostic> {
         }
     }
     Ok(())
+}
+
+/// Writes `bytes` to `path`, or hard-links `previous` there when it already holds exactly these bytes.
+fn keep_or_write(previous: &Path, path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
+    let same = fs::metadata(previous).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && fs::read(previous).is_ok_and(|old| old == bytes);
+    if same {
+        if let Some(p) = path.parent() {
+            fs::create_dir_all(p).map_err(|e| io_error(p, "cannot create folder", e))?;
+        }
+        if fs::hard_link(previous, path).is_ok() {
+            return Ok(());
+        }
+    }
+    write(path, bytes)
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
