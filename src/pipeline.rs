@@ -6,6 +6,7 @@ use crate::render::RenderedBook;
 use crate::search::index::SearchIndex;
 use crate::search::rank::RankConfig;
 use crate::{load, render, search, site, validate};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// What a command produced: its diagnostics (errors and warnings) and the
@@ -77,8 +78,11 @@ pub fn check_cached(root: &Path, cache: &mut load::ParseCache, progress: &dyn Fn
     if report.ok()
         && let (Some(hb), Some(tera), Some(secs)) = (&handbook, &tera, &secs)
     {
-        progress("render");
-        match render::bank(hb, secs, tera).and_then(|b| render::render(hb, secs, tera, &b, &[]).map(|book| (b, book))) {
+        progress("question bank");
+        match render::bank(hb, secs, tera).and_then(|b| {
+            progress("render");
+            render::render(hb, secs, tera, &b, &[]).map(|book| (b, book))
+        }) {
             Ok((b, book)) => {
                 report.book = Some(book);
                 bank = Some(b);
@@ -130,22 +134,53 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Report {
 pub fn build_with_progress(root: &Path, opts: &BuildOptions, progress: &dyn Fn(&str)) -> Report {
     let checked = check_with_progress(root, progress);
     let (mut report, prepared) = prepare(checked, opts, progress);
-    if let Some(p) = prepared {
-        write_site(root, opts, &p, &mut report, progress);
-        report.book = Some(p.book);
+    let Some(p) = prepared else { return report };
+    match p.search(progress) {
+        Ok(search) => write_site(root, opts, &p, &search, &mut report, progress),
+        Err(d) => report.diagnostics.push(d),
     }
+    report.book = Some(p.book);
     report
 }
 
-/// Everything a site is made of, in memory: what `serve` compares between builds.
+/// The pages and files of a site, in memory, before search: what `serve`
+/// compares between builds.
 pub struct Prepared {
     pub book: RenderedBook,
-    /// Files added after mdBook: search data, static files, PDFs.
+    /// Files added after mdBook, search data aside: the theme's static files, PDFs.
     pub extra: Vec<site::ExtraFile>,
+    /// What the search index and data are made from (`None` for `html_only`).
+    search: Option<(Handbook, Sections, Option<String>)>,
+}
+
+/// The search part of a site: the browser's data files and the tantivy index.
+#[derive(Default)]
+pub struct SearchFiles {
+    pub files: Vec<site::ExtraFile>,
     idx: Option<SearchIndex>,
 }
 
-/// Typesets, indexes and exports a checked handbook: everything but writing.
+impl Prepared {
+    /// Indexes and exports (kept apart from the pages so `serve` can show an edited page first).
+    pub fn search(&self, progress: &dyn Fn(&str)) -> Result<SearchFiles, Diagnostic> {
+        let Some((hb, secs, js)) = &self.search else { return Ok(SearchFiles::default()) };
+        let js = js.as_deref().ok_or_else(|| {
+            Diagnostic::error(load::SEARCH_JS, 0, 0, "missing the browser search code")
+                .with_hint("the site's search needs theme/search/search.js; copy it from the handbook tool's theme")
+        })?;
+        progress("index");
+        let weights = &hb.settings.search.weights;
+        let idx = SearchIndex::build(secs, |s| weights.of(s.kind))
+            .map_err(|e| search_error("cannot build the search index", e))?;
+        progress("export search data");
+        let files = search::export::export(&idx, &search_config(hb), js)
+            .map_err(|e| search_error("cannot export the search data", e))?;
+        Ok(SearchFiles { files, idx: Some(idx) })
+    }
+}
+
+/// Typesets the printed editions and gathers the files of a checked handbook:
+/// everything but search and writing.
 fn prepare(checked: Checked, opts: &BuildOptions, progress: &dyn Fn(&str)) -> (Report, Option<Prepared>) {
     let Checked { mut report, handbook, search_js, static_files, bank, print_template, tera, sections: secs } = checked;
     let (Some(_), Some(hb), Some(bank), Some(tera), Some(secs)) =
@@ -175,57 +210,37 @@ fn prepare(checked: Checked, opts: &BuildOptions, progress: &dyn Fn(&str)) -> (R
             }
         }
     };
-    let result = (|| {
-        let js = search_js.ok_or_else(|| {
-            Diagnostic::error(load::SEARCH_JS, 0, 0, "missing the browser search code")
-                .with_hint("the site's search needs theme/search/search.js; copy it from the handbook tool's theme")
-        })?;
-        let idx = if opts.html_only {
-            None
-        } else {
-            progress("index");
-            let weights = &hb.settings.search.weights;
-            Some(
-                SearchIndex::build(&secs, |s| weights.of(s.kind))
-                    .map_err(|e| search_error("cannot build the search index", e))?,
-            )
-        };
-        let mut extra = Vec::new();
-        if let Some(idx) = &idx {
-            progress("export search data");
-            extra = search::export::export(idx, &search_config(&hb), &js)
-                .map_err(|e| search_error("cannot export the search data", e))?;
-        }
-        for (d, bytes) in pdfs {
-            extra.push(site::ExtraFile { path: d.url, bytes });
-        }
-        // The theme's static files, but for those the export already wrote (search.js, with its data).
-        let written: std::collections::HashSet<String> = extra.iter().map(|f| f.path.clone()).collect();
-        for (path, bytes) in static_files {
-            if !written.contains(&path) {
-                extra.push(site::ExtraFile { path, bytes });
-            }
-        }
-        Ok(Prepared { book, extra, idx })
-    })();
-    match result {
-        Ok(p) => (report, Some(p)),
-        Err(d) => {
-            report.diagnostics.push(d);
-            (report, None)
-        }
-    }
+    let mut extra: Vec<site::ExtraFile> =
+        pdfs.into_iter().map(|(d, bytes)| site::ExtraFile { path: d.url, bytes }).collect();
+    // The theme's static files; its search folder is the export's input (search.js), which writes that folder.
+    let search_dir = format!("{}/", search::SITE_DIR);
+    extra.extend(
+        static_files
+            .into_iter()
+            .filter(|(path, _)| !path.starts_with(&search_dir))
+            .map(|(path, bytes)| site::ExtraFile { path, bytes }),
+    );
+    let search = (!opts.html_only).then_some((hb, secs, search_js));
+    (report, Some(Prepared { book, extra, search }))
 }
 
 /// Writes a prepared site into `opts.out`, atomically (the whole folder at once).
-fn write_site(root: &Path, opts: &BuildOptions, p: &Prepared, report: &mut Report, progress: &dyn Fn(&str)) {
-    let persist = |site: &Path| match &p.idx {
+fn write_site(
+    root: &Path,
+    opts: &BuildOptions,
+    p: &Prepared,
+    search: &SearchFiles,
+    report: &mut Report,
+    progress: &dyn Fn(&str),
+) {
+    let persist = |site: &Path| match &search.idx {
         Some(idx) => {
             idx.persist(&site.join(search::INDEX_DIR)).map_err(|e| search_error("cannot write the search index", e))
         }
         None => Ok(()),
     };
-    match site::build(root, &p.book, &p.extra, &opts.out, opts.emit_markdown.as_deref(), &persist, progress) {
+    let extra: Vec<site::ExtraFile> = p.extra.iter().chain(&search.files).cloned().collect();
+    match site::build(root, &p.book, &extra, &opts.out, opts.emit_markdown.as_deref(), &persist, progress) {
         Ok(warnings) => report.diagnostics.extend(warnings),
         Err(d) => report.diagnostics.push(d),
     }
@@ -233,13 +248,14 @@ fn write_site(root: &Path, opts: &BuildOptions, p: &Prepared, report: &mut Repor
 
 /// Rebuilds for `serve`: parsed files are kept between builds, and after an
 /// edit to content only, when the chapter list is unchanged, only the pages
-/// and search files whose bytes changed are written (each file replaced
-/// atomically); anything else gets a full, atomic build.
+/// and files whose bytes changed are written (each file replaced atomically),
+/// pages first, search data after; anything else gets a full, atomic build.
 pub struct Incremental {
     root: PathBuf,
     opts: BuildOptions,
     cache: load::ParseCache,
-    last: Option<(RenderedBook, std::collections::HashMap<String, u64>)>,
+    /// The last build's pages, and a hash of each extra file by path.
+    last: Option<(RenderedBook, HashMap<String, u64>)>,
 }
 
 /// What a rebuild did.
@@ -249,7 +265,7 @@ pub enum Rebuilt {
     Full,
     /// Only these many pages and files were written.
     Pages { pages: usize, files: usize },
-    /// Nothing was written (errors, or nothing changed).
+    /// Nothing was written (errors).
     Nothing,
 }
 
@@ -258,67 +274,86 @@ impl Incremental {
         Incremental { root: root.to_path_buf(), opts, cache: load::ParseCache::default(), last: None }
     }
 
-    /// Rebuilds; `content_only` says that only files under `content/` changed since the last build.
-    pub fn rebuild(&mut self, content_only: bool, progress: &dyn Fn(&str)) -> (Report, Rebuilt) {
+    /// Rebuilds; `content_only` says that only files under `content/` changed
+    /// since the last build. `pages_ready` is called when an incremental
+    /// rebuild has written the pages and goes on with search.
+    pub fn rebuild(
+        &mut self,
+        content_only: bool,
+        progress: &dyn Fn(&str),
+        pages_ready: &dyn Fn(),
+    ) -> (Report, Rebuilt) {
         let checked = check_cached(&self.root, &mut self.cache, progress);
         let (mut report, prepared) = prepare(checked, &self.opts, progress);
         let Some(p) = prepared else {
             return (report, Rebuilt::Nothing);
         };
-        let hashes: std::collections::HashMap<String, u64> =
-            p.extra.iter().map(|f| (f.path.clone(), hash(&f.bytes))).collect();
         let same_list = |old: &RenderedBook| {
             old.sidebar_js == p.book.sidebar_js
                 && old.pages.len() == p.book.pages.len()
                 && old.pages.iter().zip(&p.book.pages).all(|(a, b)| a.id == b.id && a.title == b.title)
         };
-        let rebuilt = match &self.last {
+        let mut hashes: HashMap<String, u64> = p.extra.iter().map(|f| (f.path.clone(), hash(&f.bytes))).collect();
+        let result = match &self.last {
             Some((old, old_hashes))
                 if content_only
                     && same_list(old)
                     && self.opts.out.is_dir()
                     && site::can_update_pages(&self.root, &p.book) =>
             {
-                let changed: Vec<usize> =
+                let changed =
+                    |f: &&site::ExtraFile, h: &HashMap<String, u64>| old_hashes.get(&f.path) != h.get(&f.path);
+                let pages: Vec<usize> =
                     (0..p.book.pages.len()).filter(|&i| old.pages[i].markdown != p.book.pages[i].markdown).collect();
-                let files: Vec<&site::ExtraFile> =
-                    p.extra.iter().filter(|f| old_hashes.get(&f.path) != hashes.get(&f.path)).collect();
                 progress("write changed pages and files");
-                match self.update(&p, &changed, &files) {
-                    Ok(()) => Rebuilt::Pages { pages: changed.len(), files: files.len() },
-                    Err(d) => {
-                        report.diagnostics.push(d);
-                        return (report, Rebuilt::Nothing);
+                let files: Vec<&site::ExtraFile> = p.extra.iter().filter(|f| changed(f, &hashes)).collect();
+                (|| {
+                    if !pages.is_empty() {
+                        site::update_pages(&self.root, &p.book, &pages, &self.opts.out)?;
                     }
-                }
+                    self.replace(&files)?;
+                    pages_ready();
+                    let search = p.search(progress)?;
+                    hashes.extend(search.files.iter().map(|f| (f.path.clone(), hash(&f.bytes))));
+                    progress("write changed search files");
+                    let changed_search: Vec<&site::ExtraFile> =
+                        search.files.iter().filter(|f| changed(f, &hashes)).collect();
+                    self.replace(&changed_search)?;
+                    if let Some(idx) = &search.idx {
+                        let dir = self.opts.out.join(search::INDEX_DIR);
+                        let fresh = dir.with_file_name(format!("tantivy.new-{}", std::process::id()));
+                        let _ = std::fs::remove_dir_all(&fresh);
+                        idx.persist(&fresh).map_err(|e| search_error("cannot write the search index", e))?;
+                        site::replace_dir(&fresh, &dir)?;
+                    }
+                    Ok(Rebuilt::Pages { pages: pages.len(), files: files.len() + changed_search.len() })
+                })()
             }
-            _ => {
-                write_site(&self.root, &self.opts, &p, &mut report, progress);
-                if !report.ok() {
-                    return (report, Rebuilt::Nothing);
-                }
+            _ => p.search(progress).map(|search| {
+                hashes.extend(search.files.iter().map(|f| (f.path.clone(), hash(&f.bytes))));
+                write_site(&self.root, &self.opts, &p, &search, &mut report, progress);
                 Rebuilt::Full
-            }
+            }),
         };
-        self.last = Some((p.book, hashes));
-        (report, rebuilt)
+        match result {
+            Ok(r) if report.ok() => {
+                self.last = Some((p.book, hashes));
+                (report, r)
+            }
+            Ok(_) => (report, Rebuilt::Nothing),
+            Err(d) => {
+                // The site is partly updated: the next rebuild is a full one.
+                self.last = None;
+                report.diagnostics.push(d);
+                (report, Rebuilt::Nothing)
+            }
+        }
     }
 
-    /// Writes the changed pages (through mdBook), the changed files, and the search index.
-    fn update(&self, p: &Prepared, pages: &[usize], files: &[&site::ExtraFile]) -> Result<(), Diagnostic> {
-        let out = &self.opts.out;
-        if !pages.is_empty() {
-            site::update_pages(&self.root, &p.book, pages, out)?;
-        }
+    /// Replaces files of the live site, each atomically.
+    fn replace(&self, files: &[&site::ExtraFile]) -> Result<(), Diagnostic> {
         for f in files {
-            site::replace_file(&out.join(&f.path), &f.bytes)?;
-        }
-        if let Some(idx) = &p.idx {
-            let dir = out.join(search::INDEX_DIR);
-            let fresh = dir.with_file_name(format!("tantivy.new-{}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&fresh);
-            idx.persist(&fresh).map_err(|e| search_error("cannot write the search index", e))?;
-            site::replace_dir(&fresh, &dir)?;
+            site::replace_file(&self.opts.out.join(&f.path), &f.bytes)?;
         }
         Ok(())
     }

@@ -95,7 +95,7 @@ pub fn start(root: &Path, opts: &ServeOptions) -> std::io::Result<(Server, Vec<D
         connections: AtomicUsize::new(0),
         builds: AtomicUsize::new(0),
     });
-    let (first, _) = rebuild(&shared, false);
+    let (first, ..) = rebuild(&shared, false);
     let s1 = shared.clone();
     let accept = std::thread::spawn(move || accept_loop(listener, s1));
     let s2 = shared.clone();
@@ -116,8 +116,10 @@ fn bind(ip: IpAddr, port: u16) -> std::io::Result<TcpListener> {
 }
 
 /// Builds the site (only what changed when `content_only`); on success
-/// reloads the search index. Returns the diagnostics and what was rebuilt.
-fn rebuild(shared: &Shared, content_only: bool) -> (Vec<Diagnostic>, Rebuilt) {
+/// reloads the search index. Returns the diagnostics, what was rebuilt, and
+/// whether the pages were already told to reload (an incremental rebuild does
+/// as soon as the pages are written, before search).
+fn rebuild(shared: &Shared, content_only: bool) -> (Vec<Diagnostic>, Rebuilt, bool) {
     // HANDBOOK_TIMINGS=1 prints each stage's time (for profiling rebuilds).
     let timings = std::env::var_os("HANDBOOK_TIMINGS").is_some();
     let last = std::cell::RefCell::new(None::<(String, Instant)>);
@@ -126,7 +128,14 @@ fn rebuild(shared: &Shared, content_only: bool) -> (Vec<Diagnostic>, Rebuilt) {
             eprintln!("timing {s:<30} {:>8.1} ms", t.elapsed().as_secs_f64() * 1e3);
         }
     };
-    let (report, rebuilt) = shared.builder.lock().unwrap_or_else(|e| e.into_inner()).rebuild(content_only, &lap);
+    let reloaded = std::cell::Cell::new(false);
+    let pages_ready = || {
+        shared.failing.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        broadcast(shared, "reload", "{}");
+        reloaded.set(true);
+    };
+    let (report, rebuilt) =
+        shared.builder.lock().unwrap_or_else(|e| e.into_inner()).rebuild(content_only, &lap, &pages_ready);
     lap("");
     shared.builds.fetch_add(1, Ordering::SeqCst);
     if report.ok() {
@@ -151,7 +160,7 @@ fn rebuild(shared: &Shared, content_only: bool) -> (Vec<Diagnostic>, Rebuilt) {
             .collect();
         *shared.failing.lock().unwrap_or_else(|e| e.into_inner()) = list;
     }
-    (report.diagnostics, rebuilt)
+    (report.diagnostics, rebuilt, reloaded.get())
 }
 
 fn broadcast(shared: &Shared, event: &str, data: &str) {
@@ -209,7 +218,7 @@ fn watch_loop(shared: Arc<Shared>, poll: Duration) {
         let content_only = changed(&last, &settled).iter().all(|p| p.starts_with(&content));
         last = settled;
         let t = Instant::now();
-        let (diags, rebuilt) = rebuild(&shared, content_only);
+        let (diags, rebuilt, reloaded) = rebuild(&shared, content_only);
         let ok = !crate::diagnostic::has_errors(&diags);
         if ok {
             let what = match rebuilt {
@@ -218,7 +227,9 @@ fn watch_loop(shared: Arc<Shared>, poll: Duration) {
                 Rebuilt::Nothing => "nothing changed".into(),
             };
             eprintln!("rebuilt in {} ms ({what})", t.elapsed().as_millis());
-            broadcast(&shared, "reload", "{}");
+            if !reloaded {
+                broadcast(&shared, "reload", "{}");
+            }
         } else {
             eprintln!(
                 "build failed ({} errors); the last good site stays up",

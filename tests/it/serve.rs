@@ -228,7 +228,7 @@ fn an_edit_to_content_rewrites_only_the_pages_it_changed() {
     std::fs::write(root.join("book.toml"), format!("{toml}\n[output.html.print]\nenable = false\n")).unwrap();
     let out = root.join("book");
     let mut b = Incremental::new(root, BuildOptions { out: out.clone(), no_pdf: true, ..Default::default() });
-    let (report, what) = b.rebuild(false, &|_| {});
+    let (report, what) = b.rebuild(false, &|_| {}, &|| {});
     assert!(report.ok(), "{:?}", report.diagnostics);
     assert_eq!(what, Rebuilt::Full);
     let other = std::fs::read_dir(&out)
@@ -243,8 +243,12 @@ fn an_edit_to_content_rewrites_only_the_pages_it_changed() {
     let file = root.join("content/basics.yaml");
     let good = std::fs::read_to_string(&file).unwrap();
     std::fs::write(&file, good.replace("大事小事认真办。", "大事小事都要认真办。")).unwrap();
-    let (report, what) = b.rebuild(true, &|_| {});
+    // The pages are written (and open pages told) before the search data.
+    let page_when_ready = std::cell::RefCell::new(String::new());
+    let ready = || *page_when_ready.borrow_mut() = std::fs::read_to_string(out.join("basics.html")).unwrap();
+    let (report, what) = b.rebuild(true, &|_| {}, &ready);
     assert!(report.ok());
+    assert!(page_when_ready.borrow().contains("大事小事都要认真办。"), "pages_ready came after the page was written");
     assert!(matches!(what, Rebuilt::Pages { pages: 1.., .. }), "{what:?}");
     assert!(std::fs::read_to_string(out.join("basics.html")).unwrap().contains("大事小事都要认真办。"));
     assert_eq!(std::fs::metadata(&other).unwrap().modified().unwrap(), before, "{} untouched", other.display());
@@ -255,7 +259,7 @@ fn an_edit_to_content_rewrites_only_the_pages_it_changed() {
     // A new chapter title changes the chapter list on every page: a full build.
     let title = good.lines().find(|l| l.starts_with("title: ")).unwrap();
     std::fs::write(&file, good.replacen(title, &format!("{title}（修订）"), 1)).unwrap();
-    assert_eq!(b.rebuild(true, &|_| {}).1, Rebuilt::Full);
+    assert_eq!(b.rebuild(true, &|_| {}, &|| {}).1, Rebuilt::Full);
     // A theme change: a full build too.
-    assert_eq!(b.rebuild(false, &|_| {}).1, Rebuilt::Full);
+    assert_eq!(b.rebuild(false, &|_| {}, &|| {}).1, Rebuilt::Full);
 }
