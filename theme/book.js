@@ -29,6 +29,11 @@
     if (href === page || (page === 'index.html' && href === first)) {
       links[i].classList.add('active');
       links[i].setAttribute('aria-current', 'page');
+      // In a long chapter list the current chapter may be far down: bring it into the sidebar's view.
+      var bar = document.getElementById('sidebar');
+      if (bar && (links[i].offsetTop < bar.scrollTop || links[i].offsetTop > bar.scrollTop + bar.clientHeight)) {
+        bar.scrollTop = links[i].offsetTop - bar.clientHeight / 3;
+      }
     }
   }
 
