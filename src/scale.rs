@@ -4,7 +4,7 @@
 //! one) suffixed `-c<k>`, so the copies have the real content's shapes and
 //! text, and differ: copy `k`'s first chapter gets one extra intro paragraph
 //! with a planted phrase unique to it ([`planted_phrase`]), which search must
-//! find at rank 1. Copies are written as JSON, which is YAML too.
+//! find at rank 1. Copies are written as YAML with JSON-style values.
 //! Deterministic: the same input and factor give the same files.
 
 use serde_json::Value;
@@ -28,7 +28,7 @@ pub fn suffix(id: &str, k: usize) -> String {
 }
 
 /// Writes a handbook `factor` times the size of the one at `root` into `out`
-/// (content/ as generated JSON, book.toml and theme/ copied).
+/// (content/ as generated YAML, book.toml and theme/ copied).
 pub fn generate(root: &Path, factor: usize, out: &Path) -> std::io::Result<usize> {
     let content = root.join("content");
     std::fs::create_dir_all(out.join("content"))?;
@@ -121,7 +121,13 @@ fn write(out: &Path, name: &str, v: &Value) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    std::fs::write(path, serde_json::to_string_pretty(v)?)
+    // A block mapping at the top, as people write content, each value in JSON's
+    // flow style (which YAML reads as it is): `kind: images`, `entries: [{…}]`.
+    let mut text = String::new();
+    for (key, value) in v.as_object().into_iter().flatten() {
+        text += &format!("{key}: {}\n", serde_json::to_string(value)?);
+    }
+    std::fs::write(path, text)
 }
 
 fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {

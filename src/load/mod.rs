@@ -169,16 +169,22 @@ pub fn parse_file(rel: &Path, text: &str) -> Result<Parsed, Diagnostic> {
     struct Probe {
         kind: Option<Spanned<String>>,
     }
-    let kind = match serde_saphyr::from_str::<Probe>(text) {
-        Ok(Probe { kind: Some(k) }) => k,
-        Ok(Probe { kind: None }) => {
-            return Err(Diagnostic::error(rel, 1, 1, "missing field `kind`")
-                .with_hint(format!("every content file starts with `kind:`, one of: {}", KINDS.join(", "))));
-        }
-        Err(e) => return Err(yaml_error(rel, &e)),
+    let (kind, pos) = match block_kind(text) {
+        Some(k) => k,
+        // Not written as a plain top-level `kind: word` line (JSON, say): ask the YAML parser.
+        None => match serde_saphyr::from_str::<Probe>(text) {
+            Ok(Probe { kind: Some(k) }) => {
+                let pos = Pos { line: k.referenced.line() as u32, column: k.referenced.column() as u32 };
+                (k.value, pos)
+            }
+            Ok(Probe { kind: None }) => {
+                return Err(Diagnostic::error(rel, 1, 1, "missing field `kind`")
+                    .with_hint(format!("every content file starts with `kind:`, one of: {}", KINDS.join(", "))));
+            }
+            Err(e) => return Err(yaml_error(rel, &e)),
+        },
     };
-    let pos = Pos { line: kind.referenced.line() as u32, column: kind.referenced.column() as u32 };
-    match kind.value.as_str() {
+    match kind.as_str() {
         "handbook" => parse::<Settings>(rel, text).map(|s| Parsed::Settings(s, pos)),
         "quiz" => parse(rel, text).map(Parsed::Quiz),
         "overview" => parse(rel, text).map(|c| Parsed::Chapter(ChapterBody::Overview(c))),
@@ -195,6 +201,23 @@ pub fn parse_file(rel: &Path, text: &str) -> Result<Parsed, Diagnostic> {
             }))
         }
     }
+}
+
+/// The kind of a file that states it on a top-level line `kind: word`, with
+/// the word's position: found without parsing the file twice (parsing is
+/// most of loading a big handbook). Anything else is left to the YAML parser.
+fn block_kind(text: &str) -> Option<(String, Pos)> {
+    for (n, line) in text.lines().enumerate() {
+        let Some(rest) = line.strip_prefix("kind:") else { continue };
+        let value = rest.split(" #").next().unwrap_or("").trim();
+        let word = value.trim_matches(|c| c == '"' || c == '\'');
+        if word.is_empty() || !word.bytes().all(|b| b.is_ascii_lowercase()) || word.len() + 2 < value.len() {
+            return None;
+        }
+        let column = line.len() - line[5..].trim_start().len() + 1;
+        return Some((word.to_string(), Pos { line: n as u32 + 1, column: column as u32 }));
+    }
+    None
 }
 
 /// Adds one parsed file to what is loaded, in file order.
@@ -238,7 +261,16 @@ fn chapter(rel: &Path, body: ChapterBody) -> Chapter {
 }
 
 fn parse<T: DeserializeOwned>(rel: &Path, text: &str) -> Result<T, Diagnostic> {
-    serde_saphyr::from_str::<T>(text).map_err(|e| yaml_error(rel, &e))
+    serde_saphyr::from_str::<T>(text).map_err(|e| {
+        // A typed parse stops at the first value of the wrong type; a syntax
+        // error further down is the real problem then (it explains the value).
+        #[derive(Deserialize)]
+        struct Anything {}
+        match serde_saphyr::from_str::<Anything>(text) {
+            Err(syntax) => yaml_error(rel, &syntax),
+            Ok(_) => yaml_error(rel, &e),
+        }
+    })
 }
 
 /// Turns a YAML library error into a diagnostic with our own wording and hint.
@@ -341,6 +373,19 @@ mod tests {
         let (m, h) = explain("unknown field `titel`, expected one of kind, id, title, heading");
         assert_eq!(m, "unknown field `titel`");
         assert!(h.unwrap().starts_with("did you mean `title`?"));
+    }
+
+    #[test]
+    fn kind_lines_are_read_without_parsing() {
+        assert_eq!(
+            block_kind("# c\nkind: images\nid: x").map(|(k, p)| (k, p.line, p.column)),
+            Some(("images".into(), 2, 7))
+        );
+        assert_eq!(block_kind("kind:   'quiz'  # note").map(|(k, p)| (k, p.column)), Some(("quiz".into(), 9)));
+        // Not a plain word, or not at the top level: the YAML parser decides.
+        assert!(block_kind("kind: [a, b]").is_none());
+        assert!(block_kind("  kind: images").is_none());
+        assert!(block_kind("{\"kind\": \"images\"}").is_none());
     }
 
     #[test]
