@@ -169,7 +169,7 @@ fn main() -> ExitCode {
             let out = out.unwrap_or_else(|| dir.join("book"));
             let opts = BuildOptions { out: out.clone(), emit_markdown, no_pdf, html_only, fonts: fonts.options() };
             let bar = progress();
-            let clock = Stopwatch::default();
+            let clock = pipeline::Stopwatch::default();
             let report = pipeline::build_with_progress(&dir, &opts, &|stage| {
                 clock.lap(stage);
                 bar.set_message(stage.to_string());
@@ -315,33 +315,6 @@ fn serve(dir: PathBuf, out: Option<PathBuf>, port: u16, bind: std::net::IpAddr, 
     server.stop();
     println!("stopped");
     ExitCode::SUCCESS
-}
-
-/// Times the stages the pipeline reports, for `build --timings`.
-#[derive(Default)]
-struct Stopwatch {
-    laps: std::cell::RefCell<Vec<(String, std::time::Instant)>>,
-}
-
-impl Stopwatch {
-    fn lap(&self, stage: &str) {
-        self.laps.borrow_mut().push((stage.to_string(), std::time::Instant::now()));
-    }
-
-    /// One line per stage (`stage  12.3 ms`), then the total; stable for scripts to parse.
-    fn table(&self) -> String {
-        let end = std::time::Instant::now();
-        let laps = self.laps.borrow();
-        let mut out = String::new();
-        for (i, (stage, start)) in laps.iter().enumerate() {
-            let stop = laps.get(i + 1).map_or(end, |l| l.1);
-            out += &format!("timing {stage:<20} {:>10.1} ms\n", (stop - *start).as_secs_f64() * 1e3);
-        }
-        if let Some((_, first)) = laps.first() {
-            out += &format!("timing {:<20} {:>10.1} ms\n", "total", (end - *first).as_secs_f64() * 1e3);
-        }
-        out
-    }
 }
 
 /// A spinner with the current stage on a terminal; nothing when stderr is piped.

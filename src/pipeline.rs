@@ -9,6 +9,44 @@ use crate::{load, render, search, site, validate};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+/// Told the name of each stage as it starts; called from more than one thread
+/// (the search index is built beside the pages), so an empty name ends the
+/// calling thread's last stage.
+pub type Progress<'a> = &'a (dyn Fn(&str) + Sync);
+
+/// Times the stages reported to a [`Progress`], per thread (`build --timings`,
+/// `HANDBOOK_TIMINGS=1 handbook serve`).
+#[derive(Default)]
+pub struct Stopwatch {
+    laps: std::sync::Mutex<Vec<(std::thread::ThreadId, String, std::time::Instant)>>,
+}
+
+impl Stopwatch {
+    pub fn lap(&self, stage: &str) {
+        let lap = (std::thread::current().id(), stage.to_string(), std::time::Instant::now());
+        self.laps.lock().unwrap_or_else(|e| e.into_inner()).push(lap);
+    }
+
+    /// One line per stage in the order they started (`timing stage  12.3 ms`;
+    /// a stage of another thread than the first is marked `∥`), then the total.
+    pub fn table(&self) -> String {
+        let end = std::time::Instant::now();
+        let laps = self.laps.lock().unwrap_or_else(|e| e.into_inner());
+        let Some((main, _, first)) = laps.first() else { return String::new() };
+        let mut out = String::new();
+        for (i, (thread, stage, start)) in laps.iter().enumerate() {
+            if stage.is_empty() {
+                continue;
+            }
+            let stop = laps[i + 1..].iter().find(|l| l.0 == *thread).map_or(end, |l| l.2);
+            let stage = if thread == main { stage.clone() } else { format!("∥ {stage}") };
+            out += &format!("timing {stage:<26} {:>10.1} ms\n", (stop - *start).as_secs_f64() * 1e3);
+        }
+        out += &format!("timing {:<26} {:>10.1} ms\n", "total", (end - *first).as_secs_f64() * 1e3);
+        out
+    }
+}
+
 /// What a command produced: its diagnostics (errors and warnings) and the
 /// sources they point into.
 #[derive(Debug, Default)]
@@ -52,12 +90,12 @@ pub fn check(root: &Path) -> Checked {
 }
 
 /// [`check`], telling `progress` which stage starts.
-pub fn check_with_progress(root: &Path, progress: &dyn Fn(&str)) -> Checked {
+pub fn check_with_progress(root: &Path, progress: Progress<'_>) -> Checked {
     check_cached(root, &mut load::ParseCache::default(), progress)
 }
 
 /// [`check`], re-parsing only the content files `cache` does not hold as they are now.
-pub fn check_cached(root: &Path, cache: &mut load::ParseCache, progress: &dyn Fn(&str)) -> Checked {
+pub fn check_cached(root: &Path, cache: &mut load::ParseCache, progress: Progress<'_>) -> Checked {
     progress("load");
     let loaded = load::load_cached(root, cache);
     let mut report = Report { diagnostics: loaded.diagnostics.clone(), sources: loaded.sources.clone(), book: None };
@@ -131,14 +169,11 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Report {
 }
 
 /// [`build`], telling `progress` which stage starts (for a progress display).
-pub fn build_with_progress(root: &Path, opts: &BuildOptions, progress: &dyn Fn(&str)) -> Report {
+pub fn build_with_progress(root: &Path, opts: &BuildOptions, progress: Progress<'_>) -> Report {
     let checked = check_with_progress(root, progress);
     let (mut report, prepared) = prepare(checked, opts, progress);
     let Some(p) = prepared else { return report };
-    match p.search(progress) {
-        Ok(search) => write_site(root, opts, &p, &search, &mut report, progress),
-        Err(d) => report.diagnostics.push(d),
-    }
+    write_site(root, opts, &p, &mut report, progress);
     report.book = Some(p.book);
     report
 }
@@ -153,16 +188,15 @@ pub struct Prepared {
     search: Option<(Handbook, Sections, Option<String>)>,
 }
 
-/// The search part of a site: the browser's data files and the tantivy index.
+/// The search part of a site: the browser's data files and the tantivy index's files.
 #[derive(Default)]
 pub struct SearchFiles {
     pub files: Vec<site::ExtraFile>,
-    idx: Option<SearchIndex>,
 }
 
 impl Prepared {
     /// Indexes and exports (kept apart from the pages so `serve` can show an edited page first).
-    pub fn search(&self, progress: &dyn Fn(&str)) -> Result<SearchFiles, Diagnostic> {
+    pub fn search(&self, progress: Progress<'_>) -> Result<SearchFiles, Diagnostic> {
         let Some((hb, secs, js)) = &self.search else { return Ok(SearchFiles::default()) };
         let js = js.as_deref().ok_or_else(|| {
             Diagnostic::error(load::SEARCH_JS, 0, 0, "missing the browser search code")
@@ -173,15 +207,21 @@ impl Prepared {
         let idx = SearchIndex::build(secs, |s| weights.of(s.kind))
             .map_err(|e| search_error("cannot build the search index", e))?;
         progress("export search data");
-        let files = search::export::export(&idx, &search_config(hb), js)
+        let mut files = search::export::export(&idx, &search_config(hb), js)
             .map_err(|e| search_error("cannot export the search data", e))?;
-        Ok(SearchFiles { files, idx: Some(idx) })
+        files.extend(
+            idx.files()
+                .map_err(|e| search_error("cannot write the search index", e))?
+                .into_iter()
+                .map(|(name, bytes)| site::ExtraFile { path: format!("{}/{name}", search::INDEX_DIR), bytes }),
+        );
+        Ok(SearchFiles { files })
     }
 }
 
 /// Typesets the printed editions and gathers the files of a checked handbook:
 /// everything but search and writing.
-fn prepare(checked: Checked, opts: &BuildOptions, progress: &dyn Fn(&str)) -> (Report, Option<Prepared>) {
+fn prepare(checked: Checked, opts: &BuildOptions, progress: Progress<'_>) -> (Report, Option<Prepared>) {
     let Checked { mut report, handbook, search_js, static_files, bank, print_template, tera, sections: secs } = checked;
     let (Some(_), Some(hb), Some(bank), Some(tera), Some(secs)) =
         (report.book.as_ref().filter(|_| report.ok()), handbook, bank, tera, secs)
@@ -224,26 +264,36 @@ fn prepare(checked: Checked, opts: &BuildOptions, progress: &dyn Fn(&str)) -> (R
     (report, Some(Prepared { book, extra, search }))
 }
 
-/// Writes a prepared site into `opts.out`, atomically (the whole folder at once).
+/// Writes a prepared site into `opts.out`, atomically (the whole folder at
+/// once); the search index and data are made on a second thread while mdBook
+/// builds the pages.
 fn write_site(
     root: &Path,
     opts: &BuildOptions,
     p: &Prepared,
-    search: &SearchFiles,
     report: &mut Report,
-    progress: &dyn Fn(&str),
-) {
-    let persist = |site: &Path| match &search.idx {
-        Some(idx) => {
-            idx.persist(&site.join(search::INDEX_DIR)).map_err(|e| search_error("cannot write the search index", e))
+    progress: Progress<'_>,
+) -> Vec<site::ExtraFile> {
+    let made = std::sync::Mutex::new(Vec::new());
+    let beside = |dir: &Path, previous: &Path| {
+        if p.search.is_none() {
+            return Ok(());
         }
-        None => Ok(()),
+        let search = p.search(progress);
+        let result = search.and_then(|s| {
+            progress("write search files");
+            site::write_files(&s.files, dir, previous)?;
+            *made.lock().unwrap_or_else(|e| e.into_inner()) = s.files;
+            Ok(())
+        });
+        progress("");
+        result
     };
-    let extra: Vec<site::ExtraFile> = p.extra.iter().chain(&search.files).cloned().collect();
-    match site::build(root, &p.book, &extra, &opts.out, opts.emit_markdown.as_deref(), &persist, progress) {
+    match site::build(root, &p.book, &p.extra, &opts.out, opts.emit_markdown.as_deref(), &beside, progress) {
         Ok(warnings) => report.diagnostics.extend(warnings),
         Err(d) => report.diagnostics.push(d),
     }
+    made.into_inner().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Rebuilds for `serve`: parsed files are kept between builds, and after an
@@ -277,12 +327,7 @@ impl Incremental {
     /// Rebuilds; `content_only` says that only files under `content/` changed
     /// since the last build. `pages_ready` is called when an incremental
     /// rebuild has written the pages and goes on with search.
-    pub fn rebuild(
-        &mut self,
-        content_only: bool,
-        progress: &dyn Fn(&str),
-        pages_ready: &dyn Fn(),
-    ) -> (Report, Rebuilt) {
+    pub fn rebuild(&mut self, content_only: bool, progress: Progress<'_>, pages_ready: &dyn Fn()) -> (Report, Rebuilt) {
         let checked = check_cached(&self.root, &mut self.cache, progress);
         let (mut report, prepared) = prepare(checked, &self.opts, progress);
         let Some(p) = prepared else {
@@ -316,24 +361,33 @@ impl Incremental {
                     let search = p.search(progress)?;
                     hashes.extend(search.files.iter().map(|f| (f.path.clone(), hash(&f.bytes))));
                     progress("write changed search files");
+                    // The index's files name its segments: they change together, as one folder.
+                    let index_dir = format!("{}/", search::INDEX_DIR);
+                    let (index, data): (Vec<&site::ExtraFile>, Vec<&site::ExtraFile>) =
+                        search.files.iter().partition(|f| f.path.starts_with(&index_dir));
                     let changed_search: Vec<&site::ExtraFile> =
-                        search.files.iter().filter(|f| changed(f, &hashes)).collect();
+                        data.into_iter().filter(|f| changed(f, &hashes)).collect();
                     self.replace(&changed_search)?;
-                    if let Some(idx) = &search.idx {
-                        let dir = self.opts.out.join(search::INDEX_DIR);
-                        let fresh = dir.with_file_name(format!("tantivy.new-{}", std::process::id()));
-                        let _ = std::fs::remove_dir_all(&fresh);
-                        idx.persist(&fresh).map_err(|e| search_error("cannot write the search index", e))?;
-                        site::replace_dir(&fresh, &dir)?;
-                    }
+                    let dir = self.opts.out.join(search::INDEX_DIR);
+                    let fresh = dir.with_file_name(format!("tantivy.new-{}", std::process::id()));
+                    let _ = std::fs::remove_dir_all(&fresh);
+                    let index: Vec<site::ExtraFile> = index
+                        .into_iter()
+                        .map(|f| site::ExtraFile {
+                            path: f.path[index_dir.len()..].to_string(),
+                            bytes: f.bytes.clone(),
+                        })
+                        .collect();
+                    site::write_files(&index, &fresh, &dir)?;
+                    site::replace_dir(&fresh, &dir)?;
                     Ok(Rebuilt::Pages { pages: pages.len(), files: files.len() + changed_search.len() })
                 })()
             }
-            _ => p.search(progress).map(|search| {
-                hashes.extend(search.files.iter().map(|f| (f.path.clone(), hash(&f.bytes))));
-                write_site(&self.root, &self.opts, &p, &search, &mut report, progress);
-                Rebuilt::Full
-            }),
+            _ => {
+                let search = write_site(&self.root, &self.opts, &p, &mut report, progress);
+                hashes.extend(search.iter().map(|f| (f.path.clone(), hash(&f.bytes))));
+                Ok(Rebuilt::Full)
+            }
         };
         match result {
             Ok(r) if report.ok() => {

@@ -3,8 +3,8 @@
 
 use super::tokenize::tokenize;
 use crate::model::Section;
-use std::path::Path;
-use tantivy::directory::{MmapDirectory, RamDirectory};
+use std::path::{Path, PathBuf};
+use tantivy::directory::RamDirectory;
 use tantivy::schema::{FAST, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value};
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 use tantivy::{DocAddress, Index, IndexSettings, TantivyDocument};
@@ -90,9 +90,19 @@ impl SearchIndex {
     pub fn build(sections: &[Section], weight: impl Fn(&Section) -> u32) -> tantivy::Result<SearchIndex> {
         let (schema, fields) = Fields::schema();
         let ram = RamDirectory::create();
-        let index = Index::create(ram.clone(), schema, IndexSettings::default())?;
-        register(&index);
-        let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 50_000_000)?;
+        let tokenizers = tantivy::tokenizer::TokenizerManager::default();
+        tokenizers.register(TOKENIZER, TextAnalyzer::from(BigramTokenizer));
+        // One segment, written on this thread: a handbook fits in memory, and
+        // tantivy's threaded writer (indexing, merge and updater threads, a
+        // hash table sized for 50 MB) cost more than the indexing itself. The
+        // budget only sizes the initial term table, which grows as needed.
+        let text: usize = sections.iter().map(|s| s.title.len() + s.text.len()).sum();
+        let mut writer =
+            Index::builder()
+                .schema(schema)
+                .settings(IndexSettings::default())
+                .tokenizers(tokenizers)
+                .single_segment_index_writer::<TantivyDocument>(ram.clone(), (text * 2).clamp(1 << 20, 50_000_000))?;
         for (i, s) in sections.iter().enumerate() {
             let mut d = TantivyDocument::default();
             d.add_text(fields.id, s.id.as_str());
@@ -104,12 +114,11 @@ impl SearchIndex {
             d.add_text(fields.body, &s.text);
             writer.add_document(d)?;
         }
-        writer.commit()?;
-        writer.wait_merging_threads()?;
+        let index = writer.finalize()?;
         SearchIndex::new(index, fields, Some(ram))
     }
 
-    /// Opens an index written by [`SearchIndex::persist`].
+    /// Opens an index written from [`SearchIndex::files`].
     pub fn open(dir: &Path) -> tantivy::Result<SearchIndex> {
         let index = Index::open_in_dir(dir)?;
         // Custom tokenizers are not stored in the index: register them again.
@@ -119,7 +128,8 @@ impl SearchIndex {
     }
 
     fn new(index: Index, fields: Fields, ram: Option<RamDirectory>) -> tantivy::Result<SearchIndex> {
-        let searcher = index.reader()?.searcher();
+        // Manual reloads: the default policy watches the folder with a thread of its own.
+        let searcher = index.reader_builder().reload_policy(tantivy::ReloadPolicy::Manual).try_into()?.searcher();
         let mut by_order = vec![DocAddress::new(0, 0); searcher.num_docs() as usize];
         for (seg, reader) in searcher.segment_readers().iter().enumerate() {
             let column = reader.fast_fields().u64("order")?;
@@ -142,14 +152,26 @@ impl SearchIndex {
         self.doc(addr)
     }
 
-    /// Writes an in-memory index to `dir` (created if needed).
-    pub fn persist(&self, dir: &Path) -> tantivy::Result<()> {
-        std::fs::create_dir_all(dir)?;
+    /// The files of an in-memory index, by name: written into the site like
+    /// any other file (tantivy's own persist syncs every file to disk, which
+    /// cost more than building a small index).
+    pub fn files(&self) -> tantivy::Result<Vec<(String, Vec<u8>)>> {
+        use tantivy::directory::Directory;
         let ram = self.ram.as_ref().ok_or_else(|| {
-            tantivy::TantivyError::InvalidArgument("only an index built in memory can be persisted".into())
+            tantivy::TantivyError::InvalidArgument("only an index built in memory has its files at hand".into())
         })?;
-        let dest = MmapDirectory::open(dir)?;
-        ram.persist(&dest)
+        let mut names: Vec<PathBuf> = self.index.directory().list_managed_files().into_iter().collect();
+        names.extend([PathBuf::from("meta.json"), PathBuf::from(".managed.json")]);
+        names.sort();
+        names.dedup();
+        let mut out = Vec::new();
+        for name in names {
+            if ram.exists(&name)? {
+                let bytes = ram.atomic_read(&name).map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))?;
+                out.push((name.to_string_lossy().replace('\\', "/"), bytes));
+            }
+        }
+        Ok(out)
     }
 
     pub fn num_docs(&self) -> u64 {

@@ -122,12 +122,8 @@ fn bind(ip: IpAddr, port: u16) -> std::io::Result<TcpListener> {
 fn rebuild(shared: &Shared, content_only: bool) -> (Vec<Diagnostic>, Rebuilt, bool) {
     // HANDBOOK_TIMINGS=1 prints each stage's time (for profiling rebuilds).
     let timings = std::env::var_os("HANDBOOK_TIMINGS").is_some();
-    let last = std::cell::RefCell::new(None::<(String, Instant)>);
-    let lap = |stage: &str| {
-        if timings && let Some((s, t)) = last.replace(Some((stage.to_string(), Instant::now()))) {
-            eprintln!("timing {s:<30} {:>8.1} ms", t.elapsed().as_secs_f64() * 1e3);
-        }
-    };
+    let clock = crate::pipeline::Stopwatch::default();
+    let lap = |stage: &str| clock.lap(stage);
     let reloaded = std::cell::Cell::new(false);
     let pages_ready = || {
         shared.failing.lock().unwrap_or_else(|e| e.into_inner()).clear();
@@ -136,7 +132,9 @@ fn rebuild(shared: &Shared, content_only: bool) -> (Vec<Diagnostic>, Rebuilt, bo
     };
     let (report, rebuilt) =
         shared.builder.lock().unwrap_or_else(|e| e.into_inner()).rebuild(content_only, &lap, &pages_ready);
-    lap("");
+    if timings {
+        eprint!("{}", clock.table());
+    }
     shared.builds.fetch_add(1, Ordering::SeqCst);
     if report.ok() {
         let idx = SearchIndex::open(&shared.site.join(search::INDEX_DIR)).ok();

@@ -12,6 +12,7 @@ mod swap;
 pub use batch::BATCH;
 
 use crate::diagnostic::Diagnostic;
+use crate::pipeline::Progress;
 use crate::render::RenderedBook;
 use mdbook_driver::MDBook;
 use mdbook_driver::book::{Book, BookItem, Chapter, SectionNumber};
@@ -31,11 +32,17 @@ pub struct ExtraFile {
     pub bytes: Vec<u8>,
 }
 
+/// A job that writes files into a folder laid out like the site (its first
+/// argument) while mdBook builds the pages, given the site being replaced (its
+/// second) to link unchanged files from.
+pub type Beside<'a> = &'a (dyn Fn(&Path, &Path) -> Result<(), Diagnostic> + Sync);
+
 /// Builds the site for `book` into `out`, atomically.
 ///
 /// `extra` files are written after mdBook (whose HTML renderer empties its
-/// output folder), then `finish` may write more into the new site folder
-/// (the search index) before it is swapped into place.
+/// output folder). `beside` runs on a second thread while mdBook builds (the
+/// search index and data); what it wrote is moved into the site before the
+/// site is swapped into place.
 ///
 /// `emit_markdown`, when set, also receives the exact Markdown book mdBook was
 /// given (with `book.toml` and the theme), so peers like the `mdbook` CLI can
@@ -46,15 +53,15 @@ pub fn build(
     extra: &[ExtraFile],
     out: &Path,
     emit_markdown: Option<&Path>,
-    finish: &dyn Fn(&Path) -> Result<(), Diagnostic>,
-    progress: &dyn Fn(&str),
+    beside: Beside<'_>,
+    progress: Progress<'_>,
 ) -> Result<Vec<Diagnostic>, Diagnostic> {
     let out = absolute(out);
     let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
     let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "book".into());
     fs::create_dir_all(&parent).map_err(|e| io_error(&parent, "cannot create the output's parent folder", e))?;
     let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-    let result = build_in(root, book, extra, &staging, &out, emit_markdown, finish, progress);
+    let result = build_in(root, book, extra, &staging, &out, emit_markdown, beside, progress);
     progress("clean up");
     let _ = fs::remove_dir_all(&staging);
     result
@@ -68,18 +75,61 @@ fn build_in(
     staging: &Path,
     out: &Path,
     emit_markdown: Option<&Path>,
-    finish: &dyn Fn(&Path) -> Result<(), Diagnostic>,
-    progress: &dyn Fn(&str),
+    beside: Beside<'_>,
+    progress: Progress<'_>,
 ) -> Result<Vec<Diagnostic>, Diagnostic> {
     let _ = fs::remove_dir_all(staging);
     let src = staging.join("src");
     let site = staging.join("site");
+    let side = staging.join("beside");
     fs::create_dir_all(&src).map_err(|e| io_error(&src, "cannot create the staging folder", e))?;
+    fs::create_dir_all(&side).map_err(|e| io_error(&side, "cannot create the staging folder", e))?;
+    let warnings = std::thread::scope(|s| {
+        let job = s.spawn(|| beside(&side, out));
+        let pages = pages(root, book, extra, staging, &site, out, progress);
+        progress("wait for search");
+        let side = job.join().unwrap_or_else(|_| {
+            Err(Diagnostic::error("", 0, 0, "the search index build panicked")
+                .with_hint("this is a bug; please report it with the content that triggers it"))
+        });
+        let warnings = pages?;
+        side.map(|()| warnings)
+    })?;
+    // What the second thread wrote joins the pages (one rename per top-level entry).
+    for entry in fs::read_dir(&side).map_err(|e| io_error(&side, "cannot read the staging folder", e))? {
+        let entry = entry.map_err(|e| io_error(&side, "cannot read the staging folder", e))?;
+        let target = site.join(entry.file_name());
+        if target.exists() {
+            return Err(Diagnostic::error(&target, 0, 0, "the theme and the search data both write this path")
+                .with_hint("remove it from the theme: the build writes it"));
+        }
+        fs::rename(entry.path(), &target).map_err(|e| io_error(&target, "cannot move into the site", e))?;
+    }
+
+    if let Some(dir) = emit_markdown {
+        progress("emit Markdown");
+        let (toml_text, _) = mdbook_config(root, book, staging, &site)?;
+        emit(root, &toml_text, book, dir)?;
+    }
+    progress("swap into place");
+    swap::replace_dir(&site, out).map_err(|e| io_error(out, "cannot move the new site into place", e))?;
+    Ok(warnings)
+}
+
+/// mdBook's part: the pages, and the extra files after them.
+fn pages(
+    root: &Path,
+    book: &RenderedBook,
+    extra: &[ExtraFile],
+    staging: &Path,
+    site: &Path,
+    out: &Path,
+    progress: Progress<'_>,
+) -> Result<Vec<Diagnostic>, Diagnostic> {
     // mdBook loads an empty book from disk; the pages are handed over in memory
     // (writing thousands of Markdown files only for mdBook to read them back cost seconds).
-    write(&src.join("SUMMARY.md"), b"# Summary\n")?;
-
-    let (toml_text, config) = mdbook_config(root, book, staging, &site)?;
+    write(&staging.join("src").join("SUMMARY.md"), b"# Summary\n")?;
+    let (_, config) = mdbook_config(root, book, staging, site)?;
 
     let renderer = batch::BatchedHtml::default();
     let mut warnings = Vec::new();
@@ -107,23 +157,20 @@ fn build_in(
 
     progress("write extra files");
     write(&site.join("toc.html"), book.toc_html.as_bytes())?;
-    // Thousands of small search files, most of them as the last build wrote them:
-    // those are hard-linked from the site being replaced (no new inode to allocate,
-    // none to free when the old site goes, the costly part on ext4), the rest
-    // written; on every core, since it is kernel work.
-    for r in crate::load::parallel_map(extra, |f| keep_or_write(&out.join(&f.path), &site.join(&f.path), &f.bytes)) {
+    write_files(extra, site, out)?;
+    Ok(warnings)
+}
+
+/// Writes `files` into `dir`, on every core (it is kernel work). A file the
+/// site being replaced (`previous`) already holds with exactly these bytes is
+/// hard-linked from there instead: no new inode to allocate, none to free when
+/// the old site goes, the costly part on ext4.
+pub fn write_files(files: &[ExtraFile], dir: &Path, previous: &Path) -> Result<(), Diagnostic> {
+    for r in crate::load::parallel_map(files, |f| keep_or_write(&previous.join(&f.path), &dir.join(&f.path), &f.bytes))
+    {
         r?;
     }
-    progress("write search index");
-    finish(&site)?;
-
-    if let Some(dir) = emit_markdown {
-        progress("emit Markdown");
-        emit(root, &toml_text, book, dir)?;
-    }
-    progress("swap into place");
-    swap::replace_dir(&site, out).map_err(|e| io_error(out, "cannot move the new site into place", e))?;
-    Ok(warnings)
+    Ok(())
 }
 
 /// mdBook's configuration for a build in `staging` into `site`: the handbook's

@@ -69,3 +69,47 @@ fn dang_xiao_shi_finds_the_big_and_small_things_section_first() {
     let ids = cli_ids("挡小事");
     assert_eq!(ids.first().map(String::as_str), Some("da-shi-xiao-shi"), "{ids:?}");
 }
+
+/// The export reads every term's list off the index in one pass; the CLI asks
+/// tantivy a query per term. Both must give the same list, to the integer: on
+/// the 10× handbook, whose identical copies tie everywhere and whose common
+/// terms are in more sections than a list keeps.
+#[test]
+fn every_exported_list_is_what_a_term_query_ranks() {
+    use handbook::search::export::export;
+    use handbook::search::index::SearchIndex;
+    use handbook::search::rank::{FieldKind, postings};
+    let tmp = tempfile::tempdir().unwrap();
+    handbook::scale::generate(&crate::common::repo(), 10, tmp.path()).unwrap();
+    let checked = handbook::pipeline::check(tmp.path());
+    let (hb, secs) = (checked.handbook.expect("valid"), checked.sections.expect("valid"));
+    let weights = &hb.settings.search.weights;
+    let idx = SearchIndex::build(&secs, |s| weights.of(s.kind)).unwrap();
+    let cfg = handbook::pipeline::search_config(&hb);
+    let (mut lists, mut shared, mut full) = (0, 0, 0);
+    for f in export(&idx, &cfg, "").unwrap().iter().filter(|f| f.path.starts_with("search/s/")) {
+        let text = std::str::from_utf8(&f.bytes).unwrap();
+        let json = &text[text.find(',').unwrap() + 1..text.rfind(");").unwrap()];
+        let map: std::collections::BTreeMap<String, Vec<u64>> = serde_json::from_str(json).unwrap();
+        for (key, list) in map {
+            let (field, term) = match key.split_once(':') {
+                Some(("t", t)) => (FieldKind::Title, t),
+                Some(("b", t)) => (FieldKind::Body, t),
+                _ => panic!("unexpected key {key}"),
+            };
+            let want: Vec<u64> = postings(&idx, field, term, cfg.top_k)
+                .unwrap()
+                .into_iter()
+                .flat_map(|(order, c)| [u64::from(order), c])
+                .collect();
+            assert_eq!(list, want, "{key}");
+            lists += 1;
+            shared += usize::from(list.len() > 2);
+            full += usize::from(list.len() == 2 * cfg.top_k);
+        }
+    }
+    assert!(
+        lists > 3_000 && shared > 1_000 && full > 10,
+        "{lists} lists, {shared} of several sections, {full} cut at top_k"
+    );
+}
