@@ -347,20 +347,26 @@ fn finish(report: &Report, done: &str) -> ExitCode {
 }
 
 fn print_results(query: &str, results: &[SearchResult], json: bool) {
-    use std::io::IsTerminal;
+    use std::io::{IsTerminal, Write};
+    let mut text = String::new();
     if json {
         let out = serde_json::json!({ "query": query, "results": results });
-        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
-        return;
+        text = serde_json::to_string_pretty(&out).unwrap_or_default() + "\n";
+    } else if results.is_empty() {
+        text = format!("没有找到与“{query}”相关的内容。\n");
+    } else {
+        let (open, close) = if std::io::stdout().is_terminal() { ("\x1b[1;31m", "\x1b[0m") } else { ("«", "»") };
+        for r in results {
+            text += &format!(
+                "{}. {}  ({})\n   {}\n   {}\n\n",
+                r.rank,
+                r.title,
+                r.breadcrumb,
+                r.url,
+                r.snippet.marked(open, close)
+            );
+        }
     }
-    if results.is_empty() {
-        println!("没有找到与“{query}”相关的内容。");
-        return;
-    }
-    let (open, close) = if std::io::stdout().is_terminal() { ("\x1b[1;31m", "\x1b[0m") } else { ("«", "»") };
-    for r in results {
-        println!("{}. {}  ({})", r.rank, r.title, r.breadcrumb);
-        println!("   {}", r.url);
-        println!("   {}\n", r.snippet.marked(open, close));
-    }
+    // A reader that stops early (`| head`) closes the pipe: not an error worth a panic.
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }

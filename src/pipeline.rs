@@ -96,6 +96,18 @@ pub fn check_with_progress(root: &Path, progress: Progress<'_>) -> Checked {
 
 /// [`check`], re-parsing only the content files `cache` does not hold as they are now.
 pub fn check_cached(root: &Path, cache: &mut load::ParseCache, progress: Progress<'_>) -> Checked {
+    check_inner(root, cache, progress, &|_, _, _| {})
+}
+
+/// [`check_cached`], calling `valid` as soon as the content has validated
+/// (before the question bank and rendering), so a build can start its search
+/// index then.
+fn check_inner(
+    root: &Path,
+    cache: &mut load::ParseCache,
+    progress: Progress<'_>,
+    valid: &dyn Fn(&Handbook, &Sections, Option<&str>),
+) -> Checked {
     progress("load");
     let loaded = load::load_cached(root, cache);
     let mut report = Report { diagnostics: loaded.diagnostics.clone(), sources: loaded.sources.clone(), book: None };
@@ -116,6 +128,7 @@ pub fn check_cached(root: &Path, cache: &mut load::ParseCache, progress: Progres
     if report.ok()
         && let (Some(hb), Some(tera), Some(secs)) = (&handbook, &tera, &secs)
     {
+        valid(hb, secs, loaded.search_js.as_deref());
         progress("question bank");
         match render::bank(hb, secs, tera).and_then(|b| {
             progress("render");
@@ -170,12 +183,24 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Report {
 
 /// [`build`], telling `progress` which stage starts (for a progress display).
 pub fn build_with_progress(root: &Path, opts: &BuildOptions, progress: Progress<'_>) -> Report {
-    let checked = check_with_progress(root, progress);
-    let (mut report, prepared) = prepare(checked, opts, progress);
-    let Some(p) = prepared else { return report };
-    write_site(root, opts, &p, &mut report, progress);
-    report.book = Some(p.book);
-    report
+    std::thread::scope(|scope| {
+        // The search index needs only the validated content: it is built on a
+        // second thread from then on, beside the question bank, the pages and mdBook.
+        let early = std::sync::Mutex::new(None);
+        let start = |hb: &Handbook, secs: &Sections, js: Option<&str>| {
+            if !opts.html_only {
+                let (hb, secs, js) = (hb.clone(), secs.clone(), js.map(str::to_string));
+                let job = scope.spawn(move || search_files(&hb, &secs, js.as_deref(), progress));
+                *early.lock().unwrap_or_else(|e| e.into_inner()) = Some(job);
+            }
+        };
+        let checked = check_inner(root, &mut load::ParseCache::default(), progress, &start);
+        let (mut report, prepared) = prepare(checked, opts, progress);
+        let Some(p) = prepared else { return report };
+        write_site(root, opts, &p, early.into_inner().unwrap_or_else(|e| e.into_inner()), &mut report, progress);
+        report.book = Some(p.book);
+        report
+    })
 }
 
 /// The pages and files of a site, in memory, before search: what `serve`
@@ -197,26 +222,38 @@ pub struct SearchFiles {
 impl Prepared {
     /// Indexes and exports (kept apart from the pages so `serve` can show an edited page first).
     pub fn search(&self, progress: Progress<'_>) -> Result<SearchFiles, Diagnostic> {
-        let Some((hb, secs, js)) = &self.search else { return Ok(SearchFiles::default()) };
-        let js = js.as_deref().ok_or_else(|| {
-            Diagnostic::error(load::SEARCH_JS, 0, 0, "missing the browser search code")
-                .with_hint("the site's search needs theme/search/search.js; copy it from the handbook tool's theme")
-        })?;
-        progress("index");
-        let weights = &hb.settings.search.weights;
-        let idx = SearchIndex::build(secs, |s| weights.of(s.kind))
-            .map_err(|e| search_error("cannot build the search index", e))?;
-        progress("export search data");
-        let mut files = search::export::export(&idx, &search_config(hb), js)
-            .map_err(|e| search_error("cannot export the search data", e))?;
-        files.extend(
-            idx.files()
-                .map_err(|e| search_error("cannot write the search index", e))?
-                .into_iter()
-                .map(|(name, bytes)| site::ExtraFile { path: format!("{}/{name}", search::INDEX_DIR), bytes }),
-        );
-        Ok(SearchFiles { files })
+        match &self.search {
+            Some((hb, secs, js)) => search_files(hb, secs, js.as_deref(), progress),
+            None => Ok(SearchFiles::default()),
+        }
     }
+}
+
+/// The search index and the browser's data, as files of the site.
+fn search_files(
+    hb: &Handbook,
+    secs: &Sections,
+    js: Option<&str>,
+    progress: Progress<'_>,
+) -> Result<SearchFiles, Diagnostic> {
+    let js = js.ok_or_else(|| {
+        Diagnostic::error(load::SEARCH_JS, 0, 0, "missing the browser search code")
+            .with_hint("the site's search needs theme/search/search.js; copy it from the handbook tool's theme")
+    })?;
+    progress("index");
+    let weights = &hb.settings.search.weights;
+    let idx = SearchIndex::build(secs, |s| weights.of(s.kind))
+        .map_err(|e| search_error("cannot build the search index", e))?;
+    progress("export search data");
+    let mut files = search::export::export(&idx, &search_config(hb), js)
+        .map_err(|e| search_error("cannot export the search data", e))?;
+    files.extend(
+        idx.files()
+            .map_err(|e| search_error("cannot write the search index", e))?
+            .into_iter()
+            .map(|(name, bytes)| site::ExtraFile { path: format!("{}/{name}", search::INDEX_DIR), bytes }),
+    );
+    Ok(SearchFiles { files })
 }
 
 /// Typesets the printed editions and gathers the files of a checked handbook:
@@ -271,15 +308,24 @@ fn write_site(
     root: &Path,
     opts: &BuildOptions,
     p: &Prepared,
+    early: Option<std::thread::ScopedJoinHandle<'_, Result<SearchFiles, Diagnostic>>>,
     report: &mut Report,
     progress: Progress<'_>,
 ) -> Vec<site::ExtraFile> {
     let made = std::sync::Mutex::new(Vec::new());
+    let early = std::sync::Mutex::new(early);
     let beside = |dir: &Path, previous: &Path| {
         if p.search.is_none() {
             return Ok(());
         }
-        let search = p.search(progress);
+        // The job started at validation, if any; else the search is made here.
+        let search = match early.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            Some(job) => job.join().unwrap_or_else(|_| {
+                Err(Diagnostic::error("", 0, 0, "the search index build panicked")
+                    .with_hint("this is a bug; please report it with the content that triggers it"))
+            }),
+            None => p.search(progress),
+        };
         let result = search.and_then(|s| {
             progress("write search files");
             site::write_files(&s.files, dir, previous)?;
@@ -384,7 +430,7 @@ impl Incremental {
                 })()
             }
             _ => {
-                let search = write_site(&self.root, &self.opts, &p, &mut report, progress);
+                let search = write_site(&self.root, &self.opts, &p, None, &mut report, progress);
                 hashes.extend(search.iter().map(|f| (f.path.clone(), hash(&f.bytes))));
                 Ok(Rebuilt::Full)
             }

@@ -37,7 +37,7 @@
     }
   }
 
-  // ---- search: the panel opens here; its code and data load on first open ----
+  // ---- search: the panel opens here; its code loads when the page is idle, its data per query ----
   var script = document.currentScript;
   var root = (script && script.getAttribute('data-root')) || '';
   var panel = document.getElementById('search-panel');
@@ -51,15 +51,20 @@
     if (searchToggle) searchToggle.setAttribute('aria-expanded', 'true');
     input.focus();
     input.select();
-    if (!searchLoaded) {
-      searchLoaded = true;
-      window.HandbookSearchBase = root + 'search/';
-      window.HandbookSearchRoot = root;
-      var s = document.createElement('script');
-      s.src = root + 'search/search.js';
-      document.head.appendChild(s);
-    }
+    loadSearch();
   }
+  function loadSearch() {
+    if (searchLoaded || !panel) return;
+    searchLoaded = true;
+    window.HandbookSearchBase = root + 'search/';
+    window.HandbookSearchRoot = root;
+    var s = document.createElement('script');
+    s.src = root + 'search/search.js';
+    document.head.appendChild(s);
+  }
+  // The code is small (the data loads per query): load it once the page is
+  // idle, so that the first keystroke in the search box already finds it.
+  (window.requestIdleCallback || function (f) { setTimeout(f, 200); })(loadSearch);
   function closeSearch() {
     if (!panel || panel.hidden) return;
     panel.hidden = true;

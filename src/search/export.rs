@@ -29,7 +29,7 @@ use std::collections::BTreeMap;
 pub const CHUNK: usize = 4;
 /// Target size of one shard file, in bytes: small, so that a query with many
 /// terms (synonyms expand it) downloads little beyond its own lists.
-const SHARD_BYTES: usize = 1_000;
+const SHARD_BYTES: usize = 2_000;
 
 /// FNV-1a over UTF-16 code units: trivial to write identically in JavaScript.
 pub fn shard_hash(key: &str) -> u32 {
@@ -59,7 +59,8 @@ struct Meta<'a> {
 pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::Result<Vec<ExtraFile>> {
     let lists = all_postings(idx, cfg.top_k)?;
     let total: usize = lists.iter().map(|(k, v)| k.len() + 8 + v.len() * 5).sum();
-    let shards = (total / SHARD_BYTES).max(1).next_power_of_two().clamp(8, 1 << 16) as u32;
+    // A power of two at most total / SHARD_BYTES: shards average at least SHARD_BYTES.
+    let shards = (1usize << (total / SHARD_BYTES).max(1).ilog2()).clamp(8, 1 << 16) as u32;
     let mut by_shard: BTreeMap<u32, BTreeMap<&str, &[u64]>> = BTreeMap::new();
     for (k, v) in &lists {
         // Both fields' lists of a term share a shard: one file per term at most.
@@ -76,8 +77,15 @@ pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::
     }
     // One file per synonym group with the lists of all its members' terms: a
     // query that triggers a group loads one file instead of one per term.
+    let wanted: std::collections::HashSet<String> = cfg
+        .synonyms
+        .iter()
+        .flatten()
+        .flat_map(|m| super::tokenize::tokenize(m))
+        .flat_map(|t| FieldKind::ALL.map(|f| key(f, &t.text)))
+        .collect();
     let by_key: std::collections::HashMap<&str, &[u64]> =
-        lists.iter().map(|(k, v)| (k.as_str(), v.as_slice())).collect();
+        lists.iter().filter(|(k, _)| wanted.contains(k)).map(|(k, v)| (k.as_str(), v.as_slice())).collect();
     for (g, group) in cfg.synonyms.iter().enumerate() {
         let mut entries: BTreeMap<String, &[u64]> = BTreeMap::new();
         for member in group {

@@ -5,7 +5,7 @@ use super::tokenize::tokenize;
 use crate::model::Section;
 use std::path::{Path, PathBuf};
 use tantivy::directory::RamDirectory;
-use tantivy::schema::{FAST, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value};
+use tantivy::schema::{FAST, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value};
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 use tantivy::{DocAddress, Index, IndexSettings, TantivyDocument};
 
@@ -34,11 +34,14 @@ impl Fields {
             .set_indexing_options(
                 TextFieldIndexing::default()
                     .set_tokenizer(TOKENIZER)
-                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+                    // Ranking is per term (BM25 from frequencies): no phrase
+                    // queries, so no positions to write.
+                    .set_index_option(IndexRecordOption::WithFreqs),
             )
             .set_stored();
         let fields = Fields {
-            id: b.add_text_field("id", STRING | STORED),
+            // Stored only: results show it, nothing looks it up (an indexed field costs a term dictionary).
+            id: b.add_text_field("id", STORED),
             order: b.add_u64_field("order", FAST | STORED),
             weight: b.add_u64_field("weight", FAST | STORED),
             url: b.add_text_field("url", STORED),

@@ -166,6 +166,14 @@ fn pages(
 /// hard-linked from there instead: no new inode to allocate, none to free when
 /// the old site goes, the costly part on ext4.
 pub fn write_files(files: &[ExtraFile], dir: &Path, previous: &Path) -> Result<(), Diagnostic> {
+    // Each folder is made once, not once per file.
+    let mut folders: Vec<PathBuf> =
+        files.iter().filter_map(|f| dir.join(&f.path).parent().map(Path::to_path_buf)).collect();
+    folders.sort();
+    folders.dedup();
+    for p in &folders {
+        fs::create_dir_all(p).map_err(|e| io_error(p, "cannot create folder", e))?;
+    }
     for r in crate::load::parallel_map(files, |f| keep_or_write(&previous.join(&f.path), &dir.join(&f.path), &f.bytes))
     {
         r?;
@@ -295,19 +303,19 @@ fn copy_dir(from: &Path, to: &Path) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-/// Writes `bytes` to `path`, or hard-links `previous` there when it already holds exactly these bytes.
+/// Writes `bytes` to `path` (whose folder exists), or hard-links `previous`
+/// there when it already holds exactly these bytes.
 fn keep_or_write(previous: &Path, path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
-    let same = fs::metadata(previous).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
-        && fs::read(previous).is_ok_and(|old| old == bytes);
-    if same {
-        if let Some(p) = path.parent() {
-            fs::create_dir_all(p).map_err(|e| io_error(p, "cannot create folder", e))?;
-        }
-        if fs::hard_link(previous, path).is_ok() {
-            return Ok(());
-        }
+    use std::io::Read;
+    let same = fs::File::open(previous).is_ok_and(|f| {
+        // One byte more than expected tells a longer file apart without reading it all.
+        let mut old = Vec::with_capacity(bytes.len() + 1);
+        f.take(bytes.len() as u64 + 1).read_to_end(&mut old).is_ok() && old == bytes
+    });
+    if same && fs::hard_link(previous, path).is_ok() {
+        return Ok(());
     }
-    write(path, bytes)
+    fs::write(path, bytes).map_err(|e| io_error(path, "cannot write file", e))
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {

@@ -179,13 +179,18 @@
       // A term of the query: its shard; a synonym's term: its group's file.
       var need = {};
       terms.forEach(function (t) { need[t.direct ? 's/' + shardOf(t.text) : 'g/' + t.synonyms] = true; });
+      var t0 = performance.now();
       return Promise.all(Object.keys(need).map(function (f) { return load(f + '.js'); }))
         .then(function () {
+          api.lastPhases = { lists: performance.now() - t0 };
           var hits = combine(terms), top = hits.slice(0, limit);
           var chunks = {};
           top.forEach(function (h) { chunks[Math.floor(h.order / meta.chunk)] = true; });
+          var t1 = performance.now();
           return Promise.all(Object.keys(chunks).map(function (c) { return load('d/' + c + '.js'); }))
             .then(function () {
+              api.lastPhases.docs = performance.now() - t1;
+              api.lastPhases.files = Object.keys(need).length + Object.keys(chunks).length;
               var results = top.map(function (h) {
                 var d = docs[Math.floor(h.order / meta.chunk)][h.order % meta.chunk];
                 return { order: h.order, score: h.score, url: d[0], breadcrumb: d[1], title: d[2],
@@ -197,6 +202,15 @@
     });
   }
   api.search = search;
+  // Loads a query's lists without ranking: called as the user types, so the
+  // files are there when the debounced query runs (as Pagefind's preload()).
+  function preload(query) {
+    if (!meta || !query) return;
+    expand(query).forEach(function (t) {
+      load((t.direct ? 's/' + shardOf(t.text) : 'g/' + t.synonyms) + '.js').catch(function () {});
+    });
+  }
+  api.preload = preload;
   api.expand = function (q) { return expand(q); };
 
   // ---- the UI ---------------------------------------------------------------
@@ -279,8 +293,10 @@
       document.documentElement.setAttribute('data-search-error', e.message);
     });
   }
-  input.addEventListener('input', function () {
+  input.addEventListener('input', function (e) {
     clearTimeout(timer);
+    // Not while an input method is composing: its text is pinyin, not the query.
+    if (!e.isComposing) preload(input.value.trim());
     timer = setTimeout(run, 80);
   });
   input.addEventListener('keydown', function (e) {
