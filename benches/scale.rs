@@ -372,16 +372,16 @@ fn serve_edit(b: &mut cdp::Browser, bin: &Path, root: &Path) -> (f64, f64) {
 }
 
 fn print_tables(rows: &[Row], runs: usize, serve: Option<(f64, f64)>) {
-    let s = |v: Option<(f64, f64)>| v.map_or("–".into(), |(w, m)| format!("{w:.2} s / {m:.0} MiB"));
+    let s = |v: Option<(f64, f64)>| v.map_or("–".into(), |(w, m)| format!("{w:.3} s / {m:.0} MiB"));
     println!("\nBuild: median of {runs} wall time / peak memory (PDFs off)\n");
     println!(
         "| handbook | pages | handbook full | handbook HTML stage | mdbook build | pagefind | HTML ÷ mdbook | full ÷ (mdbook + pagefind) |"
     );
     println!("|---|---|---|---|---|---|---|---|");
     for r in rows {
-        let ratio1 = r.mdbook.map_or("–".into(), |m| format!("{:.2}", r.html.0 / m.0));
+        let ratio1 = r.mdbook.map_or("–".into(), |m| format!("{:.3}", r.html.0 / m.0));
         let ratio2 = match (r.mdbook, r.pagefind) {
-            (Some(m), Some(p)) => format!("{:.2}", r.full.0 / (m.0 + p.0)),
+            (Some(m), Some(p)) => format!("{:.3}", r.full.0 / (m.0 + p.0)),
             _ => "–".into(),
         };
         println!(

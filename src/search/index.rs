@@ -3,7 +3,7 @@
 
 use super::tokenize::tokenize;
 use crate::model::Section;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use tantivy::directory::RamDirectory;
 use tantivy::schema::{FAST, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value};
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
@@ -158,23 +158,50 @@ impl SearchIndex {
     /// The files of an in-memory index, by name: written into the site like
     /// any other file (tantivy's own persist syncs every file to disk, which
     /// cost more than building a small index).
+    ///
+    /// tantivy names a segment by a random id; here each segment is renamed
+    /// after a hash of its files, so that the same content gives the same
+    /// files: the output is reproducible, and an unchanged index is linked
+    /// from the previous site rather than written again.
     pub fn files(&self) -> tantivy::Result<Vec<(String, Vec<u8>)>> {
         use tantivy::directory::Directory;
         let ram = self.ram.as_ref().ok_or_else(|| {
             tantivy::TantivyError::InvalidArgument("only an index built in memory has its files at hand".into())
         })?;
-        let mut names: Vec<PathBuf> = self.index.directory().list_managed_files().into_iter().collect();
-        names.extend([PathBuf::from("meta.json"), PathBuf::from(".managed.json")]);
+        let read = |name: &Path| ram.atomic_read(name).map_err(|e| tantivy::TantivyError::InternalError(e.to_string()));
+        // The segments' files; `.managed.json` (tantivy's list for its garbage
+        // collection, in hash-set order) is left out: nothing writes to this index again.
+        let mut names: Vec<String> = self
+            .index
+            .directory()
+            .list_managed_files()
+            .into_iter()
+            .filter(|p| p.file_name().is_some_and(|n| n != ".managed.json" && n != "meta.json"))
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .collect();
         names.sort();
-        names.dedup();
-        let mut out = Vec::new();
+        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
         for name in names {
-            if ram.exists(&name)? {
-                let bytes = ram.atomic_read(&name).map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))?;
-                out.push((name.to_string_lossy().replace('\\', "/"), bytes));
+            let bytes = read(Path::new(&name))?;
+            files.push((name, bytes));
+        }
+        let mut meta = String::from_utf8(read(Path::new("meta.json"))?)
+            .map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))?;
+        for reader in self.searcher.segment_readers() {
+            let old = reader.segment_id().uuid_string();
+            let mut h = Fnv128::default();
+            for (name, bytes) in files.iter().filter(|(n, _)| n.starts_with(&old)) {
+                h.write(&name.as_bytes()[old.len()..]);
+                h.write(bytes);
+            }
+            let new = format!("{:032x}", h.0);
+            meta = meta.replace(&hyphenated(&old), &hyphenated(&new));
+            for (name, _) in files.iter_mut().filter(|(n, _)| n.starts_with(&old)) {
+                *name = format!("{new}{}", &name[old.len()..]);
             }
         }
-        Ok(out)
+        files.push(("meta.json".to_string(), meta.into_bytes()));
+        Ok(files)
     }
 
     pub fn num_docs(&self) -> u64 {
@@ -193,6 +220,29 @@ impl SearchIndex {
             text: s(self.fields.body),
         })
     }
+}
+
+/// FNV-1a, 128 bits: a stable content hash (std's hasher may change between Rust versions).
+struct Fnv128(u128);
+
+impl Default for Fnv128 {
+    fn default() -> Self {
+        Fnv128(0x6c62_272e_07bb_0142_62b8_2175_6295_c58d)
+    }
+}
+
+impl Fnv128 {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u128::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0000_0100_0000_0000_0000_0000_013b);
+        }
+    }
+}
+
+/// A 32-digit id as meta.json writes it: 8-4-4-4-12.
+fn hyphenated(id: &str) -> String {
+    format!("{}-{}-{}-{}-{}", &id[..8], &id[8..12], &id[12..16], &id[16..20], &id[20..])
 }
 
 fn register(index: &Index) {
