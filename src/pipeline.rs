@@ -190,7 +190,11 @@ pub fn build_with_progress(root: &Path, opts: &BuildOptions, progress: Progress<
         let start = |hb: &Handbook, secs: &Sections, js: Option<&str>| {
             if !opts.html_only {
                 let (hb, secs, js) = (hb.clone(), secs.clone(), js.map(str::to_string));
-                let job = scope.spawn(move || search_files(&hb, &secs, js.as_deref(), progress));
+                let job = scope.spawn(move || {
+                    let files = search_files(&hb, &secs, js.as_deref(), progress);
+                    progress(""); // this thread's last stage ends here, not when the build does
+                    files
+                });
                 *early.lock().unwrap_or_else(|e| e.into_inner()) = Some(job);
             }
         };
