@@ -324,10 +324,8 @@ fn write_site(
         }
         // The job started at validation, if any; else the search is made here.
         let search = match early.lock().unwrap_or_else(|e| e.into_inner()).take() {
-            Some(job) => job.join().unwrap_or_else(|_| {
-                Err(Diagnostic::error("", 0, 0, "the search index build panicked")
-                    .with_hint("this is a bug; please report it with the content that triggers it"))
-            }),
+            // A panic there goes on here, where `site::build` reports it.
+            Some(job) => job.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
             None => p.search(progress),
         };
         let result = search.and_then(|s| {

@@ -135,10 +135,7 @@ fn all_postings(idx: &SearchIndex, k: usize) -> tantivy::Result<Vec<(String, Vec
     let docs = searcher.total_num_docs()?;
     let mut out = Vec::new();
     for field in FieldKind::ALL {
-        let f = match field {
-            FieldKind::Title => idx.fields.title,
-            FieldKind::Body => idx.fields.body,
-        };
+        let f = idx.fields.of(field);
         let average_fieldnorm = searcher.total_num_tokens(f)? as f32 / docs as f32;
         // term -> (doc freq over all segments, [(order, weight, fieldnorm id, term freq)]).
         type Raw = (u64, Vec<(u32, u64, u8, u32)>);

@@ -28,6 +28,14 @@ pub struct Fields {
 }
 
 impl Fields {
+    /// The tantivy field of a ranked field.
+    pub fn of(&self, field: super::rank::FieldKind) -> tantivy::schema::Field {
+        match field {
+            super::rank::FieldKind::Title => self.title,
+            super::rank::FieldKind::Body => self.body,
+        }
+    }
+
     fn schema() -> (Schema, Fields) {
         let mut b = Schema::builder();
         let text = TextOptions::default()

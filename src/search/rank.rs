@@ -130,10 +130,7 @@ pub type Posting = (u32, u64);
 /// The top-K documents of one term in one field with their integer contributions,
 /// from tantivy's BM25. The export writes exactly these lists.
 pub fn postings(idx: &SearchIndex, field: FieldKind, term: &str, k: usize) -> tantivy::Result<Vec<Posting>> {
-    let f = match field {
-        FieldKind::Title => idx.fields.title,
-        FieldKind::Body => idx.fields.body,
-    };
+    let f = idx.fields.of(field);
     let q = TermQuery::new(Term::from_field_text(f, term), IndexRecordOption::WithFreqs);
     // The top K by weighted contribution (so a low-weight section cannot crowd
     // out the others), ties to the earlier section: a total, deterministic order.

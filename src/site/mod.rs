@@ -84,7 +84,7 @@ fn build_in(
     let side = staging.join("beside");
     fs::create_dir_all(&src).map_err(|e| io_error(&src, "cannot create the staging folder", e))?;
     fs::create_dir_all(&side).map_err(|e| io_error(&side, "cannot create the staging folder", e))?;
-    let warnings = std::thread::scope(|s| {
+    let (warnings, toml_text) = std::thread::scope(|s| {
         let job = s.spawn(|| beside(&side, out));
         let pages = pages(root, book, extra, staging, &site, out, progress);
         progress("wait for search");
@@ -92,8 +92,8 @@ fn build_in(
             Err(Diagnostic::error("", 0, 0, "the search index build panicked")
                 .with_hint("this is a bug; please report it with the content that triggers it"))
         });
-        let warnings = pages?;
-        side.map(|()| warnings)
+        let pages = pages?;
+        side.map(|()| pages)
     })?;
     // What the second thread wrote joins the pages (one rename per top-level entry).
     for entry in fs::read_dir(&side).map_err(|e| io_error(&side, "cannot read the staging folder", e))? {
@@ -108,7 +108,6 @@ fn build_in(
 
     if let Some(dir) = emit_markdown {
         progress("emit Markdown");
-        let (toml_text, _) = mdbook_config(root, book, staging, &site)?;
         emit(root, &toml_text, book, dir)?;
     }
     progress("swap into place");
@@ -116,7 +115,8 @@ fn build_in(
     Ok(warnings)
 }
 
-/// mdBook's part: the pages, and the extra files after them.
+/// mdBook's part: the pages, and the extra files after them. Returns the
+/// warnings and the `book.toml` text mdBook was configured from.
 fn pages(
     root: &Path,
     book: &RenderedBook,
@@ -125,11 +125,11 @@ fn pages(
     site: &Path,
     out: &Path,
     progress: Progress<'_>,
-) -> Result<Vec<Diagnostic>, Diagnostic> {
+) -> Result<(Vec<Diagnostic>, String), Diagnostic> {
     // mdBook loads an empty book from disk; the pages are handed over in memory
     // (writing thousands of Markdown files only for mdBook to read them back cost seconds).
     write(&staging.join("src").join("SUMMARY.md"), b"# Summary\n")?;
-    let (_, config) = mdbook_config(root, book, staging, site)?;
+    let (toml_text, config) = mdbook_config(root, book, staging, site)?;
 
     let renderer = batch::BatchedHtml::default();
     let mut warnings = Vec::new();
@@ -158,7 +158,7 @@ fn pages(
     progress("write extra files");
     write(&site.join("toc.html"), book.toc_html.as_bytes())?;
     write_files(extra, site, out)?;
-    Ok(warnings)
+    Ok((warnings, toml_text))
 }
 
 /// Writes `files` into `dir`, on every core (it is kernel work). A file the
