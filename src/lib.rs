@@ -19,6 +19,7 @@ pub mod diagnostic;
 pub mod init;
 pub mod load;
 pub mod model;
+pub mod parallel;
 pub mod pipeline;
 #[cfg(feature = "pdf")]
 pub mod print;

@@ -60,6 +60,9 @@ impl Loaded {
     }
 }
 
+/// Content text worth parsing on more than one core (YAML parses at some 30 KB/ms).
+const PARALLEL_BYTES: usize = 16 * 1024;
+
 /// Reads the handbook rooted at `root`. Never fails: every problem becomes a diagnostic.
 pub fn load(root: &Path) -> Loaded {
     load_with(root, None)
@@ -89,10 +92,12 @@ fn load_with(root: &Path, mut cache: Option<&mut ParseCache>) -> Loaded {
         .into_iter()
         .map(|path| (path.strip_prefix(root).unwrap_or(&path).to_path_buf(), std::fs::read_to_string(&path)))
         .collect();
-    // Parsing is most of loading a big handbook, and files parse independently: on every core.
+    // Parsing is most of loading, and files parse independently: on every core
+    // once there is more text than one core parses in about half a millisecond.
+    let bytes: usize = files.iter().map(|(_, t)| t.as_ref().map_or(0, String::len)).sum();
     let fresh =
         |rel: &PathBuf, text: &String| cache.as_ref().and_then(|c| c.0.get(rel)).is_some_and(|(t, _)| t == text);
-    let parsed = parallel_map(&files, |(rel, text)| match text {
+    let parsed = crate::parallel::map(&files, bytes >= PARALLEL_BYTES, |(rel, text)| match text {
         Ok(t) if !fresh(rel, t) => Some(parse_file(rel, t)),
         _ => None,
     });
@@ -240,20 +245,6 @@ pub fn add(loaded: &mut Loaded, rel: &Path, parsed: Result<Parsed, Diagnostic>) 
             loaded.diagnostics.push(d);
         }
     }
-}
-
-/// `f` over `items` on every core, results in order.
-pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len().max(1));
-    if threads <= 1 || items.len() < 16 {
-        return items.iter().map(&f).collect();
-    }
-    let per = items.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> =
-            items.chunks(per).map(|chunk| scope.spawn(|| chunk.iter().map(&f).collect::<Vec<R>>())).collect();
-        handles.into_iter().flat_map(|h| h.join().expect("a parse thread panicked")).collect()
-    })
 }
 
 fn chapter(rel: &Path, body: ChapterBody) -> Chapter {

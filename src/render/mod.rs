@@ -148,9 +148,14 @@ pub fn render(
     for q in &bank.authored {
         quizzes.entry(q.chapter.as_str()).or_default().push(q);
     }
-    // Pages render independently (tera is shared read-only): on every core.
-    let chapters: Vec<(usize, &crate::model::Chapter)> = hb.ordered().into_iter().enumerate().collect();
-    let rendered = crate::load::parallel_map(&chapters, |&(i, ch)| {
+    // Pages render independently (tera is shared read-only): on every core (a
+    // page takes longer than starting a thread). The practice page comes last.
+    let mut jobs: Vec<Option<(usize, &crate::model::Chapter)>> = hb.ordered().into_iter().enumerate().map(Some).collect();
+    if !bank.drills.is_empty() {
+        jobs.push(None);
+    }
+    let rendered = crate::parallel::map(&jobs, true, |job| {
+        let Some((i, ch)) = *job else { return practice(hb, tera, bank) };
         let name = format!("{}.md.tera", ch.kind());
         if !tera.contains_template(&name) {
             return Err(Diagnostic::error(
@@ -179,12 +184,6 @@ pub fn render(
     });
     for r in rendered {
         match r {
-            Ok(p) => pages.push(p),
-            Err(d) => diags.push(d),
-        }
-    }
-    if !bank.drills.is_empty() {
-        match practice(hb, tera, bank) {
             Ok(p) => pages.push(p),
             Err(d) => diags.push(d),
         }

@@ -41,7 +41,7 @@ pub struct BatchedHtml {
 
 impl Default for BatchedHtml {
     fn default() -> Self {
-        BatchedHtml { batch: BATCH, threads: std::thread::available_parallelism().map_or(1, |n| n.get()), only: None }
+        BatchedHtml { batch: BATCH, threads: crate::parallel::cores(), only: None }
     }
 }
 
