@@ -150,7 +150,8 @@ pub fn render(
     }
     // Pages render independently (tera is shared read-only): on every core (a
     // page takes longer than starting a thread). The practice page comes last.
-    let mut jobs: Vec<Option<(usize, &crate::model::Chapter)>> = hb.ordered().into_iter().enumerate().map(Some).collect();
+    let mut jobs: Vec<Option<(usize, &crate::model::Chapter)>> =
+        hb.ordered().into_iter().enumerate().map(Some).collect();
     if !bank.drills.is_empty() {
         jobs.push(None);
     }

@@ -174,8 +174,9 @@ pub fn write_files(files: &[ExtraFile], dir: &Path, previous: &Path) -> Result<(
     for p in &folders {
         fs::create_dir_all(p).map_err(|e| io_error(p, "cannot create folder", e))?;
     }
-    for r in crate::parallel::map(files, files.len() >= 16, |f| keep_or_write(&previous.join(&f.path), &dir.join(&f.path), &f.bytes))
-    {
+    for r in crate::parallel::map(files, files.len() >= 16, |f| {
+        keep_or_write(&previous.join(&f.path), &dir.join(&f.path), &f.bytes)
+    }) {
         r?;
     }
     Ok(())
