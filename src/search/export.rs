@@ -5,7 +5,7 @@
 //!
 //! - `search/search.js` — the code (`theme/search/search.js`), followed by a
 //!   `HandbookSearch.meta(…)` call with the ranking configuration, the shard
-//!   count and the doc count;
+//!   count, the doc count and a Bloom filter of the indexed terms ([`TermFilter`]);
 //! - `search/s/<n>.js` — shard `n`: for each term whose FNV-1a hash (over
 //!   UTF-16 code units) is `n` modulo the shard count, its lists in both fields
 //!   under the keys `t:<term>` and `b:<term>`: `[order, contribution, …]`
@@ -15,9 +15,10 @@
 //! - `search/d/<n>.js` — sections `n·CHUNK …`: url, breadcrumb, title, text,
 //!   fetched only for the results shown.
 //!
-//! A query downloads the code, the meta, one shard per distinct term and the
-//! docs of the shown results: the size of the handbook changes the number of
-//! files, not what one query downloads (each term's list is capped at `top_k`).
+//! A query downloads the code, the meta, one shard per distinct term that the
+//! filter says may be indexed, and the docs of the shown results: the size of
+//! the handbook changes the number of files, not what one query downloads
+//! (each term's list is capped at `top_k`).
 
 use super::index::SearchIndex;
 use super::rank::{self, FieldKind, RankConfig};
@@ -53,6 +54,88 @@ struct Meta<'a> {
     shards: u32,
     chunk: usize,
     docs: u64,
+    /// `None` when the handbook has too many terms for a small filter.
+    terms: Option<TermFilter>,
+}
+
+/// Which terms have lists, as a Bloom filter, so the browser skips the shard
+/// of a term that is in no section. Half the bigrams of a natural question
+/// ("一件事安排俩人…": 排俩, 人结, 果谁…) are in none, and from `file://` every
+/// file costs 1.5–2.5 ms, one after another.
+///
+/// `k` bits per term at `(h1 + i·h2) mod m` (u32 arithmetic), `h1` the FNV-1a
+/// shard hash, `h2` its murmur3 finalizer made odd; `bits` is base64, bit `b`
+/// at byte `b / 8`, mask `1 << b % 8`. About 1% false positives, which only
+/// load a file for nothing.
+#[derive(Serialize, Debug)]
+pub struct TermFilter {
+    m: u32,
+    k: u32,
+    bits: String,
+    #[serde(skip)]
+    bytes: Vec<u8>,
+}
+
+/// Ten bits a term: about 1% false positives with seven probes.
+const FILTER_BITS_PER_TERM: usize = 10;
+/// Beyond this (16 KB, about 13,000 terms) the filter would cost every first
+/// query more than it saves.
+const FILTER_MAX_BITS: usize = 1 << 17;
+
+impl TermFilter {
+    pub fn new<'a>(terms: impl ExactSizeIterator<Item = &'a str>) -> Option<TermFilter> {
+        let m = (terms.len() * FILTER_BITS_PER_TERM).max(64).next_multiple_of(8);
+        if m > FILTER_MAX_BITS {
+            return None;
+        }
+        let mut bytes = vec![0u8; m / 8];
+        let k = 7;
+        for t in terms {
+            for b in probes(t, m as u32, k) {
+                bytes[b as usize / 8] |= 1 << (b % 8);
+            }
+        }
+        Some(TermFilter { m: m as u32, k, bits: base64(&bytes), bytes })
+    }
+
+    /// Whether `term` may have lists (false: it has none).
+    pub fn may_contain(&self, term: &str) -> bool {
+        probes(term, self.m, self.k).all(|b| self.bytes[b as usize / 8] & (1 << (b % 8)) != 0)
+    }
+}
+
+fn probes(term: &str, m: u32, k: u32) -> impl Iterator<Item = u32> {
+    let h1 = shard_hash(term);
+    let h2 = fmix32(h1) | 1;
+    (0..k).map(move |i| h1.wrapping_add(i.wrapping_mul(h2)) % m)
+}
+
+/// murmur3's 32-bit finalizer.
+fn fmix32(mut h: u32) -> u32 {
+    h ^= h >> 16;
+    h = h.wrapping_mul(0x85eb_ca6b);
+    h ^= h >> 13;
+    h = h.wrapping_mul(0xc2b2_ae35);
+    h ^ (h >> 16)
+}
+
+const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Standard base64 with padding (what the browser's `atob` reads).
+fn base64(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for c in bytes.chunks(3) {
+        let n =
+            (u32::from(c[0]) << 16) | (u32::from(*c.get(1).unwrap_or(&0)) << 8) | u32::from(*c.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= c.len() {
+                out.push(BASE64[(n >> (18 - 6 * i)) as usize & 63] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 /// Everything the browser needs, plus `config.json` for the CLI.
@@ -112,7 +195,9 @@ pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::
         }
     }
     // The meta rides along with the code: one file, one round trip less per first query.
-    let meta = Meta { config: cfg, shards, chunk: CHUNK, docs };
+    let terms: std::collections::BTreeSet<&str> =
+        lists.iter().map(|(k, _)| k.split_once(':').map_or(k.as_str(), |(_, t)| t)).collect();
+    let meta = Meta { config: cfg, shards, chunk: CHUNK, docs, terms: TermFilter::new(terms.into_iter()) };
     let mut code = search_js.as_bytes().to_vec();
     code.extend(script(String::new(), "meta(", &meta).bytes);
     files.push(ExtraFile { path: format!("{}/search.js", super::SITE_DIR), bytes: code });
@@ -195,7 +280,41 @@ fn script(path: String, call: &str, value: &impl Serialize) -> ExtraFile {
 
 #[cfg(test)]
 mod tests {
-    use super::shard_hash;
+    use super::{BASE64, TermFilter, base64, shard_hash};
+
+    fn unbase64(s: &str) -> Vec<u8> {
+        let val = |c: u8| BASE64.iter().position(|&b| b == c).unwrap_or(0) as u32;
+        let mut out = Vec::new();
+        for c in s.as_bytes().chunks(4) {
+            let n = c.iter().enumerate().fold(0, |n, (i, &b)| if b == b'=' { n } else { n | (val(b) << (18 - 6 * i)) });
+            let len = c.iter().filter(|&&b| b != b'=').count() - 1;
+            out.extend([(n >> 16) as u8, (n >> 8) as u8, n as u8].into_iter().take(len));
+        }
+        out
+    }
+
+    #[test]
+    fn base64_is_the_standard_alphabet_with_padding() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+        for n in 0..40u8 {
+            let bytes: Vec<u8> = (0..n).map(|i| i.wrapping_mul(97)).collect();
+            assert_eq!(unbase64(&base64(&bytes)), bytes);
+        }
+    }
+
+    #[test]
+    fn the_term_filter_has_every_term_and_few_others() {
+        let terms: Vec<String> = (0..3000).map(|i| format!("词{i}")).collect();
+        let f = TermFilter::new(terms.iter().map(String::as_str)).expect("3,000 terms fit");
+        assert!(terms.iter().all(|t| f.may_contain(t)));
+        let false_positives = (0..10_000).filter(|i| f.may_contain(&format!("无{i}"))).count();
+        assert!(false_positives < 300, "{false_positives} of 10,000 absent terms pass");
+        let many: Vec<String> = (0..20_000).map(|i| format!("词{i}")).collect();
+        assert!(TermFilter::new(many.iter().map(String::as_str)).is_none(), "too many terms: no filter");
+    }
 
     #[test]
     fn fnv1a_matches_the_reference_values() {

@@ -105,6 +105,33 @@
   }
   var FIELDS = [['t', 'title_weight'], ['b', 'body_weight']];
   function shardOf(term) { return fnv1a(term) % meta.shards; }
+  // export.rs TermFilter: a Bloom filter of the indexed terms. A term it rules
+  // out is in no section, so its shard is not loaded (its lists are empty).
+  var filterBits = null;
+  function fmix32(h) {
+    h = (h ^ (h >>> 16)) >>> 0;
+    h = Math.imul(h, 0x85ebca6b) >>> 0;
+    h = (h ^ (h >>> 13)) >>> 0;
+    h = Math.imul(h, 0xc2b2ae35) >>> 0;
+    return (h ^ (h >>> 16)) >>> 0;
+  }
+  function mayBeIndexed(term) {
+    var f = meta.terms;
+    if (!f) return true;
+    if (filterBits === null) filterBits = atob(f.bits);
+    var h1 = fnv1a(term), h2 = (fmix32(h1) | 1) >>> 0;
+    for (var i = 0; i < f.k; i++) {
+      var b = ((h1 + Math.imul(i, h2)) >>> 0) % f.m;
+      if (!(filterBits.charCodeAt(b >>> 3) & (1 << (b & 7)))) return false;
+    }
+    return true;
+  }
+  // The file a term's lists are in: its shard, or its synonym group's file;
+  // none for a term in no section.
+  function fileOf(t) {
+    if (!t.direct) return 'g/' + t.synonyms;
+    return mayBeIndexed(t.text) ? 's/' + shardOf(t.text) : null;
+  }
   function postingsOf(field, term) {
     return lists[field + ':' + term] || [];
   }
@@ -170,15 +197,15 @@
   }
 
   // ---- the query ------------------------------------------------------------
-  // Everything one query needs, in order: meta, one shard per term, then the
-  // docs of the shown results. Resolves to {terms, hits, results}.
+  // Everything one query needs, in order: meta, one shard per term that may be
+  // indexed, then the docs of the shown results. Resolves to {terms, hits, results}.
   function search(query, limit) {
     return Promise.resolve().then(function () {
       if (!meta) throw new Error('搜索数据不完整');
       var terms = expand(query);
-      // A term of the query: its shard; a synonym's term: its group's file.
+      // A term of the query: its shard, unless no section has it; a synonym's term: its group's file.
       var need = {};
-      terms.forEach(function (t) { need[t.direct ? 's/' + shardOf(t.text) : 'g/' + t.synonyms] = true; });
+      terms.forEach(function (t) { var f = fileOf(t); if (f) need[f] = true; });
       var t0 = performance.now();
       return Promise.all(Object.keys(need).map(function (f) { return load(f + '.js'); }))
         .then(function () {
@@ -207,7 +234,8 @@
   function preload(query) {
     if (!meta || !query) return;
     expand(query).forEach(function (t) {
-      load((t.direct ? 's/' + shardOf(t.text) : 'g/' + t.synonyms) + '.js').catch(function () {});
+      var f = fileOf(t);
+      if (f) load(f + '.js').catch(function () {});
     });
   }
   api.preload = preload;
