@@ -95,7 +95,7 @@ impl TermFilter {
                 bytes[b as usize / 8] |= 1 << (b % 8);
             }
         }
-        Some(TermFilter { m: m as u32, k, bits: base64(&bytes), bytes })
+        Some(TermFilter { m: m as u32, k, bits: base64_encode(&bytes), bytes })
     }
 
     /// Whether `term` may have lists (false: it has none).
@@ -110,6 +110,12 @@ fn probes(term: &str, m: u32, k: u32) -> impl Iterator<Item = u32> {
     (0..k).map(move |i| h1.wrapping_add(i.wrapping_mul(h2)) % m)
 }
 
+/// Standard base64 with padding: what the browser's `atob` reads.
+fn base64_encode(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
 /// murmur3's 32-bit finalizer.
 fn fmix32(mut h: u32) -> u32 {
     h ^= h >> 16;
@@ -117,25 +123,6 @@ fn fmix32(mut h: u32) -> u32 {
     h ^= h >> 13;
     h = h.wrapping_mul(0xc2b2_ae35);
     h ^ (h >> 16)
-}
-
-const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/// Standard base64 with padding (what the browser's `atob` reads).
-fn base64(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for c in bytes.chunks(3) {
-        let n =
-            (u32::from(c[0]) << 16) | (u32::from(*c.get(1).unwrap_or(&0)) << 8) | u32::from(*c.get(2).unwrap_or(&0));
-        for i in 0..4 {
-            if i <= c.len() {
-                out.push(BASE64[(n >> (18 - 6 * i)) as usize & 63] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 /// Everything the browser needs, plus `config.json` for the CLI.
@@ -280,36 +267,16 @@ fn script(path: String, call: &str, value: &impl Serialize) -> ExtraFile {
 
 #[cfg(test)]
 mod tests {
-    use super::{BASE64, TermFilter, base64, shard_hash};
-
-    fn unbase64(s: &str) -> Vec<u8> {
-        let val = |c: u8| BASE64.iter().position(|&b| b == c).unwrap_or(0) as u32;
-        let mut out = Vec::new();
-        for c in s.as_bytes().chunks(4) {
-            let n = c.iter().enumerate().fold(0, |n, (i, &b)| if b == b'=' { n } else { n | (val(b) << (18 - 6 * i)) });
-            let len = c.iter().filter(|&&b| b != b'=').count() - 1;
-            out.extend([(n >> 16) as u8, (n >> 8) as u8, n as u8].into_iter().take(len));
-        }
-        out
-    }
-
-    #[test]
-    fn base64_is_the_standard_alphabet_with_padding() {
-        assert_eq!(base64(b""), "");
-        assert_eq!(base64(b"f"), "Zg==");
-        assert_eq!(base64(b"fo"), "Zm8=");
-        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
-        for n in 0..40u8 {
-            let bytes: Vec<u8> = (0..n).map(|i| i.wrapping_mul(97)).collect();
-            assert_eq!(unbase64(&base64(&bytes)), bytes);
-        }
-    }
+    use super::{TermFilter, shard_hash};
 
     #[test]
     fn the_term_filter_has_every_term_and_few_others() {
         let terms: Vec<String> = (0..3000).map(|i| format!("词{i}")).collect();
         let f = TermFilter::new(terms.iter().map(String::as_str)).expect("3,000 terms fit");
         assert!(terms.iter().all(|t| f.may_contain(t)));
+        // What the browser decodes with `atob` is what was probed here.
+        use base64::Engine;
+        assert_eq!(base64::engine::general_purpose::STANDARD.decode(&f.bits).unwrap(), f.bytes);
         let false_positives = (0..10_000).filter(|i| f.may_contain(&format!("无{i}"))).count();
         assert!(false_positives < 300, "{false_positives} of 10,000 absent terms pass");
         let many: Vec<String> = (0..20_000).map(|i| format!("词{i}")).collect();
