@@ -47,6 +47,11 @@ pub fn key(field: FieldKind, term: &str) -> String {
     format!("{}:{term}", field.prefix())
 }
 
+/// The term of a key made by [`key`].
+fn term_of(key: &str) -> &str {
+    key.split_once(':').map_or(key, |(_, t)| t)
+}
+
 #[derive(Serialize)]
 struct Meta<'a> {
     #[serde(flatten)]
@@ -134,8 +139,7 @@ pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::
     let mut by_shard: BTreeMap<u32, BTreeMap<&str, &[u64]>> = BTreeMap::new();
     for (k, v) in &lists {
         // Both fields' lists of a term share a shard: one file per term at most.
-        let term = k.split_once(':').map_or(k.as_str(), |(_, t)| t);
-        by_shard.entry(shard_hash(term) % shards).or_default().insert(k, v);
+        by_shard.entry(shard_hash(term_of(k)) % shards).or_default().insert(k, v);
     }
 
     let mut files = Vec::new();
@@ -182,8 +186,7 @@ pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::
         }
     }
     // The meta rides along with the code: one file, one round trip less per first query.
-    let terms: std::collections::BTreeSet<&str> =
-        lists.iter().map(|(k, _)| k.split_once(':').map_or(k.as_str(), |(_, t)| t)).collect();
+    let terms: std::collections::BTreeSet<&str> = lists.iter().map(|(k, _)| term_of(k)).collect();
     let meta = Meta { config: cfg, shards, chunk: CHUNK, docs, terms: TermFilter::new(terms.into_iter()) };
     let mut code = search_js.as_bytes().to_vec();
     code.extend(script(String::new(), "meta(", &meta).bytes);
