@@ -227,8 +227,8 @@ fn main() {
 /// Query latency p50/p99 (ms) of the CLI's ranking over an index built in process.
 fn in_process(root: &Path, queries: &[Q]) -> (f64, f64) {
     let checked = pipeline::check(root);
-    let hb = checked.handbook.expect("handbook loads");
-    let cfg = pipeline::search_config(&hb);
+    let hb = checked.valid.expect("handbook is valid").handbook;
+    let cfg = handbook::search::config(&hb);
     let weights = hb.settings.search.weights.clone();
     let idx = SearchIndex::build(&sections(&hb), |s| weights.of(s.kind)).unwrap();
     let mut t = Vec::new();

@@ -50,9 +50,9 @@ fn plain_tantivy(idx: &SearchIndex, q: &str) -> usize {
 
 fn bench_size(name: &str, root: &Path, queries: &[Q]) {
     let checked = pipeline::check(root);
-    let hb = checked.handbook.expect("handbook loads");
+    let hb = checked.valid.expect("handbook is valid").handbook;
     let secs = sections(&hb);
-    let cfg = pipeline::search_config(&hb);
+    let cfg = handbook::search::config(&hb);
     let weights = hb.settings.search.weights.clone();
     let builds: Vec<f64> = (0..5)
         .map(|_| {

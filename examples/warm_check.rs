@@ -15,7 +15,7 @@ fn main() {
     let mut times = Vec::with_capacity(runs);
     let mut last = String::new();
     for _ in 0..runs {
-        let watch = handbook::pipeline::Stopwatch::default();
+        let watch = handbook::progress::Stopwatch::default();
         let start = Instant::now();
         let checked = handbook::pipeline::check_with_progress(&root, &|stage| watch.lap(stage));
         times.push(start.elapsed().as_secs_f64() * 1e3);

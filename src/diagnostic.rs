@@ -1,44 +1,111 @@
-//! Diagnostics are data: every stage returns them, and only [`render_all`]
-//! turns them into text (the CLI prints that text in one place).
+//! Diagnostics are data: every stage returns them, and only [`render`] turns
+//! them into text (the CLI and `serve` print that text, each in one place).
+//!
+//! A diagnostic has a severity, an optional location (file, and where known a
+//! line/column and a byte span), a message, any number of hints and any number
+//! of secondary labels ("first defined here"). Problems that come from a
+//! library are built from that library's own error data (see `load` for YAML
+//! and `book.toml`, `site` for mdBook's templates, `print` for Typst), never
+//! from its message text.
 
+use crate::model::Pos;
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// The crate's one result type: a value, or the diagnostic that stopped it.
+/// Stages that report many problems at once return `Vec<Diagnostic>` beside
+/// their value instead.
+pub type Result<T, E = Diagnostic> = std::result::Result<T, E>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
     Warning,
 }
 
+/// Where a diagnostic or a label points: a file, and where known a position
+/// and a byte span in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// Relative to the handbook root, e.g. `content/images.yaml`.
+    pub file: PathBuf,
+    /// 1-based line and column (columns count characters); `None` for the whole file.
+    pub pos: Option<Pos>,
+    /// Byte range in the file, when the source of the problem gave one.
+    pub span: Option<Range<usize>>,
+}
+
+impl std::fmt::Display for Location {
+    /// `file:line:column`, or the file alone.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.pos {
+            Some(p) => write!(f, "{}:{}:{}", self.file.display(), p.line, p.column),
+            None => write!(f, "{}", self.file.display()),
+        }
+    }
+}
+
+/// A secondary place a diagnostic refers to, with what it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    pub location: Location,
+    pub message: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
-    /// Relative to the handbook root, e.g. `content/images.yaml`.
-    pub file: PathBuf,
-    /// 1-based; 0 when the problem concerns the whole file.
-    pub line: u32,
-    /// 1-based; 0 when unknown.
-    pub column: u32,
+    /// `None` for a problem of the whole run (e.g. "PDFs not built").
+    pub location: Option<Location>,
     pub message: String,
-    pub hint: Option<String>,
+    pub hints: Vec<String>,
+    pub labels: Vec<Label>,
 }
 
 impl Diagnostic {
-    pub fn error(file: impl Into<PathBuf>, line: u32, column: u32, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, file: file.into(), line, column, message: message.into(), hint: None }
+    /// An error of the whole run, at no file.
+    pub fn error(message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Error, location: None, message: message.into(), hints: vec![], labels: vec![] }
     }
 
-    pub fn warning(file: impl Into<PathBuf>, line: u32, column: u32, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(file, line, column, message) }
+    /// An error about a file as a whole.
+    pub fn in_file(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic { location: Some(Location { file: file.into(), pos: None, span: None }), ..Self::error(message) }
     }
 
-    pub fn at(file: &Path, pos: crate::model::Pos, message: impl Into<String>) -> Self {
-        Diagnostic::error(file, pos.line, pos.column, message)
+    /// An error at a line and column of a file.
+    pub fn at(file: impl Into<PathBuf>, pos: Pos, message: impl Into<String>) -> Self {
+        Diagnostic {
+            location: Some(Location { file: file.into(), pos: Some(pos), span: None }),
+            ..Self::error(message)
+        }
+    }
+
+    /// The same diagnostic as a warning.
+    pub fn as_warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    /// Adds the byte span the problem covers (its location must be set).
+    pub fn with_span(mut self, span: Range<usize>) -> Self {
+        if let Some(l) = &mut self.location {
+            l.span = Some(span);
+        }
+        self
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+        self.hints.push(hint.into());
+        self
+    }
+
+    /// Adds a secondary place, e.g. where a duplicate was first defined.
+    pub fn with_label(mut self, file: impl Into<PathBuf>, pos: Pos, message: impl Into<String>) -> Self {
+        let location = Location { file: file.into(), pos: Some(pos), span: None };
+        self.labels.push(Label { location, message: message.into() });
         self
     }
 
@@ -46,19 +113,25 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    /// `file:line:column` (or less, when line or column is unknown).
-    pub fn location(&self) -> String {
-        let file = self.file.display();
-        match (self.line, self.column) {
-            (0, _) => format!("{file}"),
-            (l, 0) => format!("{file}:{l}"),
-            (l, c) => format!("{file}:{l}:{c}"),
+    pub fn file(&self) -> Option<&Path> {
+        self.location.as_ref().map(|l| l.file.as_path())
+    }
+
+    pub fn pos(&self) -> Option<Pos> {
+        self.location.as_ref().and_then(|l| l.pos)
+    }
+
+    /// The one-line form used by tests and logs: `file:line:col: message`.
+    pub fn short(&self) -> String {
+        match &self.location {
+            Some(l) => format!("{l}: {}", self.message),
+            None => self.message.clone(),
         }
     }
 
-    /// The one-line form used by tests and by `--format short`: `file:line:col: message`.
-    pub fn short(&self) -> String {
-        format!("{}: {}", self.location(), self.message)
+    /// Order for reports: by file and position, run-wide problems first.
+    pub fn sort_key(&self) -> (Option<&Path>, Option<Pos>) {
+        (self.file(), self.pos())
     }
 }
 
@@ -69,91 +142,146 @@ pub fn has_errors(diags: &[Diagnostic]) -> bool {
     diags.iter().any(Diagnostic::is_error)
 }
 
-/// Renders diagnostics the way compilers do: header, location, snippet with caret, hint.
-pub fn render_all(diags: &[Diagnostic], sources: &Sources) -> String {
+/// How [`render`] writes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style<'a> {
+    /// ANSI colours (for a terminal).
+    pub color: bool,
+    /// Shown before each file name, so that paths work from where the user
+    /// stands (`--dir ROOT`); empty for the root itself.
+    pub root: Option<&'a Path>,
+}
+
+/// Renders diagnostics the way compilers do: header, location, a snippet with
+/// the span underlined, labels and hints; then a count of the errors.
+pub fn render(diags: &[Diagnostic], sources: &Sources, style: Style<'_>) -> String {
+    use annotate_snippets::Renderer;
+    let renderer = if style.color { Renderer::styled() } else { Renderer::plain() };
     let mut out = String::new();
     for d in diags {
-        render_one(&mut out, d, sources);
+        out += &renderer.render(&[group(d, sources, style.root)]);
+        out += "\n\n";
     }
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
     if errors > 0 {
-        let _ = writeln!(
-            out,
-            "error: {errors} problem{} found{}",
-            if errors == 1 { "" } else { "s" },
-            if warnings > 0 {
-                format!(" ({warnings} warning{})", if warnings == 1 { "" } else { "s" })
-            } else {
-                String::new()
-            }
-        );
+        let s = |n: usize| if n == 1 { "" } else { "s" };
+        out += &format!("error: {errors} problem{} found", s(errors));
+        if warnings > 0 {
+            out += &format!(" ({warnings} warning{})", s(warnings));
+        }
+        out.push('\n');
     }
     out
 }
 
-fn render_one(out: &mut String, d: &Diagnostic, sources: &Sources) {
-    let label = match d.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
+/// One diagnostic as an annotate-snippets group: the primary snippet (with the
+/// labels in the same file), one snippet per other file a label points into,
+/// then the hints.
+fn group<'a>(d: &'a Diagnostic, sources: &'a Sources, root: Option<&Path>) -> annotate_snippets::Group<'a> {
+    use annotate_snippets::{AnnotationKind, Group, Level, Origin, Snippet};
+    let level = match d.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
     };
-    let _ = writeln!(out, "{label}: {}", d.message);
-    if d.file.as_os_str().is_empty() {
-        // A message about the whole run (e.g. "PDFs not built: …"): one line.
-        return;
+    let shown = |file: &Path| match root {
+        Some(r) => r.join(file).display().to_string(),
+        None => file.display().to_string(),
+    };
+    let mut group = Group::with_title(level.primary_title(d.message.as_str()));
+    let mut places: Vec<(&Location, Option<&str>)> = Vec::new();
+    if let Some(l) = &d.location {
+        places.push((l, None));
     }
-    let _ = writeln!(out, "  --> {}", d.location());
-    if let Some(line) =
-        (d.line > 0).then(|| sources.get(&d.file)).flatten().and_then(|src| src.lines().nth(d.line as usize - 1))
-    {
-        let num = d.line.to_string();
-        let pad = " ".repeat(num.len());
-        let _ = writeln!(out, "{pad} |");
-        let _ = writeln!(out, "{num} | {line}");
-        if d.column > 0 {
-            // Columns count characters; wide (CJK) characters take two terminal cells.
-            let width: usize =
-                line.chars().take(d.column as usize - 1).map(|c| if crate::model::is_cjk(c) { 2 } else { 1 }).sum();
-            let _ = writeln!(out, "{pad} | {}^", " ".repeat(width));
+    places.extend(d.labels.iter().map(|l| (&l.location, Some(l.message.as_str()))));
+    let mut files: Vec<&Path> = Vec::new();
+    for (l, _) in &places {
+        if !files.contains(&l.file.as_path()) {
+            files.push(&l.file);
         }
     }
-    if let Some(h) = &d.hint {
-        let _ = writeln!(out, "  = hint: {h}");
+    for file in files {
+        let here: Vec<&(&Location, Option<&str>)> = places.iter().filter(|(l, _)| l.file == file).collect();
+        let source = sources.get(file);
+        let spans: Vec<_> = here.iter().map(|(l, m)| (source.and_then(|s| span(s, l)), *m)).collect();
+        match source {
+            Some(src) if spans.iter().any(|(s, _)| s.is_some()) => {
+                let mut snippet = Snippet::source(src.as_str()).path(shown(file)).fold(true);
+                for (s, m) in spans {
+                    let Some(s) = s else { continue };
+                    snippet = snippet.annotation(match m {
+                        None => AnnotationKind::Primary.span(s),
+                        Some(m) => AnnotationKind::Context.span(s).label(m),
+                    });
+                }
+                group = group.element(snippet);
+            }
+            _ => {
+                for (l, m) in here {
+                    let mut origin = Origin::path(shown(&l.file));
+                    if let Some(p) = l.pos {
+                        origin = origin.line(p.line as usize).char_column(p.column.saturating_sub(1) as usize);
+                    }
+                    group = group.element(origin);
+                    if let Some(m) = m {
+                        group = group.element(Level::NOTE.message(*m));
+                    }
+                }
+            }
+        }
     }
-    out.push('\n');
+    for h in &d.hints {
+        group = group.element(Level::HELP.with_name("hint").message(h.as_str()));
+    }
+    group
+}
+
+/// The byte range a location covers in `src`: its own span, or the token that
+/// starts at its position (a YAML key, a quoted string, or a run of non-blank
+/// characters), or one character where the token is empty.
+fn span(src: &str, l: &Location) -> Option<Range<usize>> {
+    if let Some(s) = &l.span
+        && s.end <= src.len()
+        && src.is_char_boundary(s.start)
+        && src.is_char_boundary(s.end)
+    {
+        return Some(s.clone());
+    }
+    let p = l.pos?;
+    let line_start = src.split_inclusive('\n').take(p.line.checked_sub(1)? as usize).map(str::len).sum::<usize>();
+    let line = src[line_start..].split('\n').next()?;
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    let col = p.column.max(1) as usize - 1;
+    let start = line.char_indices().nth(col).map_or(line.len(), |(i, _)| i);
+    let rest = &line[start..];
+    let len = match rest.chars().next() {
+        None => 0,
+        Some(q @ ('"' | '\'')) => rest[1..].find(q).map_or(rest.len(), |i| i + 2),
+        Some(_) => {
+            // A flow list's item (`[a, b]`) ends at its separator.
+            let word =
+                rest.find(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}')).unwrap_or(rest.len()).max(1);
+            let key = rest[..word].strip_suffix(':').map_or(word, str::len);
+            rest.find(": ").map_or(key, |k| k.min(key))
+        }
+    };
+    let start = line_start + start;
+    if len == 0 {
+        // At the end of a line: point at the line break itself.
+        let next = src[start..].chars().next().map_or(0, char::len_utf8);
+        return Some(start..start + next);
+    }
+    Some(start..start + len)
 }
 
 /// The closest candidate by edit distance, for "did you mean" hints.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
-        .map(|c| (levenshtein(word, c), c))
+        .map(|c| (strsim::damerau_levenshtein(word, c), c))
         .filter(|(d, c)| *d <= (c.chars().count().max(word.chars().count()) / 3).max(1))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
-}
-
-/// Edit distance where swapping two neighbours counts once (`titel` → `title` is 1).
-fn levenshtein(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
-            }
-        }
-    }
-    d[a.len()][b.len()]
 }
 
 #[cfg(test)]
@@ -168,13 +296,35 @@ mod tests {
     }
 
     #[test]
-    fn renders_snippet_with_caret_under_the_column() {
+    fn renders_snippet_label_and_every_hint() {
         let mut sources = Sources::new();
-        sources.insert("c.yaml".into(), "kind: x\n  titel: 标题\n".into());
-        let d = Diagnostic::error("c.yaml", 2, 3, "unknown field `titel`").with_hint("did you mean `title`?");
-        let text = render_all(&[d], &sources);
-        assert!(text.contains("  --> c.yaml:2:3\n"), "{text}");
-        assert!(text.contains("2 |   titel: 标题\n  |   ^\n"), "{text}");
+        sources.insert("c.yaml".into(), "kind: x\nid: a\n  titel: 标题\nid: a\n".into());
+        let d = Diagnostic::at("c.yaml", Pos { line: 3, column: 3 }, "unknown field `titel`")
+            .with_hint("did you mean `title`?")
+            .with_hint("fields here: id, title")
+            .with_label("c.yaml", Pos { line: 2, column: 5 }, "first defined here");
+        let text = render(&[d], &sources, Style::default());
+        assert!(text.contains("--> c.yaml:3:3"), "{text}");
+        assert!(text.contains("3 |   titel: 标题\n  |   ^^^^^"), "{text}");
+        assert!(text.contains("- first defined here"), "{text}");
         assert!(text.contains("= hint: did you mean `title`?"), "{text}");
+        assert!(text.contains("= hint: fields here: id, title"), "{text}");
+        assert!(text.ends_with("error: 1 problem found\n"), "{text}");
+    }
+
+    #[test]
+    fn spans_cover_the_token_at_the_position() {
+        let src = "a: \"x y\" # c\nkey: 笔杆子 z\nrefs: [b, c]\n";
+        let at = |line, column| {
+            let l = Location { file: "f".into(), pos: Some(Pos { line, column }), span: None };
+            span(src, &l).map(|r| &src[r])
+        };
+        assert_eq!(at(1, 1), Some("a"));
+        assert_eq!(at(1, 4), Some("\"x y\""));
+        assert_eq!(at(2, 6), Some("笔杆子"));
+        assert_eq!(at(2, 1), Some("key"));
+        assert_eq!(at(1, 13), Some("\n"));
+        assert_eq!(at(3, 8), Some("b"));
+        assert_eq!(at(3, 11), Some("c"));
     }
 }

@@ -1,11 +1,15 @@
-//! The `handbook` command: parse arguments, run one command, print its
-//! diagnostics in one place, exit non-zero on errors.
+//! The `handbook` command: parse arguments, run one command (one function
+//! each), print its diagnostics in one place ([`finish`]), write its output
+//! through one helper ([`Output`]), exit non-zero on errors.
 
-use clap::{Parser, Subcommand};
-use handbook::diagnostic::render_all;
-use handbook::pipeline::{self, BuildOptions, Report};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use handbook::diagnostic::{Diagnostic, Style, render};
+use handbook::pipeline::{self, BuildOptions, QuizFormat, Report};
+use handbook::print::FontOptions;
+use handbook::progress::Stopwatch;
 use handbook::search::SearchResult;
-use std::path::PathBuf;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -15,58 +19,42 @@ struct Cli {
     command: Command,
 }
 
+/// The handbook every command but `init` works on.
+#[derive(Args)]
+struct Root {
+    /// The handbook's root (holds book.toml, content/ and theme/).
+    #[arg(long = "dir", value_name = "ROOT", default_value = ".")]
+    dir: PathBuf,
+}
+
 #[derive(Subcommand)]
 enum Command {
-    /// Load and validate the content; print every problem with file:line:column.
+    /// Load and validate the content and book.toml; print every problem with file:line:column.
     Check {
-        /// The handbook's root (holds book.toml, content/ and theme/).
-        #[arg(long, default_value = ".")]
-        dir: PathBuf,
+        #[command(flatten)]
+        root: Root,
     },
     /// Check, render and build the site (atomically replacing the output folder).
-    Build {
-        /// The handbook's root (holds book.toml, content/ and theme/).
-        #[arg(long, default_value = ".")]
-        dir: PathBuf,
-        /// The site folder [default: ROOT/book].
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Also write the rendered Markdown book (an mdBook project) to this folder.
-        #[arg(long, value_name = "DIR")]
-        emit_markdown: Option<PathBuf>,
-        /// Leave the printed editions (PDFs) out of the site.
-        #[arg(long)]
-        no_pdf: bool,
-        /// Print how long each stage took (to stderr).
-        #[arg(long)]
-        timings: bool,
-        /// Pages only, without search (the HTML stage alone, for benchmarks).
-        #[arg(long, hide = true)]
-        html_only: bool,
-        #[command(flatten)]
-        fonts: FontArgs,
-    },
+    Build(BuildArgs),
     /// Typeset a printed edition as a PDF (Typst; needs a font for Chinese).
     Print {
+        #[command(flatten)]
+        root: Root,
         /// The edition, as named in the settings [default: the first].
         #[arg(long)]
         edition: Option<String>,
         /// The PDF to write [default: ROOT/<edition>.pdf].
         #[arg(long)]
         out: Option<PathBuf>,
-        /// The handbook's root (holds book.toml, content/ and theme/).
-        #[arg(long, default_value = ".")]
-        dir: PathBuf,
         #[command(flatten)]
         fonts: FontArgs,
     },
     /// Search the built site's index (run `build` first).
     Search {
+        #[command(flatten)]
+        root: Root,
         /// What to look for, e.g. 挡小事.
         query: String,
-        /// The handbook's root (holds book.toml, content/ and theme/).
-        #[arg(long, default_value = ".")]
-        dir: PathBuf,
         /// The built site to search [default: ROOT/book].
         #[arg(long)]
         site: Option<PathBuf>,
@@ -79,9 +67,8 @@ enum Command {
     },
     /// Build, serve on 127.0.0.1, rebuild on every change and reload open pages.
     Serve {
-        /// The handbook's root (holds book.toml, content/ and theme/).
-        #[arg(long, default_value = ".")]
-        dir: PathBuf,
+        #[command(flatten)]
+        root: Root,
         /// The site folder [default: ROOT/book].
         #[arg(long)]
         out: Option<PathBuf>,
@@ -114,9 +101,8 @@ enum Command {
     /// Write a synthetic handbook N times the size of this one (for tests and benchmarks).
     #[command(hide = true)]
     Scale {
-        /// The handbook to copy.
-        #[arg(long, default_value = ".")]
-        dir: PathBuf,
+        #[command(flatten)]
+        root: Root,
         /// How many copies.
         #[arg(long)]
         factor: usize,
@@ -126,7 +112,30 @@ enum Command {
     },
 }
 
-#[derive(clap::Args)]
+#[derive(Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    root: Root,
+    /// The site folder [default: ROOT/book].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Also write the rendered Markdown book (an mdBook project) to this folder.
+    #[arg(long, value_name = "DIR")]
+    emit_markdown: Option<PathBuf>,
+    /// Leave the printed editions (PDFs) out of the site.
+    #[arg(long)]
+    no_pdf: bool,
+    /// Print how long each stage took (to stderr).
+    #[arg(long)]
+    timings: bool,
+    /// Pages only, without search (the HTML stage alone, for benchmarks).
+    #[arg(long, hide = true)]
+    html_only: bool,
+    #[command(flatten)]
+    fonts: FontArgs,
+}
+
+#[derive(Args)]
 struct FontArgs {
     /// A folder with more fonts (.otf, .ttf, .ttc), searched recursively; may repeat.
     #[arg(long, value_name = "DIR")]
@@ -137,8 +146,8 @@ struct FontArgs {
 }
 
 impl FontArgs {
-    fn options(self) -> pipeline::FontOptions {
-        pipeline::FontOptions { paths: self.font_path, no_system: self.no_system_fonts }
+    fn options(self) -> FontOptions {
+        FontOptions { paths: self.font_path, no_system: self.no_system_fonts }
     }
 }
 
@@ -146,171 +155,159 @@ impl FontArgs {
 enum QuizCommand {
     /// Write the question bank (authored questions and drills) for an LMS.
     Export {
-        /// `gift` (Moodle GIFT) or `moodle-xml` (Moodle XML).
-        #[arg(long, value_parser = ["gift", "moodle-xml"])]
-        format: String,
-        /// The handbook's root (holds book.toml, content/ and theme/).
-        #[arg(long, default_value = ".")]
-        dir: PathBuf,
+        #[command(flatten)]
+        root: Root,
+        #[arg(long, value_enum)]
+        format: ExportFormat,
         /// Write to this file [default: standard output].
         #[arg(long)]
         out: Option<PathBuf>,
     },
 }
 
-/// YAML parsing, templates and mdBook's HTML tree all allocate small objects by
-/// the million; glibc's allocator spent a third of the render stage in itself.
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    /// Moodle GIFT.
+    Gift,
+    /// Moodle XML.
+    MoodleXml,
+}
+
+/// YAML parsing, templates and mdBook's HTML tree all allocate small objects
+/// by the million; mimalloc serves them faster than glibc's allocator (see
+/// the README's bench notes).
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Check { dir } => {
-            let report = pipeline::check(&dir).report;
-            let n = report.book.as_ref().map_or(0, |b| b.pages.len());
-            finish(&report, &format!("checked {}: {n} pages, no errors", dir.display()))
+        Command::Check { root } => check(&root.dir),
+        Command::Build(args) => build(args),
+        Command::Print { root, edition, out, fonts } => print(&root.dir, edition.as_deref(), out, fonts),
+        Command::Search { root, query, site, limit, json } => {
+            search(&site.unwrap_or_else(|| root.dir.join("book")), &query, limit, json)
         }
-        Command::Build { dir, out, emit_markdown, no_pdf, timings, html_only, fonts } => {
-            let out = out.unwrap_or_else(|| dir.join("book"));
-            let opts = BuildOptions { out: out.clone(), emit_markdown, no_pdf, html_only, fonts: fonts.options() };
-            let bar = progress();
-            let clock = pipeline::Stopwatch::default();
-            let report = pipeline::build_with_progress(&dir, &opts, &|stage| {
-                clock.lap(stage);
-                bar.set_message(stage.to_string());
-            });
-            bar.finish_and_clear();
-            if timings {
-                eprint!("{}", clock.table());
-            }
-            let index = std::path::absolute(out.join("index.html")).unwrap_or_else(|_| out.join("index.html"));
-            finish(&report, &format!("built {} — open file://{}", out.display(), index.display()))
-        }
-        Command::Search { query, dir, site, limit, json } => {
-            let site = site.unwrap_or_else(|| dir.join("book"));
-            match handbook::search::search_site(&site, &query, limit) {
-                Ok(results) => {
-                    print_results(&query, &results, json);
-                    ExitCode::SUCCESS
-                }
-                Err(d) => finish(&Report { diagnostics: vec![d], ..Report::default() }, ""),
-            }
-        }
-        Command::Init { dir } => match handbook::init::init(&dir) {
-            Ok(files) => {
-                println!(
-                    "wrote a new handbook to {} ({} files); next: handbook build --dir {}",
-                    dir.display(),
-                    files.len(),
-                    dir.display()
-                );
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::FAILURE
-            }
-        },
-        Command::Schema { out } => {
-            let text = serde_json::to_string_pretty(&handbook::model::content_schema()).unwrap_or_default() + "\n";
-            match out {
-                None => {
-                    print!("{text}");
-                    ExitCode::SUCCESS
-                }
-                Some(p) => match std::fs::write(&p, text) {
-                    Ok(()) => {
-                        println!("wrote {}", p.display());
-                        ExitCode::SUCCESS
-                    }
-                    Err(e) => {
-                        eprintln!("error: cannot write {}: {e}", p.display());
-                        ExitCode::FAILURE
-                    }
-                },
-            }
-        }
-        Command::Serve { dir, out, port, bind, open } => serve(dir, out, port, bind, open),
-        Command::Print { edition, out, dir, fonts } => {
-            let bar = progress();
-            bar.set_message("typesetting");
-            let (report, pdf) = pipeline::print(&dir, edition.as_deref(), &fonts.options());
-            bar.finish_and_clear();
-            let Some((name, bytes)) = pdf else { return finish(&report, "") };
-            let out = out.unwrap_or_else(|| dir.join(format!("{name}.pdf")));
-            match std::fs::write(&out, &bytes) {
-                Ok(()) => finish(&report, &format!("wrote {} ({} KB)", out.display(), bytes.len() / 1024)),
-                Err(e) => {
-                    eprintln!("error: cannot write {}: {e}", out.display());
-                    ExitCode::FAILURE
-                }
-            }
-        }
-        Command::Quiz { action: QuizCommand::Export { format, dir, out } } => {
-            let format = if format == "gift" { pipeline::QuizFormat::Gift } else { pipeline::QuizFormat::MoodleXml };
-            let (report, text) = pipeline::export_quiz(&dir, format);
-            let Some(text) = text else { return finish(&report, "") };
-            match out {
-                None => {
-                    print!("{text}");
-                    ExitCode::SUCCESS
-                }
-                Some(path) => match std::fs::write(&path, text) {
-                    Ok(()) => finish(&report, &format!("wrote {}", path.display())),
-                    Err(e) => {
-                        eprintln!("error: cannot write {}: {e}", path.display());
-                        ExitCode::FAILURE
-                    }
-                },
-            }
-        }
-        Command::Scale { dir, factor, out } => match handbook::scale::generate(&dir, factor, &out) {
-            Ok(n) => {
-                println!("wrote {n} content files ({factor}×) to {}", out.display());
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("error: cannot write the scaled handbook: {e}");
-                ExitCode::FAILURE
-            }
-        },
+        Command::Serve { root, out, port, bind, open } => serve(root.dir, out, port, bind, open),
+        Command::Init { dir } => init(&dir),
+        Command::Schema { out } => schema(out.as_deref()),
+        Command::Quiz { action: QuizCommand::Export { root, format, out } } => quiz_export(&root.dir, format, out),
+        Command::Scale { root, factor, out } => scale(&root.dir, factor, &out),
     }
 }
 
-static STOP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-extern "C" fn on_signal(_: libc::c_int) {
-    STOP.store(true, std::sync::atomic::Ordering::SeqCst);
+fn check(root: &Path) -> ExitCode {
+    let report = pipeline::check(root).report;
+    let n = report.value.as_ref().map_or(0, |b| b.pages.len());
+    finish(&report, root, &format!("checked {}: {n} pages, no errors", root.display()))
 }
 
-fn serve(dir: PathBuf, out: Option<PathBuf>, port: u16, bind: std::net::IpAddr, open: bool) -> ExitCode {
-    // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
-    unsafe {
-        libc::signal(libc::SIGINT, on_signal as *const () as libc::sighandler_t);
-        libc::signal(libc::SIGTERM, on_signal as *const () as libc::sighandler_t);
+fn build(args: BuildArgs) -> ExitCode {
+    let root = args.root.dir;
+    let out = args.out.unwrap_or_else(|| root.join("book"));
+    let opts = BuildOptions {
+        out: out.clone(),
+        emit_markdown: args.emit_markdown,
+        no_pdf: args.no_pdf,
+        html_only: args.html_only,
+        fonts: args.fonts.options(),
+    };
+    let bar = progress();
+    let clock = Stopwatch::default();
+    let report = pipeline::build_with_progress(&root, &opts, &|stage| {
+        clock.lap(stage);
+        bar.set_message(stage.to_string());
+    });
+    bar.finish_and_clear();
+    if args.timings {
+        eprint!("{}", clock.table());
+    }
+    let index = std::path::absolute(out.join("index.html")).unwrap_or_else(|_| out.join("index.html"));
+    finish(&report, &root, &format!("built {} — open file://{}", out.display(), index.display()))
+}
+
+fn print(root: &Path, edition: Option<&str>, out: Option<PathBuf>, fonts: FontArgs) -> ExitCode {
+    let bar = progress();
+    bar.set_message("typesetting");
+    let report = pipeline::print(root, edition, &fonts.options());
+    bar.finish_and_clear();
+    let Some(printed) = &report.value else { return finish(&report, root, "") };
+    let out = out.unwrap_or_else(|| root.join(format!("{}.pdf", printed.edition)));
+    match Output::File(&out).write(&printed.pdf) {
+        Ok(()) => finish(&report, root, &format!("wrote {} ({} KB)", out.display(), printed.pdf.len() / 1024)),
+        Err(code) => code,
+    }
+}
+
+fn search(site: &Path, query: &str, limit: usize, json: bool) -> ExitCode {
+    let results = match handbook::search::search_site(site, query, limit) {
+        Ok(r) => r,
+        Err(d) => return finish(&Report::<()>::from(d), Path::new(""), ""),
+    };
+    let text = if json {
+        let out = serde_json::json!({ "query": query, "results": results });
+        serde_json::to_string_pretty(&out).unwrap_or_default() + "\n"
+    } else {
+        results_text(query, &results, std::io::stdout().is_terminal())
+    };
+    Output::Stdout.write(text.as_bytes()).err().unwrap_or(ExitCode::SUCCESS)
+}
+
+/// Ranked results as `handbook search` prints them; matched words in bold
+/// red on a terminal, between « » elsewhere.
+fn results_text(query: &str, results: &[SearchResult], terminal: bool) -> String {
+    if results.is_empty() {
+        return format!("没有找到与“{query}”相关的内容。\n");
+    }
+    let (open, close) = if terminal { ("\x1b[1;31m", "\x1b[0m") } else { ("«", "»") };
+    let mut text = String::new();
+    for r in results {
+        text += &format!(
+            "{}. {}  ({})\n   {}\n   {}\n\n",
+            r.rank,
+            r.title,
+            r.breadcrumb,
+            r.url,
+            r.snippet.marked(open, close)
+        );
+    }
+    text
+}
+
+/// Ctrl-C or SIGTERM asks `serve` to stop.
+static STOP: std::sync::LazyLock<std::sync::Arc<std::sync::atomic::AtomicBool>> =
+    std::sync::LazyLock::new(Default::default);
+
+fn serve(root: PathBuf, out: Option<PathBuf>, port: u16, bind: std::net::IpAddr, open: bool) -> ExitCode {
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        if let Err(e) = signal_hook::flag::register(signal, STOP.clone()) {
+            eprintln!("warning: Ctrl-C will not stop the server cleanly: {e}");
+        }
     }
     let opts = handbook::serve::ServeOptions {
         bind,
         port,
-        out: out.unwrap_or_else(|| dir.join("book")),
+        out: out.unwrap_or_else(|| root.join("book")),
         poll: std::time::Duration::from_millis(100),
     };
-    let (server, first) = match handbook::serve::start(&dir, &opts) {
+    let (server, first) = match handbook::serve::start(&root, &opts) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: cannot listen on {bind}:{port}: {e}");
-            return ExitCode::FAILURE;
+            let d = Diagnostic::error(format!("cannot listen on {bind}:{port}: {e}"))
+                .with_hint("pass another --port, or stop the program that holds these ports");
+            return finish(&Report::<()>::from(d), &root, "");
         }
     };
-    let text = render_all(&first, &pipeline::check(&dir).report.sources);
-    if !text.is_empty() {
-        eprint!("{text}");
-    }
-    let url = format!("http://{}/", server.addr);
+    print_diagnostics(&first.diagnostics, &first.sources, &root);
     if !bind.is_loopback() {
         eprintln!("warning: listening on {} — the site is reachable from other machines", server.addr);
     }
-    println!("serving {url} (watching content/, theme/ and book.toml; Ctrl-C stops)");
+    let url = format!("http://{}/", server.addr);
+    if let Err(code) = Output::Stdout
+        .write(format!("serving {url} (watching content/, theme/ and book.toml; Ctrl-C stops)\n").as_bytes())
+    {
+        server.stop();
+        return code;
+    }
     if open {
         let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
     }
@@ -318,13 +315,104 @@ fn serve(dir: PathBuf, out: Option<PathBuf>, port: u16, bind: std::net::IpAddr, 
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     server.stop();
-    println!("stopped");
-    ExitCode::SUCCESS
+    Output::Stdout.write(b"stopped\n").err().unwrap_or(ExitCode::SUCCESS)
+}
+
+fn init(dir: &Path) -> ExitCode {
+    match handbook::init::init(dir) {
+        Ok(files) => say(&format!(
+            "wrote a new handbook to {} ({} files); next: handbook build --dir {}",
+            dir.display(),
+            files.len(),
+            dir.display()
+        )),
+        Err(e) => {
+            let d = Diagnostic::in_file(dir, format!("cannot write the new handbook: {e}"))
+                .with_hint("pass a new or empty folder that can be written");
+            finish(&Report::<()>::from(d), Path::new(""), "")
+        }
+    }
+}
+
+fn schema(out: Option<&Path>) -> ExitCode {
+    let text = serde_json::to_string_pretty(&handbook::model::content_schema()).unwrap_or_default() + "\n";
+    let target = out.map_or(Output::Stdout, Output::File);
+    match target.write(text.as_bytes()) {
+        Ok(()) => out.map_or(ExitCode::SUCCESS, |p| say(&format!("wrote {}", p.display()))),
+        Err(code) => code,
+    }
+}
+
+fn quiz_export(root: &Path, format: ExportFormat, out: Option<PathBuf>) -> ExitCode {
+    let format = match format {
+        ExportFormat::Gift => QuizFormat::Gift,
+        ExportFormat::MoodleXml => QuizFormat::MoodleXml,
+    };
+    let report = pipeline::export_quiz(root, format);
+    let Some(text) = &report.value else { return finish(&report, root, "") };
+    let target = out.as_deref().map_or(Output::Stdout, Output::File);
+    match target.write(text.as_bytes()) {
+        Ok(()) => {
+            let done = out.map(|p| format!("wrote {}", p.display())).unwrap_or_default();
+            finish(&report, root, &done)
+        }
+        Err(code) => code,
+    }
+}
+
+fn scale(root: &Path, factor: usize, out: &Path) -> ExitCode {
+    match handbook::scale::generate(root, factor, out) {
+        Ok(n) => say(&format!("wrote {n} content files ({factor}×) to {}", out.display())),
+        Err(e) => {
+            let d = Diagnostic::in_file(out, format!("cannot write the scaled handbook: {e}"))
+                .with_hint("pass a new folder that can be written");
+            finish(&Report::<()>::from(d), Path::new(""), "")
+        }
+    }
+}
+
+/// Where a command's output goes.
+#[derive(Clone, Copy)]
+enum Output<'a> {
+    Stdout,
+    File(&'a Path),
+}
+
+impl Output<'_> {
+    /// Writes all of `bytes`. A reader that closed the pipe (`| head`) ends
+    /// the command quietly with status 0; any other failure is reported here
+    /// and ends it with status 1.
+    fn write(self, bytes: &[u8]) -> Result<(), ExitCode> {
+        let result = match self {
+            Output::Stdout => {
+                let mut out = std::io::stdout().lock();
+                out.write_all(bytes).and_then(|()| out.flush())
+            }
+            Output::File(path) => std::fs::write(path, bytes),
+        };
+        match result {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(ExitCode::SUCCESS),
+            Err(e) => {
+                let d = match self {
+                    Output::Stdout => Diagnostic::error(format!("cannot write to standard output: {e}")),
+                    Output::File(p) => Diagnostic::in_file(p, format!("cannot write file: {e}")),
+                };
+                let d = d.with_hint("check that the folder is writable and the disk is not full");
+                print_diagnostics(&[d], &Default::default(), Path::new(""));
+                Err(ExitCode::FAILURE)
+            }
+        }
+    }
+}
+
+/// A one-line message on standard output, then success.
+fn say(line: &str) -> ExitCode {
+    Output::Stdout.write(format!("{line}\n").as_bytes()).err().unwrap_or(ExitCode::SUCCESS)
 }
 
 /// A spinner with the current stage on a terminal; nothing when stderr is piped.
 fn progress() -> indicatif::ProgressBar {
-    use std::io::IsTerminal;
     if !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
@@ -337,41 +425,20 @@ fn progress() -> indicatif::ProgressBar {
     bar
 }
 
-/// The one place diagnostics are printed.
-fn finish(report: &Report, done: &str) -> ExitCode {
-    let text = render_all(&report.diagnostics, &report.sources);
+/// The one place diagnostics are printed (to stderr, in colour on a terminal).
+fn print_diagnostics(diags: &[Diagnostic], sources: &handbook::diagnostic::Sources, root: &Path) {
+    let root = (root != Path::new(".") && !root.as_os_str().is_empty()).then_some(root);
+    let text = render(diags, sources, Style { color: std::io::stderr().is_terminal(), root });
     if !text.is_empty() {
-        eprint!("{text}");
-    }
-    if report.ok() {
-        println!("{done}");
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
     }
 }
 
-fn print_results(query: &str, results: &[SearchResult], json: bool) {
-    use std::io::{IsTerminal, Write};
-    let mut text = String::new();
-    if json {
-        let out = serde_json::json!({ "query": query, "results": results });
-        text = serde_json::to_string_pretty(&out).unwrap_or_default() + "\n";
-    } else if results.is_empty() {
-        text = format!("没有找到与“{query}”相关的内容。\n");
-    } else {
-        let (open, close) = if std::io::stdout().is_terminal() { ("\x1b[1;31m", "\x1b[0m") } else { ("«", "»") };
-        for r in results {
-            text += &format!(
-                "{}. {}  ({})\n   {}\n   {}\n\n",
-                r.rank,
-                r.title,
-                r.breadcrumb,
-                r.url,
-                r.snippet.marked(open, close)
-            );
-        }
+/// Prints a command's diagnostics, then `done` when it worked; the exit code.
+fn finish<T>(report: &Report<T>, root: &Path, done: &str) -> ExitCode {
+    print_diagnostics(&report.diagnostics, &report.sources, root);
+    if !report.ok() {
+        return ExitCode::FAILURE;
     }
-    // A reader that stops early (`| head`) closes the pipe: not an error worth a panic.
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    if done.is_empty() { ExitCode::SUCCESS } else { say(done) }
 }

@@ -1,28 +1,22 @@
 //! Stage 1, load: the only stage that reads the handbook's files.
 //!
-//! Reads `book.toml`, every YAML file under `content/` and the page templates
-//! under `theme/templates/`, and turns YAML into the typed model. Each file is
-//! read in two steps: its `kind:` field first, then the whole file as exactly
-//! that kind, so that errors keep their line and column (untagged enums would
-//! reduce them to "did not match any variant").
+//! Reads `book.toml`, every YAML file under `content/`, the page templates
+//! under `theme/templates/` and the theme's static files, and turns YAML into
+//! the typed model. Each file is read in two steps: its `kind:` field first,
+//! then the whole file as exactly that kind, so that errors keep their line
+//! and column (untagged enums would reduce them to "did not match any
+//! variant"). Library errors become diagnostics from their own data:
+//! serde-saphyr's error variants and locations, toml's spans.
 
 use crate::diagnostic::{Diagnostic, Sources, did_you_mean};
+use crate::layout::{BOOK_TOML, CONTENT_DIR, PRINT_TEMPLATE, SEARCH_JS, STATIC_DIR, TEMPLATES_DIR};
 use crate::model::{Chapter, ChapterBody, Handbook, KINDS, Pos, Settings};
+use mdbook_driver::config::Config;
+use rayon::prelude::*;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_saphyr::Spanned;
 use std::path::{Path, PathBuf};
-
-/// The folder, under the root, that holds the content files.
-pub const CONTENT_DIR: &str = "content";
-/// The browser's search code, under the root.
-pub const SEARCH_JS: &str = "theme/static/search/search.js";
-/// The print layout (Typst), under the root.
-pub const PRINT_TEMPLATE: &str = "theme/print/handbook.typ";
-/// Files under this folder are copied into the site at the same relative path.
-pub const STATIC_DIR: &str = "theme/static";
-/// The folder, under the root, that holds the page templates.
-pub const TEMPLATES_DIR: &str = "theme/templates";
 
 /// Everything the later stages need, read from disk once.
 #[derive(Debug, Default)]
@@ -42,6 +36,9 @@ pub struct Loaded {
     pub static_files: Vec<(String, Vec<u8>)>,
     /// The print layout, `theme/print/handbook.typ`.
     pub print_template: Option<String>,
+    /// mdBook's configuration from `book.toml` (mdBook's defaults when there is
+    /// none); `None` when it does not parse.
+    pub book_config: Option<Config>,
     pub diagnostics: Vec<Diagnostic>,
     /// Files that did not parse: validation must not report refs into them as broken.
     pub unparsed: Vec<PathBuf>,
@@ -54,13 +51,14 @@ impl Loaded {
         Some(Handbook { settings, settings_file: file, chapters: self.chapters.clone(), quizzes: self.quizzes.clone() })
     }
 
-    /// What validation needs to know about files that did not load.
-    pub fn gaps(&self) -> crate::validate::Gaps {
-        crate::validate::Gaps { complete: self.unparsed.is_empty() }
+    /// Whether every content file parsed (refs into a broken file are not checked).
+    pub fn complete(&self) -> bool {
+        self.unparsed.is_empty()
     }
 }
 
-/// Content text worth parsing on more than one core (YAML parses at some 30 KB/ms).
+/// Content text worth parsing on more than one core (below it, starting the
+/// threads costs more than they save; measured in the README's bench notes).
 const PARALLEL_BYTES: usize = 16 * 1024;
 
 /// Reads the handbook rooted at `root`. Never fails: every problem becomes a diagnostic.
@@ -83,8 +81,9 @@ fn load_with(root: &Path, mut cache: Option<&mut ParseCache>) -> Loaded {
     let content = root.join(CONTENT_DIR);
     if !content.is_dir() {
         loaded.diagnostics.push(
-            Diagnostic::error(CONTENT_DIR, 0, 0, format!("no `{CONTENT_DIR}/` folder in {}", root.display()))
-                .with_hint("run the command from the handbook's root, or pass --dir ROOT (`handbook init DIR` makes a new one)"),
+            Diagnostic::in_file(CONTENT_DIR, format!("no `{CONTENT_DIR}/` folder in {}", root.display())).with_hint(
+                "run the command from the handbook's root, or pass --dir ROOT (`handbook init DIR` makes a new one)",
+            ),
         );
         return loaded;
     }
@@ -93,14 +92,19 @@ fn load_with(root: &Path, mut cache: Option<&mut ParseCache>) -> Loaded {
         .map(|path| (path.strip_prefix(root).unwrap_or(&path).to_path_buf(), std::fs::read_to_string(&path)))
         .collect();
     // Parsing is most of loading, and files parse independently: on every core
-    // once there is more text than one core parses in about half a millisecond.
+    // once there is enough text, one file a task so one big file does not hold up the rest.
     let bytes: usize = files.iter().map(|(_, t)| t.as_ref().map_or(0, String::len)).sum();
     let fresh =
         |rel: &PathBuf, text: &String| cache.as_ref().and_then(|c| c.0.get(rel)).is_some_and(|(t, _)| t == text);
-    let parsed = crate::parallel::map(&files, bytes >= PARALLEL_BYTES, |(rel, text)| match text {
+    let parse = |(rel, text): &(PathBuf, std::io::Result<String>)| match text {
         Ok(t) if !fresh(rel, t) => Some(parse_file(rel, t)),
         _ => None,
-    });
+    };
+    let parsed: Vec<Option<Result<Parsed, Diagnostic>>> = if bytes >= PARALLEL_BYTES {
+        files.par_iter().with_max_len(1).map(parse).collect()
+    } else {
+        files.iter().map(parse).collect()
+    };
     let mut seen = std::collections::HashSet::new();
     for ((rel, text), parsed) in files.into_iter().zip(parsed) {
         match text {
@@ -118,7 +122,7 @@ fn load_with(root: &Path, mut cache: Option<&mut ParseCache>) -> Loaded {
                 loaded.sources.insert(rel, text);
             }
             Err(e) => loaded.diagnostics.push(
-                Diagnostic::error(rel, 0, 0, format!("cannot read file: {e}"))
+                Diagnostic::in_file(rel, format!("cannot read file: {e}"))
                     .with_hint("content files must be UTF-8 text"),
             ),
         }
@@ -128,10 +132,11 @@ fn load_with(root: &Path, mut cache: Option<&mut ParseCache>) -> Loaded {
     }
     if loaded.settings.is_none() && !loaded.diagnostics.iter().any(|d| d.is_error()) {
         loaded.diagnostics.push(
-            Diagnostic::error(CONTENT_DIR, 0, 0, "no settings file: no content file has `kind: handbook`")
+            Diagnostic::in_file(CONTENT_DIR, "no settings file: no content file has `kind: handbook`")
                 .with_hint("add content/handbook.yaml with `kind: handbook` and the list of chapter ids"),
         );
     }
+    load_book_toml(root, &mut loaded);
     load_templates(root, &mut loaded);
     loaded.search_js = std::fs::read_to_string(root.join(SEARCH_JS)).ok();
     loaded.print_template = std::fs::read_to_string(root.join(PRINT_TEMPLATE)).ok();
@@ -183,10 +188,10 @@ pub fn parse_file(rel: &Path, text: &str) -> Result<Parsed, Diagnostic> {
                 (k.value, pos)
             }
             Ok(Probe { kind: None }) => {
-                return Err(Diagnostic::error(rel, 1, 1, "missing field `kind`")
+                return Err(Diagnostic::at(rel, crate::model::Pos { line: 1, column: 1 }, "missing field `kind`")
                     .with_hint(format!("every content file starts with `kind:`, one of: {}", KINDS.join(", "))));
             }
-            Err(e) => return Err(yaml_error(rel, &e)),
+            Err(e) => return Err(yaml_error(rel, text, &e)),
         },
     };
     match kind.as_str() {
@@ -258,80 +263,162 @@ fn parse<T: DeserializeOwned>(rel: &Path, text: &str) -> Result<T, Diagnostic> {
         #[derive(Deserialize)]
         struct Anything {}
         match serde_saphyr::from_str::<Anything>(text) {
-            Err(syntax) => yaml_error(rel, &syntax),
-            Ok(_) => yaml_error(rel, &e),
+            Err(syntax) => yaml_error(rel, text, &syntax),
+            Ok(_) => yaml_error(rel, text, &e),
         }
     })
 }
 
-/// Turns a YAML library error into a diagnostic with our own wording and hint.
-fn yaml_error(rel: &Path, e: &serde_saphyr::Error) -> Diagnostic {
-    let (line, column) = e.location().map(|l| (l.line() as u32, l.column() as u32)).unwrap_or((0, 0));
-    let raw = e.without_snippet().to_string();
-    let msg = raw.strip_suffix(&format!(" at line {line}, column {column}")).unwrap_or(&raw).trim().to_string();
-    let (message, hint) = explain(&msg);
-    let d = Diagnostic::error(rel, line, column, message);
-    match hint {
-        Some(h) => d.with_hint(h),
-        None => d,
+/// A YAML library error as a diagnostic, from the error's own variant and
+/// location, with our wording and hints.
+fn yaml_error(rel: &Path, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
+    use serde_saphyr::{DefaultMessageFormatter, Error as E, MessageFormatter};
+    let e = e.without_snippet();
+    let located = |loc: Option<serde_saphyr::Location>, message: String| {
+        let pos = loc.filter(|l| l.line() > 0).map(|l| Pos { line: l.line() as u32, column: l.column() as u32 });
+        let d = match pos {
+            Some(p) => Diagnostic::at(rel, p, message),
+            None => Diagnostic::in_file(rel, message),
+        };
+        let span = loc.and_then(|l| {
+            Some(l.span().byte_offset()? as usize..(l.span().byte_offset()? + l.span().byte_len()?) as usize)
+        });
+        match span {
+            Some(s) if pos.is_some() && !s.is_empty() => d.with_span(s),
+            _ => d,
+        }
+    };
+    match e {
+        E::AliasError { error, .. } => yaml_error(rel, text, error),
+        E::SerdeUnknownField { field, expected, location } => {
+            let d = located(Some(*location), format!("unknown field `{field}`"));
+            match did_you_mean(field, expected.iter().copied()) {
+                Some(m) => d.with_hint(format!("did you mean `{m}`?")),
+                None => d,
+            }
+            .with_hint(if expected.is_empty() {
+                "this mapping takes no fields".to_string()
+            } else {
+                format!("fields here: {}", expected.join(", "))
+            })
+        }
+        E::SerdeMissingField { field, location } => located(Some(*location), format!("missing field `{field}`"))
+            .with_hint(format!("add `{field}:` to this mapping (see the README's schema tables)")),
+        E::DuplicateMappingKey { key, location } => {
+            let key = key.as_deref().map_or(String::new(), |k| format!(" `{k}`"));
+            located(Some(*location), format!("duplicate key{key}"))
+                .with_hint("a key may appear only once in a mapping; merge the two values")
+        }
+        E::SerdeInvalidType { unexpected, expected, location }
+        | E::SerdeInvalidValue { unexpected, expected, location } => {
+            located(Some(*location), format!("wrong type: expected {expected}, found {unexpected}"))
+                .with_hint(TYPE_HINT)
+        }
+        E::Unexpected { expected, location } => located(
+            Some(*location),
+            format!(
+                "wrong type: expected {}",
+                match *expected {
+                    "sequence start" => "a list",
+                    "mapping start" => "a mapping (`key: value` lines)",
+                    "string scalar" => "a text",
+                    other => other,
+                }
+            ),
+        )
+        .with_hint(TYPE_HINT),
+        E::SerdeUnknownVariant { variant, expected, location } => {
+            located(Some(*location), format!("unknown value `{variant}`"))
+                .with_hint(format!("one of: {}", expected.join(", ")))
+        }
+        E::InvalidScalar { ty, location } => {
+            located(Some(*location), format!("wrong type: expected {ty}")).with_hint(TYPE_HINT)
+        }
+        other => {
+            // A syntax error: the library's own sentence (without its location
+            // suffix, which the formatter leaves to the renderer).
+            // The library's text may hold control characters (it says so): not for a terminal.
+            let message: String = DefaultMessageFormatter
+                .format_message(other)
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
+            if let Some(pos) = other.location().and_then(|l| tab_indent(text, l.line() as usize)) {
+                return Diagnostic::at(rel, pos, format!("a tab in the indentation ({message})"))
+                    .with_hint("indent with spaces: YAML does not allow tabs for indentation");
+            }
+            located(other.location(), message)
+                .with_hint("this is not valid YAML; check indentation and quoting near here")
+        }
     }
 }
 
-/// Rewords the YAML library's messages and adds a hint where we can say more.
-fn explain(msg: &str) -> (String, Option<String>) {
-    if let Some(rest) = msg.strip_prefix("unknown field `")
-        && let Some((field, tail)) = rest.split_once('`')
-    {
-        let expected: Vec<&str> = tail
-            .trim_start_matches(", expected one of ")
-            .trim_start_matches(", expected ")
-            .split(", ")
-            .map(|s| s.trim_matches('`'))
-            .filter(|s| !s.is_empty() && !s.starts_with("there are no fields"))
-            .collect();
-        let hint = match did_you_mean(field, expected.iter().copied()) {
-            Some(m) => format!("did you mean `{m}`? (fields here: {})", expected.join(", ")),
-            None if expected.is_empty() => "this mapping takes no fields".to_string(),
-            None => format!("fields here: {}", expected.join(", ")),
-        };
-        return (format!("unknown field `{field}`"), Some(hint));
+const TYPE_HINT: &str = "check the value against the README's schema tables (text, list of texts, id, list of ids)";
+
+/// The position of a tab in the indentation of the line a syntax error
+/// names or the line after it (the parser may stop at the end of the line
+/// before the tab): the place to fix, rather than where the parser gave up.
+fn tab_indent(text: &str, line: usize) -> Option<Pos> {
+    text.lines().enumerate().skip(line.saturating_sub(1)).take(2).find_map(|(n, l)| {
+        let indent = &l[..l.len() - l.trim_start_matches([' ', '\t']).len()];
+        let column = indent.find('\t')?;
+        Some(Pos { line: n as u32 + 1, column: column as u32 + 1 })
+    })
+}
+
+/// `book.toml`: parsed as mdBook parses it, so that `check` reports what
+/// `build` would fail on, at its line and column (from toml's span).
+fn load_book_toml(root: &Path, loaded: &mut Loaded) {
+    let text = match std::fs::read_to_string(root.join(BOOK_TOML)) {
+        Ok(t) => t,
+        // No book.toml: mdBook's defaults, as `mdbook build` does.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            loaded.book_config = Some(Config::default());
+            return;
+        }
+        Err(e) => {
+            loaded.diagnostics.push(
+                Diagnostic::in_file(BOOK_TOML, format!("cannot read file: {e}"))
+                    .with_hint("book.toml must be UTF-8 text"),
+            );
+            return;
+        }
+    };
+    // mdBook checks `[output.html]` only when it renders: check it now, with its position.
+    #[derive(Deserialize)]
+    struct WithHtml {
+        #[serde(default, rename = "output")]
+        _output: Outputs,
     }
-    if let Some(rest) = msg.strip_prefix("missing field `") {
-        let field = rest.trim_end_matches('`');
-        return (
-            format!("missing field `{field}`"),
-            Some(format!("add `{field}:` to this mapping (see the README's schema tables)")),
-        );
+    #[derive(Deserialize, Default)]
+    struct Outputs {
+        #[serde(default, rename = "html")]
+        _html: Option<mdbook_driver::config::HtmlConfig>,
     }
-    if let Some(rest) = msg.strip_prefix("duplicate mapping key: ") {
-        let key = rest.split(',').next().unwrap_or(rest);
-        return (
-            format!("duplicate key `{key}`"),
-            Some("a key may appear only once in a mapping; merge the two values".to_string()),
-        );
+    let parsed = toml::from_str::<Config>(&text).and_then(|c| toml::from_str::<WithHtml>(&text).map(|_| c));
+    match parsed {
+        Ok(c) => loaded.book_config = Some(c),
+        Err(e) => loaded.diagnostics.push(toml_error(&text, &e)),
     }
-    if msg.starts_with("invalid ") || msg.starts_with("expected ") || msg.starts_with("invalid type") {
-        let what = match msg {
-            "expected sequence start" => "expected a list".to_string(),
-            "expected mapping start" => "expected a mapping (`key: value` lines)".to_string(),
-            "expected string scalar" => "expected a text".to_string(),
-            other => other.to_string(),
-        };
-        return (
-            format!("wrong type: {what}"),
-            Some(
-                "check the value against the README's schema tables (text, list of texts, id, list of ids)".to_string(),
-            ),
-        );
-    }
-    (msg.to_string(), Some("this is not valid YAML; check indentation and quoting near here".to_string()))
+    loaded.sources.insert(PathBuf::from(BOOK_TOML), text);
+}
+
+/// A `book.toml` problem at the position of toml's span.
+fn toml_error(text: &str, e: &toml::de::Error) -> Diagnostic {
+    let message = format!("invalid book.toml: {}", e.message().trim());
+    let d = match e.span() {
+        Some(span) => Diagnostic::at(BOOK_TOML, Pos::at_offset(text, span.start), message).with_span(span),
+        None => Diagnostic::in_file(BOOK_TOML, message),
+    };
+    d.with_hint("book.toml is mdBook's own configuration and mdBook 0.5 rejects unknown keys")
+        .with_hint("the handbook's own settings go in content/handbook.yaml")
 }
 
 fn load_templates(root: &Path, loaded: &mut Loaded) {
     let dir = root.join(TEMPLATES_DIR);
     if !dir.is_dir() {
         loaded.diagnostics.push(
-            Diagnostic::error(TEMPLATES_DIR, 0, 0, format!("no `{TEMPLATES_DIR}/` folder")).with_hint(
+            Diagnostic::in_file(TEMPLATES_DIR, format!("no `{TEMPLATES_DIR}/` folder")).with_hint(
                 "the page templates (one `<kind>.md.tera` per kind) live there; `handbook init` writes a set",
             ),
         );
@@ -344,11 +431,13 @@ fn load_templates(root: &Path, loaded: &mut Loaded) {
         }
         let name = path.strip_prefix(&dir).unwrap_or(path).to_string_lossy().replace('\\', "/");
         match std::fs::read_to_string(path) {
-            Ok(src) => loaded.templates.push((name, src)),
-            Err(e) => loaded.diagnostics.push(Diagnostic::error(
+            Ok(src) => {
+                // Kept for the snippets of template errors.
+                loaded.sources.insert(PathBuf::from(TEMPLATES_DIR).join(&name), src.clone());
+                loaded.templates.push((name, src));
+            }
+            Err(e) => loaded.diagnostics.push(Diagnostic::in_file(
                 path.strip_prefix(root).unwrap_or(path),
-                0,
-                0,
                 format!("cannot read template: {e}"),
             )),
         }
@@ -360,10 +449,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn unknown_field_gets_did_you_mean() {
-        let (m, h) = explain("unknown field `titel`, expected one of kind, id, title, heading");
-        assert_eq!(m, "unknown field `titel`");
-        assert!(h.unwrap().starts_with("did you mean `title`?"));
+    fn unknown_field_gets_did_you_mean_from_the_error_data() {
+        let d = parse_file(Path::new("c.yaml"), "kind: qualities\nid: a\ntitel: x\n").err().unwrap();
+        assert_eq!(d.short(), "c.yaml:3:1: unknown field `titel`");
+        assert_eq!(d.hints[0], "did you mean `title`?");
+        assert!(d.hints[1].starts_with("fields here: "), "{:?}", d.hints);
+    }
+
+    #[test]
+    fn a_tab_in_the_indentation_is_found_on_its_own_line() {
+        let text = "kind: qualities\nentries:\n  - id: a\n  \t title: x\n";
+        assert_eq!(tab_indent(text, 3), Some(Pos { line: 4, column: 3 }));
+        assert_eq!(tab_indent(text, 4), Some(Pos { line: 4, column: 3 }));
+        assert_eq!(tab_indent(text, 1), None);
+        let d = parse_file(Path::new("c.yaml"), text).err().unwrap();
+        assert_eq!(d.pos(), Some(Pos { line: 4, column: 3 }), "{d:?}");
+        assert!(d.hints[0].starts_with("indent with spaces"), "{d:?}");
     }
 
     #[test]
@@ -384,6 +485,6 @@ mod tests {
         let mut l = Loaded::default();
         add(&mut l, Path::new("c.yaml"), parse_file(Path::new("c.yaml"), "kind: imagse\nid: x\n"));
         assert_eq!(l.diagnostics[0].short(), "c.yaml:1:7: unknown kind `imagse`");
-        assert!(l.diagnostics[0].hint.as_ref().unwrap().contains("did you mean `images`?"));
+        assert!(l.diagnostics[0].hints[0].contains("did you mean `images`?"));
     }
 }

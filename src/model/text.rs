@@ -18,6 +18,13 @@ impl Pos {
     fn of<T>(s: &Spanned<T>) -> Self {
         Pos { line: s.referenced.line() as u32, column: s.referenced.column() as u32 }
     }
+
+    /// The line and column (in characters) of a byte offset in `text`.
+    pub fn at_offset(text: &str, offset: usize) -> Pos {
+        let before = &text[..text.floor_char_boundary(offset.min(text.len()))];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        Pos { line: before.matches('\n').count() as u32 + 1, column: before[line_start..].chars().count() as u32 + 1 }
+    }
 }
 
 /// A stable identifier used in URLs, anchors and cross-references.

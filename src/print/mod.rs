@@ -1,5 +1,6 @@
-//! Stage 6b, print: an edition of the handbook as a PDF, typeset by Typst used
-//! as a library.
+//! Stage 6, print: an edition of the handbook as a PDF, typeset by Typst used
+//! as a library (behind the default `pdf` feature; without it, [`Printer::new`]
+//! says so).
 //!
 //! The layout is a Typst file in the theme (`theme/print/handbook.typ`) that a
 //! trainer can edit; it reads the edition's content from a virtual
@@ -7,18 +8,65 @@
 //! and is placed as text), so nothing in it needs escaping for Typst. Pure:
 //! returns PDF bytes; only the CLI and the build write files.
 
+#[cfg(feature = "pdf")]
 mod world;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Result};
 use crate::model::{Edition, Handbook};
-use crate::render::Bank;
+use crate::quiz::Bank;
 use crate::render::view::{ChapterView, Views};
 use serde::Serialize;
-use std::path::{Path, PathBuf};
-pub use world::{FontOptions, Fonts};
+use std::path::PathBuf;
 
-/// The print template, under the root.
-pub const TEMPLATE: &str = "theme/print/handbook.typ";
+/// Where to look for fonts when typesetting PDFs.
+#[derive(Debug, Clone, Default)]
+pub struct FontOptions {
+    /// Extra folders, searched recursively (`--font-path`).
+    pub paths: Vec<PathBuf>,
+    /// Leave out the system's fonts (for tests of the missing-font error).
+    pub no_system: bool,
+}
+
+/// A typeset edition and what Typst warned about on the way.
+pub struct Typeset {
+    pub pdf: Vec<u8>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Typesets editions with the fonts it found (at least one covers Chinese).
+pub struct Printer {
+    #[cfg(feature = "pdf")]
+    fonts: world::Fonts,
+}
+
+impl Printer {
+    /// Finds the fonts, or says why no PDF can be made (no font for Chinese,
+    /// or a build without the `pdf` feature).
+    pub fn new(fonts: &FontOptions) -> Result<Printer> {
+        #[cfg(feature = "pdf")]
+        return Ok(Printer { fonts: world::find_fonts(fonts)? });
+        #[cfg(not(feature = "pdf"))]
+        {
+            let _ = fonts;
+            Err(Diagnostic::error("this handbook tool was built without PDF support")
+                .with_hint("build it with the default features (`cargo build --release`) to print"))
+        }
+    }
+
+    /// Typesets an edition: the theme's Typst template over the edition's
+    /// data. Every error and warning Typst reports comes back.
+    pub fn pdf(&self, template: &str, data: &EditionData) -> Result<Typeset, Vec<Diagnostic>> {
+        let json = serde_json::to_vec(data)
+            .map_err(|e| vec![Diagnostic::error(format!("cannot serialize the edition: {e}"))])?;
+        #[cfg(feature = "pdf")]
+        return world::compile_pdf(template, json, &self.fonts);
+        #[cfg(not(feature = "pdf"))]
+        {
+            let _ = (template, json);
+            Err(vec![Diagnostic::error("this handbook tool was built without PDF support")])
+        }
+    }
+}
 
 #[derive(Debug, Serialize)]
 pub struct EditionData {
@@ -106,24 +154,17 @@ pub fn edition_data(hb: &Handbook, bank: &Bank, edition: &Edition) -> EditionDat
     }
 }
 
-/// Typesets an edition: the theme's Typst template over the edition's data.
-pub fn pdf(template: &str, data: &EditionData, fonts: &Fonts) -> Result<Vec<u8>, Diagnostic> {
-    let json = serde_json::to_vec(data)
-        .map_err(|e| Diagnostic::error(TEMPLATE, 0, 0, format!("cannot serialize the edition: {e}")))?;
-    world::compile_pdf(template, json, fonts)
-}
-
 /// The edition called `name`, or a diagnostic listing the ones there are.
-pub fn find_edition<'a>(hb: &'a Handbook, name: Option<&str>) -> Result<&'a Edition, Diagnostic> {
+pub fn find_edition<'a>(hb: &'a Handbook, name: Option<&str>) -> Result<&'a Edition> {
     let eds = &hb.settings.print.editions;
     let names: Vec<&str> = eds.iter().map(|e| e.name.as_str()).collect();
     match name {
         None => eds.first().ok_or_else(|| {
-            Diagnostic::error(hb.settings_file.clone(), 0, 0, "no printed editions are configured")
+            Diagnostic::in_file(hb.settings_file.clone(), "no printed editions are configured")
                 .with_hint("add `print: editions:` to the settings (see the README)")
         }),
         Some(n) => eds.iter().find(|e| e.name.value == n).ok_or_else(|| {
-            let d = Diagnostic::error(hb.settings_file.clone(), 0, 0, format!("no edition `{n}`"));
+            let d = Diagnostic::in_file(hb.settings_file.clone(), format!("no edition `{n}`"));
             match crate::diagnostic::did_you_mean(n, names.iter().copied()) {
                 Some(m) => d.with_hint(format!("did you mean `{m}`? (editions: {})", names.join(", "))),
                 None => d.with_hint(format!("editions: {}", names.join(", "))),
@@ -135,9 +176,4 @@ pub fn find_edition<'a>(hb: &'a Handbook, name: Option<&str>) -> Result<&'a Edit
 /// Where the site keeps an edition's PDF.
 pub fn site_path(edition: &Edition) -> String {
     format!("pdf/{}.pdf", edition.name)
-}
-
-/// The default output file of `handbook print`.
-pub fn default_out(root: &Path, edition: &Edition) -> PathBuf {
-    root.join(format!("{}.pdf", edition.name))
 }

@@ -1,7 +1,10 @@
 //! The Typst world of a print: two virtual files (the template and its data),
 //! the fonts found on the system (and in `--font-path`), no packages, no network.
 
+use super::{FontOptions, Typeset};
 use crate::diagnostic::Diagnostic;
+use crate::layout::PRINT_TEMPLATE;
+use crate::model::Pos;
 use std::path::PathBuf;
 use typst::diag::{FileError, FileResult, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime};
@@ -11,17 +14,13 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World, WorldExt};
 use typst_kit::fonts::FontStore;
 
-pub use crate::pipeline::FontOptions;
-
 /// The fonts a print can use; at least one covers Chinese.
 pub struct Fonts {
     store: FontStore,
-    /// Families covering Chinese, for messages.
-    pub cjk_families: Vec<String>,
 }
 
 /// Finds fonts, and fails with a clear message when none covers Chinese text.
-pub fn find_fonts(opts: &FontOptions) -> Result<Fonts, Diagnostic> {
+pub fn find_fonts(opts: &FontOptions) -> crate::diagnostic::Result<Fonts> {
     let mut store = FontStore::new();
     if !opts.no_system {
         store.extend(typst_kit::fonts::system());
@@ -30,18 +29,10 @@ pub fn find_fonts(opts: &FontOptions) -> Result<Fonts, Diagnostic> {
         store.extend(typst_kit::fonts::scan(p));
     }
     let book = store.book();
-    let mut cjk: Vec<String> = book
-        .families()
-        .filter_map(|(name, ids)| {
-            let mut ids = ids;
-            ids.any(|i| {
-                book.info(i).is_some_and(|f| f.coverage.contains('中' as u32) && f.coverage.contains('办' as u32))
-            })
-            .then(|| name.to_string())
-        })
-        .collect();
-    cjk.dedup();
-    if cjk.is_empty() {
+    let covers_chinese = book.families().any(|(_, mut ids)| {
+        ids.any(|i| book.info(i).is_some_and(|f| f.coverage.contains('中' as u32) && f.coverage.contains('办' as u32)))
+    });
+    if !covers_chinese {
         let mut searched: Vec<String> = Vec::new();
         if !opts.no_system {
             searched.push(
@@ -51,16 +42,11 @@ pub fn find_fonts(opts: &FontOptions) -> Result<Fonts, Diagnostic> {
         }
         searched.extend(opts.paths.iter().map(|p| p.display().to_string()));
         let searched = if searched.is_empty() { "no folder".to_string() } else { searched.join(", ") };
-        return Err(Diagnostic::error(super::TEMPLATE, 0, 0, format!("no font for Chinese text was found (searched {searched})"))
-            .with_hint("install one (Debian/Ubuntu: `apt-get install fonts-noto-cjk`) or pass --font-path DIR with .otf/.ttf/.ttc files; no PDF was written"));
+        return Err(Diagnostic::error(format!("no font for Chinese text was found (searched {searched})"))
+            .with_hint("install one (Debian/Ubuntu: `apt-get install fonts-noto-cjk`)")
+            .with_hint("or pass --font-path DIR with .otf/.ttf/.ttc files; no PDF was written"));
     }
-    Ok(Fonts { store, cjk_families: cjk })
-}
-
-impl Fonts {
-    pub fn find(opts: &FontOptions) -> Result<Fonts, Diagnostic> {
-        find_fonts(opts)
-    }
+    Ok(Fonts { store })
 }
 
 struct PrintWorld<'a> {
@@ -116,7 +102,7 @@ impl World for PrintWorld<'_> {
     }
 }
 
-pub fn compile_pdf(template: &str, data: Vec<u8>, fonts: &Fonts) -> Result<Vec<u8>, Diagnostic> {
+pub fn compile_pdf(template: &str, data: Vec<u8>, fonts: &Fonts) -> Result<Typeset, Vec<Diagnostic>> {
     let main = Source::new(file_id("/handbook.typ"), template.to_string());
     let world = PrintWorld {
         library: LazyHash::new(Library::default()),
@@ -125,28 +111,45 @@ pub fn compile_pdf(template: &str, data: Vec<u8>, fonts: &Fonts) -> Result<Vec<u
         data: Bytes::new(data),
         data_id: file_id("/data.json"),
     };
-    let doc = typst::compile::<typst_layout::PagedDocument>(&world).output.map_err(|errs| diag(&world, &errs))?;
-    typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default()).map_err(|errs| diag(&world, &errs))
+    let compiled = typst::compile::<typst_layout::PagedDocument>(&world);
+    let mut warnings: Vec<Diagnostic> = compiled.warnings.iter().map(|w| diag(&world, w)).collect();
+    let fail = |warnings: &mut Vec<Diagnostic>, errs: &[SourceDiagnostic]| {
+        let mut all: Vec<Diagnostic> = errs.iter().map(|e| diag(&world, e)).collect();
+        all.append(warnings);
+        all
+    };
+    let doc = compiled.output.map_err(|errs| fail(&mut warnings, &errs))?;
+    let pdf = typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default()).map_err(|errs| fail(&mut warnings, &errs))?;
+    Ok(Typeset { pdf, warnings })
 }
 
-/// The first Typst error as a diagnostic pointing into the print template.
-fn diag(world: &PrintWorld<'_>, errs: &[SourceDiagnostic]) -> Diagnostic {
-    let Some(e) = errs.first() else {
-        return Diagnostic::error(super::TEMPLATE, 0, 0, "typesetting failed");
-    };
-    let (line, column) = e
-        .span
-        .id()
-        .filter(|id| *id == world.main.id())
-        .and_then(|_| world.range(e.span))
-        .map(|r| {
-            let text = world.main.text();
-            let before = &text[..r.start.min(text.len())];
-            let line = before.matches('\n').count() as u32 + 1;
-            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
-            (line, column)
+/// A Typst error or warning as a diagnostic: located in the print template
+/// when its span is there, with every hint, and the call trace as labels.
+fn diag(world: &PrintWorld<'_>, e: &SourceDiagnostic) -> Diagnostic {
+    let in_main = |span: typst::syntax::DiagSpan| {
+        span.id().filter(|id| *id == world.main.id()).and_then(|_| world.range(span)).map(|r| {
+            let pos = Pos::at_offset(world.main.text(), r.start);
+            (pos, r)
         })
-        .unwrap_or((0, 0));
-    let hint = e.hints.first().map(|h| h.v.to_string()).unwrap_or_else(|| "fix the print template (Typst)".into());
-    Diagnostic::error(super::TEMPLATE, line, column, format!("print template error: {}", e.message)).with_hint(hint)
+    };
+    let message = format!("print template: {}", e.message);
+    let mut d = match in_main(e.span) {
+        Some((pos, r)) => Diagnostic::at(PRINT_TEMPLATE, pos, message).with_span(r),
+        None => Diagnostic::in_file(PRINT_TEMPLATE, message),
+    };
+    if e.severity == typst::diag::Severity::Warning {
+        d = d.as_warning();
+    }
+    for t in &e.trace {
+        if let Some((pos, _)) = in_main(t.span.into()) {
+            d = d.with_label(PRINT_TEMPLATE, pos, t.v.to_string());
+        }
+    }
+    for h in &e.hints {
+        d = d.with_hint(h.v.to_string());
+    }
+    if d.hints.is_empty() {
+        d = d.with_hint("fix the print template (Typst)");
+    }
+    d
 }

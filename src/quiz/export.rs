@@ -94,7 +94,7 @@ fn weight(w: f64) -> String {
 /// control characters XML 1.0 forbids.
 pub fn xml_escape(s: &str) -> String {
     let allowed: String = s.chars().filter(|&c| c as u32 >= 0x20 || matches!(c, '\n' | '\t' | '\r')).collect();
-    crate::render::escape::html(&allowed)
+    crate::escape::html(&allowed)
 }
 
 fn text(tag: &str, s: &str) -> String {

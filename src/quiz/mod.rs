@@ -18,6 +18,13 @@ pub enum Kind {
     Matching,
 }
 
+/// The question bank: the authored questions and the drills, in reading order.
+#[derive(Debug, Clone, Default)]
+pub struct Bank {
+    pub authored: Vec<Item>,
+    pub drills: Vec<Item>,
+}
+
 /// A link from a question to a section that teaches it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Link {

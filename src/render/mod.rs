@@ -5,12 +5,14 @@
 //! Autoescaping is on for every template with a Markdown-and-HTML escape
 //! function: a template author cannot forget to escape content text.
 
-pub mod escape;
 pub mod view;
 
 use crate::diagnostic::Diagnostic;
-use crate::load::TEMPLATES_DIR;
+use crate::escape;
+use crate::layout::{PRACTICE, TEMPLATES_DIR};
 use crate::model::{Handbook, Sections};
+use crate::quiz::{Bank, Item};
+use rayon::prelude::*;
 use std::path::PathBuf;
 use view::Views;
 
@@ -75,13 +77,6 @@ pub fn templates(sources: &[(String, String)]) -> Result<tera::Tera, Vec<Diagnos
     Ok(t)
 }
 
-/// The question bank a book is rendered with.
-#[derive(Debug, Clone, Default)]
-pub struct Bank {
-    pub authored: Vec<crate::quiz::Item>,
-    pub drills: Vec<crate::quiz::Item>,
-}
-
 /// A file the first page links to, e.g. a printed edition's PDF.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Download {
@@ -90,8 +85,6 @@ pub struct Download {
     pub url: String,
 }
 
-/// The page id of the practice page (drills).
-pub const PRACTICE: &str = "practice";
 const DRILL_TEMPLATE: &str = "drill.txt.tera";
 
 /// Builds the question bank: authored questions, and drills worded by the
@@ -104,10 +97,8 @@ pub fn bank(hb: &Handbook, secs: &Sections, tera: &tera::Tera) -> Result<Bank, V
     }
     if !tera.contains_template(DRILL_TEMPLATE) {
         return Err(vec![
-            Diagnostic::error(
+            Diagnostic::in_file(
                 PathBuf::from(TEMPLATES_DIR).join(DRILL_TEMPLATE),
-                0,
-                0,
                 "missing the drill wording template",
             )
             .with_hint("drills are on (`quiz: drills: true` in the settings): add the template, or turn drills off"),
@@ -144,7 +135,7 @@ pub fn render(
     let views = Views { hb, sections: secs };
     let mut pages = Vec::new();
     let mut diags = Vec::new();
-    let mut quizzes: std::collections::HashMap<&str, Vec<&crate::quiz::Item>> = Default::default();
+    let mut quizzes: std::collections::HashMap<&str, Vec<&Item>> = Default::default();
     for q in &bank.authored {
         quizzes.entry(q.chapter.as_str()).or_default().push(q);
     }
@@ -155,34 +146,37 @@ pub fn render(
     if !bank.drills.is_empty() {
         jobs.push(None);
     }
-    let rendered = crate::parallel::map(&jobs, true, |job| {
-        let Some((i, ch)) = *job else { return practice(hb, tera, bank) };
-        let name = format!("{}.md.tera", ch.kind());
-        if !tera.contains_template(&name) {
-            return Err(Diagnostic::error(
-                PathBuf::from(TEMPLATES_DIR).join(&name),
-                0,
-                0,
-                format!("missing template `{name}`"),
-            )
-            .with_hint(format!(
-                "chapter `{}` is of kind `{}`; add {TEMPLATES_DIR}/{name}",
-                ch.id(),
-                ch.kind()
-            )));
-        }
-        let mut ctx = tera::Context::new();
-        let mut chapter = views.chapter(ch);
-        let items = quizzes.get(ch.id().as_str()).map_or(&[][..], Vec::as_slice);
-        chapter.quiz = view::QuizView::new(&format!("quiz-{}", ch.id()), items);
-        ctx.insert("chapter", &chapter);
-        // The first page (also the site's index) offers the printed editions.
-        ctx.insert("downloads", if i == 0 { downloads } else { &[] });
-        match tera.render(&name, &ctx) {
-            Ok(md) => Ok(Page { id: ch.id().value.clone(), title: ch.head().title.value.clone(), markdown: tidy(&md) }),
-            Err(e) => Err(template_error(&name, &e)),
-        }
-    });
+    let rendered: Vec<_> = jobs
+        .par_iter()
+        .map(|job| {
+            let Some((i, ch)) = *job else { return practice(hb, tera, bank) };
+            let name = format!("{}.md.tera", ch.kind());
+            if !tera.contains_template(&name) {
+                return Err(Diagnostic::in_file(
+                    PathBuf::from(TEMPLATES_DIR).join(&name),
+                    format!("missing template `{name}`"),
+                )
+                .with_hint(format!(
+                    "chapter `{}` is of kind `{}`; add {TEMPLATES_DIR}/{name}",
+                    ch.id(),
+                    ch.kind()
+                )));
+            }
+            let mut ctx = tera::Context::new();
+            let mut chapter = views.chapter(ch);
+            let items = quizzes.get(ch.id().as_str()).map_or(&[][..], Vec::as_slice);
+            chapter.quiz = view::QuizView::new(&format!("quiz-{}", ch.id()), items);
+            ctx.insert("chapter", &chapter);
+            // The first page (also the site's index) offers the printed editions.
+            ctx.insert("downloads", if i == 0 { downloads } else { &[] });
+            match tera.render(&name, &ctx) {
+                Ok(md) => {
+                    Ok(Page { id: ch.id().value.clone(), title: ch.head().title.value.clone(), markdown: tidy(&md) })
+                }
+                Err(e) => Err(template_error(&name, &e)),
+            }
+        })
+        .collect();
     for r in rendered {
         match r {
             Ok(p) => pages.push(p),
@@ -211,10 +205,8 @@ fn navigation(tera: &tera::Tera, pages: &[Page]) -> Result<(String, String), Dia
     let mut out = Vec::new();
     for name in ["sidebar.js.tera", "toc.html.tera"] {
         if !tera.contains_template(name) {
-            return Err(Diagnostic::error(
+            return Err(Diagnostic::in_file(
                 PathBuf::from(TEMPLATES_DIR).join(name),
-                0,
-                0,
                 "missing the chapter list template",
             )
             .with_hint("every site needs its chapter list: copy the template from the handbook tool's theme"));
@@ -230,15 +222,10 @@ fn navigation(tera: &tera::Tera, pages: &[Page]) -> Result<(String, String), Dia
 fn practice(hb: &Handbook, tera: &tera::Tera, bank: &Bank) -> Result<Page, Diagnostic> {
     let name = "practice.md.tera";
     if !tera.contains_template(name) {
-        return Err(Diagnostic::error(
-            PathBuf::from(TEMPLATES_DIR).join(name),
-            0,
-            0,
-            "missing the practice page template",
-        )
-        .with_hint("drills are on: add the template, or set `quiz: drills: false` in the settings"));
+        return Err(Diagnostic::in_file(PathBuf::from(TEMPLATES_DIR).join(name), "missing the practice page template")
+            .with_hint("drills are on: add the template, or set `quiz: drills: false` in the settings"));
     }
-    let mut drills: std::collections::HashMap<&str, Vec<&crate::quiz::Item>> = Default::default();
+    let mut drills: std::collections::HashMap<&str, Vec<&Item>> = Default::default();
     for q in &bank.drills {
         drills.entry(q.chapter.as_str()).or_default().push(q);
     }
@@ -295,15 +282,12 @@ fn template_error(name: &str, e: &tera::Error) -> Diagnostic {
             let file = if r.filename().is_empty() { file } else { PathBuf::from(TEMPLATES_DIR).join(r.filename()) };
             // Some messages carry a rendered report after the first line; keep the sentence.
             let message = r.message().lines().next().unwrap_or("").trim_start_matches("error: ");
-            Diagnostic::error(
-                file,
-                span.start_line as u32,
-                span.start_col as u32 + 1,
-                format!("template error: {message}"),
-            )
-            .with_hint("fix the template; see the README's section on templates for the data each page gets")
+            let pos = crate::model::Pos { line: span.start_line as u32, column: span.start_col as u32 + 1 };
+            Diagnostic::at(file, pos, format!("template error: {message}"))
+                .with_span(span.range.clone())
+                .with_hint("fix the template; see the README's section on templates for the data each page gets")
         }
-        None => Diagnostic::error(file, 0, 0, format!("template error: {e}"))
+        None => Diagnostic::in_file(file, format!("template error: {e}"))
             .with_hint("fix the template; see the README's section on templates for the data each page gets"),
     }
 }

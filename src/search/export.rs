@@ -20,9 +20,9 @@
 //! the handbook changes the number of files, not what one query downloads
 //! (each term's list is capped at `top_k`).
 
-use super::index::SearchIndex;
-use super::rank::{self, FieldKind, RankConfig};
-use crate::site::ExtraFile;
+use super::index::{FieldKind, ORDER, SearchIndex, WEIGHT};
+use super::rank::{self, RankConfig};
+use crate::layout::{OutFile, SEARCH_DIR};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -65,8 +65,8 @@ struct Meta<'a> {
 
 /// Which terms have lists, as a Bloom filter, so the browser skips the shard
 /// of a term that is in no section. Half the bigrams of a natural question
-/// ("一件事安排俩人…": 排俩, 人结, 果谁…) are in none, and from `file://` every
-/// file costs 1.5–2.5 ms, one after another.
+/// ("一件事安排俩人…": 排俩, 人结, 果谁…) are in none, and from `file://` the
+/// browser loads files one after another, each at a cost (see the README).
 ///
 /// `k` bits per term at `(h1 + i·h2) mod m` (u32 arithmetic), `h1` the FNV-1a
 /// shard hash, `h2` its murmur3 finalizer made odd; `bits` is base64, bit `b`
@@ -131,7 +131,7 @@ fn fmix32(mut h: u32) -> u32 {
 }
 
 /// Everything the browser needs, plus `config.json` for the CLI.
-pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::Result<Vec<ExtraFile>> {
+pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::Result<Vec<OutFile>> {
     let lists = all_postings(idx, cfg.top_k)?;
     let total: usize = lists.iter().map(|(k, v)| k.len() + 8 + v.len() * 5).sum();
     // A power of two at most total / SHARD_BYTES: shards average at least SHARD_BYTES.
@@ -147,7 +147,7 @@ pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::
     let empty = BTreeMap::new();
     for n in 0..shards {
         let entries = by_shard.get(&n).unwrap_or(&empty);
-        files.push(script(format!("{}/s/{n}.js", super::SITE_DIR), &format!("shard({n},"), entries));
+        files.push(script(format!("{}/s/{n}.js", SEARCH_DIR), &format!("shard({n},"), entries));
     }
     // One file per synonym group with the lists of all its members' terms: a
     // query that triggers a group loads one file instead of one per term.
@@ -172,7 +172,7 @@ pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::
                 }
             }
         }
-        files.push(script(format!("{}/g/{g}.js", super::SITE_DIR), &format!("group({g},"), &entries));
+        files.push(script(format!("{}/g/{g}.js", SEARCH_DIR), &format!("group({g},"), &entries));
     }
     let docs = idx.num_docs();
     let mut chunk: Vec<[String; 4]> = Vec::new();
@@ -181,7 +181,7 @@ pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::
         chunk.push([d.url, d.breadcrumb, d.title, d.text]);
         if chunk.len() == CHUNK || order as u64 + 1 == docs {
             let n = order as usize / CHUNK;
-            files.push(script(format!("{}/d/{n}.js", super::SITE_DIR), &format!("docs({n},"), &chunk));
+            files.push(script(format!("{}/d/{n}.js", SEARCH_DIR), &format!("docs({n},"), &chunk));
             chunk.clear();
         }
     }
@@ -190,9 +190,9 @@ pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::
     let meta = Meta { config: cfg, shards, chunk: CHUNK, docs, terms: TermFilter::new(terms.into_iter()) };
     let mut code = search_js.as_bytes().to_vec();
     code.extend(script(String::new(), "meta(", &meta).bytes);
-    files.push(ExtraFile { path: format!("{}/search.js", super::SITE_DIR), bytes: code });
-    files.push(ExtraFile {
-        path: super::CONFIG_FILE.to_string(),
+    files.push(OutFile { path: format!("{}/search.js", SEARCH_DIR), bytes: code });
+    files.push(OutFile {
+        path: crate::layout::SEARCH_CONFIG.to_string(),
         bytes: serde_json::to_vec_pretty(cfg).unwrap_or_default(),
     });
     Ok(files)
@@ -200,7 +200,7 @@ pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::
 
 /// Every term of both fields with its list, in key order: what
 /// [`rank::postings`] returns for it, computed in one pass over each
-/// segment's term dictionary (a query per term cost 100× more).
+/// segment's term dictionary (a query per term cost far more; see the README).
 fn all_postings(idx: &SearchIndex, k: usize) -> tantivy::Result<Vec<(String, Vec<u64>)>> {
     use tantivy::DocSet;
     use tantivy::postings::Postings;
@@ -217,8 +217,8 @@ fn all_postings(idx: &SearchIndex, k: usize) -> tantivy::Result<Vec<(String, Vec
         let mut terms: BTreeMap<Vec<u8>, Raw> = BTreeMap::new();
         for reader in searcher.segment_readers() {
             let fast = reader.fast_fields();
-            let order = fast.u64("order")?;
-            let weight = fast.u64("weight")?;
+            let order = fast.u64(ORDER)?;
+            let weight = fast.u64(WEIGHT)?;
             let norms = reader.get_fieldnorms_reader(f)?;
             let inverted = reader.inverted_index(f)?;
             let mut stream = inverted.terms().stream()?;
@@ -262,10 +262,10 @@ fn all_postings(idx: &SearchIndex, k: usize) -> tantivy::Result<Vec<(String, Vec
 
 /// `HandbookSearch.<call><json>);` — JSON is valid JavaScript; U+2028/2029 are
 /// escaped for older engines.
-fn script(path: String, call: &str, value: &impl Serialize) -> ExtraFile {
+fn script(path: String, call: &str, value: &impl Serialize) -> OutFile {
     let json =
         serde_json::to_string(value).unwrap_or_default().replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029");
-    ExtraFile { path, bytes: format!("HandbookSearch.{call}{json});\n").into_bytes() }
+    OutFile { path, bytes: format!("HandbookSearch.{call}{json});\n").into_bytes() }
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 use super::tokenize::tokenize;
 use crate::model::Section;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 use tantivy::directory::RamDirectory;
 use tantivy::schema::{FAST, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value};
@@ -11,6 +12,28 @@ use tantivy::{DocAddress, Index, IndexSettings, TantivyDocument};
 
 /// Name under which the bigram tokenizer is registered in every index.
 pub const TOKENIZER: &str = "handbook_bigram";
+/// The fast fields the ranking reads per document (by name, as tantivy's fast field readers ask).
+pub const ORDER: &str = "order";
+pub const WEIGHT: &str = "weight";
+
+/// The ranked (text) fields of a section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum FieldKind {
+    Title,
+    Body,
+}
+
+impl FieldKind {
+    pub const ALL: [FieldKind; 2] = [FieldKind::Title, FieldKind::Body];
+
+    /// The key prefix of this field's terms in the exported data.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            FieldKind::Title => "t",
+            FieldKind::Body => "b",
+        }
+    }
+}
 
 /// The schema's fields, looked up once.
 #[derive(Debug, Clone, Copy)]
@@ -29,10 +52,10 @@ pub struct Fields {
 
 impl Fields {
     /// The tantivy field of a ranked field.
-    pub fn of(&self, field: super::rank::FieldKind) -> tantivy::schema::Field {
+    pub fn of(&self, field: FieldKind) -> tantivy::schema::Field {
         match field {
-            super::rank::FieldKind::Title => self.title,
-            super::rank::FieldKind::Body => self.body,
+            FieldKind::Title => self.title,
+            FieldKind::Body => self.body,
         }
     }
 
@@ -50,8 +73,8 @@ impl Fields {
         let fields = Fields {
             // Stored only: results show it, nothing looks it up (an indexed field costs a term dictionary).
             id: b.add_text_field("id", STORED),
-            order: b.add_u64_field("order", FAST | STORED),
-            weight: b.add_u64_field("weight", FAST | STORED),
+            order: b.add_u64_field(ORDER, FAST | STORED),
+            weight: b.add_u64_field(WEIGHT, FAST | STORED),
             url: b.add_text_field("url", STORED),
             breadcrumb: b.add_text_field("breadcrumb", STORED),
             title: b.add_text_field("title", text.clone()),
@@ -63,8 +86,8 @@ impl Fields {
     fn from_schema(schema: &Schema) -> tantivy::Result<Fields> {
         Ok(Fields {
             id: schema.get_field("id")?,
-            order: schema.get_field("order")?,
-            weight: schema.get_field("weight")?,
+            order: schema.get_field(ORDER)?,
+            weight: schema.get_field(WEIGHT)?,
             url: schema.get_field("url")?,
             breadcrumb: schema.get_field("breadcrumb")?,
             title: schema.get_field("title")?,
@@ -105,7 +128,7 @@ impl SearchIndex {
         tokenizers.register(TOKENIZER, TextAnalyzer::from(BigramTokenizer));
         // One segment, written on this thread: a handbook fits in memory, and
         // tantivy's threaded writer (indexing, merge and updater threads, a
-        // hash table sized for 50 MB) cost more than the indexing itself. The
+        // large hash table) cost more than the indexing itself. The
         // budget only sizes the initial term table, which grows as needed.
         let text: usize = sections.iter().map(|s| s.title.len() + s.text.len()).sum();
         let mut writer =
@@ -143,7 +166,7 @@ impl SearchIndex {
         let searcher = index.reader_builder().reload_policy(tantivy::ReloadPolicy::Manual).try_into()?.searcher();
         let mut by_order = vec![DocAddress::new(0, 0); searcher.num_docs() as usize];
         for (seg, reader) in searcher.segment_readers().iter().enumerate() {
-            let column = reader.fast_fields().u64("order")?;
+            let column = reader.fast_fields().u64(ORDER)?;
             for doc in 0..reader.max_doc() {
                 if let Some(o) = column.first(doc).and_then(|o| by_order.get_mut(o as usize)) {
                     *o = DocAddress::new(seg as u32, doc);

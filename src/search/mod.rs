@@ -1,5 +1,5 @@
-//! Stages 5 and 6, index and export: Chinese search that ranks alike in the
-//! CLI and the browser.
+//! Stage 5, search: Chinese search that ranks alike in the CLI, the `serve`
+//! API and the browser.
 //!
 //! - [`tokenize`]: the one tokenization rule (CJK bigrams, Latin words).
 //! - [`index`]: the tantivy index, one document per section, built in memory.
@@ -18,16 +18,14 @@ pub mod rank;
 pub mod snippet;
 pub mod tokenize;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Result};
+use crate::layout::{OutFile, SEARCH_CONFIG, SEARCH_INDEX_DIR, SEARCH_JS};
+use crate::model::{Handbook, Sections};
+use crate::progress::Progress;
 use index::SearchIndex;
 use rank::RankConfig;
 use serde::Serialize;
 use std::path::Path;
-
-/// Where the search files live inside the site.
-pub const SITE_DIR: &str = "search";
-pub const INDEX_DIR: &str = "search/tantivy";
-pub const CONFIG_FILE: &str = "search/config.json";
 
 /// One result, as `handbook search` prints it and `--json` documents it.
 #[derive(Debug, Clone, Serialize)]
@@ -42,19 +40,56 @@ pub struct SearchResult {
 }
 
 /// Answers a query from the index in a built site.
-pub fn search_site(site: &Path, query: &str, limit: usize) -> Result<Vec<SearchResult>, Diagnostic> {
+pub fn search_site(site: &Path, query: &str, limit: usize) -> Result<Vec<SearchResult>> {
     let missing = |what: &str| {
-        Diagnostic::error(site.join(what), 0, 0, format!("no search index in {}", site.display()))
+        Diagnostic::in_file(site.join(what), format!("no search index in {}", site.display()))
             .with_hint("run `handbook build` first (or pass --site to the built folder)")
     };
-    let cfg_text = std::fs::read_to_string(site.join(CONFIG_FILE)).map_err(|_| missing(CONFIG_FILE))?;
+    let cfg_text = std::fs::read_to_string(site.join(SEARCH_CONFIG)).map_err(|_| missing(SEARCH_CONFIG))?;
     let cfg: RankConfig = serde_json::from_str(&cfg_text).map_err(|e| {
-        Diagnostic::error(site.join(CONFIG_FILE), 0, 0, format!("unreadable search configuration: {e}"))
+        Diagnostic::in_file(site.join(SEARCH_CONFIG), format!("unreadable search configuration: {e}"))
             .with_hint("rebuild the site with this version of handbook")
     })?;
-    let idx = SearchIndex::open(&site.join(INDEX_DIR)).map_err(|_| missing(INDEX_DIR))?;
-    search_index(&idx, &cfg, query, limit)
-        .map_err(|e| Diagnostic::error(site.join(INDEX_DIR), 0, 0, format!("search failed: {e}")))
+    let idx = SearchIndex::open(&site.join(SEARCH_INDEX_DIR)).map_err(|_| missing(SEARCH_INDEX_DIR))?;
+    search_index(&idx, &cfg, query, limit).map_err(|e| {
+        Diagnostic::in_file(site.join(SEARCH_INDEX_DIR), format!("search failed: {e}"))
+            .with_hint("rebuild the site; if it fails again, please report it with the query")
+    })
+}
+
+/// The ranking configuration of a handbook (synonyms and ignored words from the settings).
+pub fn config(hb: &Handbook) -> RankConfig {
+    let s = &hb.settings.search;
+    let synonyms = s.synonyms.iter().map(|g| g.iter().map(|t| t.value.clone()).collect()).collect();
+    RankConfig::new(synonyms, s.ignore.iter().map(|t| t.value.clone()).collect())
+}
+
+/// The search part of a site: the tantivy index's files and the browser's
+/// code and data, made in memory from the validated content. `search_js` is
+/// the theme's browser search code.
+pub fn site_files(
+    hb: &Handbook,
+    secs: &Sections,
+    search_js: Option<&str>,
+    progress: Progress<'_>,
+) -> Result<Vec<OutFile>> {
+    let js = search_js.ok_or_else(|| {
+        Diagnostic::in_file(SEARCH_JS, "missing the browser search code")
+            .with_hint("the site's search needs it; copy it from the handbook tool's theme")
+    })?;
+    progress("index");
+    let weights = &hb.settings.search.weights;
+    let idx = SearchIndex::build(secs, |s| weights.of(s.kind)).map_err(|e| bug("cannot build the search index", e))?;
+    progress("export search data");
+    let mut files = export::export(&idx, &config(hb), js).map_err(|e| bug("cannot export the search data", e))?;
+    let index = idx.files().map_err(|e| bug("cannot write the search index", e))?;
+    files.extend(index.into_iter().map(|(name, bytes)| OutFile { path: format!("{SEARCH_INDEX_DIR}/{name}"), bytes }));
+    Ok(files)
+}
+
+fn bug(what: &str, e: tantivy::TantivyError) -> Diagnostic {
+    Diagnostic::error(format!("{what}: {e}"))
+        .with_hint("this is a bug or a disk problem; please report it with the message")
 }
 
 /// Ranks, then reads the stored sections of the first `limit` hits.

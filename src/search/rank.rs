@@ -16,7 +16,7 @@
 //! each synonym group it triggered) and `m` how many of them the document
 //! matches. Ties go to the earlier section in reading order.
 
-use super::index::SearchIndex;
+use super::index::{FieldKind, ORDER, SearchIndex, WEIGHT};
 use super::tokenize::{normalize_char, tokenize};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -47,24 +47,6 @@ pub struct RankConfig {
 impl RankConfig {
     pub fn new(synonyms: Vec<Vec<String>>, ignore: Vec<String>) -> Self {
         RankConfig { top_k: TOP_K, title_weight: 3, body_weight: 1, synonym_percent: 50, synonyms, ignore }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum FieldKind {
-    Title,
-    Body,
-}
-
-impl FieldKind {
-    pub const ALL: [FieldKind; 2] = [FieldKind::Title, FieldKind::Body];
-
-    /// The key prefix of this field's terms in the exported data.
-    pub fn prefix(self) -> &'static str {
-        match self {
-            FieldKind::Title => "t",
-            FieldKind::Body => "b",
-        }
     }
 }
 
@@ -136,8 +118,8 @@ pub fn postings(idx: &SearchIndex, field: FieldKind, term: &str, k: usize) -> ta
     // out the others), ties to the earlier section: a total, deterministic order.
     let collector = TopDocs::with_limit(k).tweak_score(|seg: &SegmentReader| {
         let fast = seg.fast_fields();
-        let order = fast.u64("order").expect("the schema has an `order` fast field");
-        let weight = fast.u64("weight").expect("the schema has a `weight` fast field");
+        let order = fast.u64(ORDER).expect("the schema has an `order` fast field");
+        let weight = fast.u64(WEIGHT).expect("the schema has a `weight` fast field");
         move |doc: DocId, score: Score| {
             let o = order.first(doc).unwrap_or_default() as u32;
             (contribution(score, weight.first(doc).unwrap_or(100)), u32::MAX - o)

@@ -98,21 +98,12 @@ pub fn read_request(stream: &mut TcpStream) -> Result<Request, u16> {
 
 /// Decodes `%XX`; `None` for a bad escape, invalid UTF-8 or a NUL.
 pub fn percent_decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    let s = String::from_utf8(out).ok()?;
-    (!s.contains('\0')).then_some(s)
+    // Stricter than the decoder, which passes a malformed `%` through as text:
+    // a request that hides anything is refused whole.
+    let well_formed =
+        s.split('%').skip(1).all(|rest| rest.len() >= 2 && rest.as_bytes()[..2].iter().all(u8::is_ascii_hexdigit));
+    let s = percent_encoding::percent_decode_str(s).decode_utf8().ok()?;
+    (well_formed && !s.contains('\0')).then(|| s.into_owned())
 }
 
 /// Query parameter `key`, decoded (`+` as space).

@@ -22,7 +22,10 @@
       var block = document.createElement('pre');
       block.className = 'handbook-diagnostic';
       block.style.cssText = 'white-space:pre-wrap;margin:0 0 1rem;padding:1rem;background:#26262c;border-left:4px solid #ff8a7a';
-      block.textContent = d.location + '\n' + d.message + (d.hint ? '\n提示：' + d.hint : '');
+      var lines = [d.location || '', d.message];
+      (d.labels || []).forEach(function (l) { lines.push('  ' + l.location + '：' + l.message); });
+      (d.hints || []).forEach(function (h) { lines.push('提示：' + h); });
+      block.textContent = lines.join('\n');
       overlay.appendChild(block);
     });
   }

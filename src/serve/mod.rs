@@ -10,8 +10,10 @@
 
 mod http;
 
-use crate::diagnostic::{Diagnostic, render_all};
-use crate::pipeline::{BuildOptions, Incremental, Rebuilt};
+use crate::diagnostic::{Diagnostic, Style, render};
+use crate::layout::{SEARCH_CONFIG, SEARCH_INDEX_DIR};
+use crate::pipeline::{BuildOptions, Incremental, Rebuilt, Report};
+use crate::progress::Stopwatch;
 use crate::search::{self, index::SearchIndex, rank::RankConfig};
 use http::{Request, Response};
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
@@ -77,8 +79,8 @@ impl Server {
 }
 
 /// Builds once, then serves and watches in background threads.
-/// The first build's diagnostics are returned too (the server runs either way).
-pub fn start(root: &Path, opts: &ServeOptions) -> std::io::Result<(Server, Vec<Diagnostic>)> {
+/// The first build's report is returned too (the server runs either way).
+pub fn start(root: &Path, opts: &ServeOptions) -> std::io::Result<(Server, Report)> {
     let listener = bind(opts.bind, opts.port)?;
     let addr = listener.local_addr()?;
     let shared = Arc::new(Shared {
@@ -119,10 +121,10 @@ fn bind(ip: IpAddr, port: u16) -> std::io::Result<TcpListener> {
 /// reloads the search index. Returns the diagnostics, what was rebuilt, and
 /// whether the pages were already told to reload (an incremental rebuild does
 /// as soon as the pages are written, before search).
-fn rebuild(shared: &Shared, content_only: bool) -> (Vec<Diagnostic>, Rebuilt, bool) {
+fn rebuild(shared: &Shared, content_only: bool) -> (Report, Rebuilt, bool) {
     // HANDBOOK_TIMINGS=1 prints each stage's time (for profiling rebuilds).
     let timings = std::env::var_os("HANDBOOK_TIMINGS").is_some();
-    let clock = crate::pipeline::Stopwatch::default();
+    let clock = Stopwatch::default();
     let lap = |stage: &str| clock.lap(stage);
     let reloaded = std::cell::Cell::new(false);
     let pages_ready = || {
@@ -137,28 +139,44 @@ fn rebuild(shared: &Shared, content_only: bool) -> (Vec<Diagnostic>, Rebuilt, bo
     }
     shared.builds.fetch_add(1, Ordering::SeqCst);
     if report.ok() {
-        let idx = SearchIndex::open(&shared.site.join(search::INDEX_DIR)).ok();
-        let cfg = std::fs::read_to_string(shared.site.join(search::CONFIG_FILE))
+        let idx = SearchIndex::open(&shared.site.join(SEARCH_INDEX_DIR)).ok();
+        let cfg = std::fs::read_to_string(shared.site.join(SEARCH_CONFIG))
             .ok()
             .and_then(|t| serde_json::from_str::<RankConfig>(&t).ok());
         *shared.search.write().unwrap_or_else(|e| e.into_inner()) = idx.zip(cfg);
         shared.failing.lock().unwrap_or_else(|e| e.into_inner()).clear();
     } else {
-        let list: Vec<serde_json::Value> = report
-            .diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .map(|d| {
-                serde_json::json!({
-                    "file": d.file.display().to_string(), "line": d.line, "column": d.column,
-                    "location": d.location(), "message": d.message, "hint": d.hint,
-                    "text": render_all(std::slice::from_ref(d), &report.sources),
-                })
-            })
-            .collect();
+        let list: Vec<serde_json::Value> =
+            report.diagnostics.iter().filter(|d| d.is_error()).map(|d| overlay_json(d, &report)).collect();
         *shared.failing.lock().unwrap_or_else(|e| e.into_inner()) = list;
     }
-    (report.diagnostics, rebuilt, reloaded.get())
+    (report, rebuilt, reloaded.get())
+}
+
+/// A diagnostic as the overlay shows it: where, what, every label and hint,
+/// and the whole text as the terminal shows it.
+fn overlay_json(d: &Diagnostic, report: &Report) -> serde_json::Value {
+    let location = |l: &crate::diagnostic::Location| {
+        serde_json::json!({
+            "file": l.file.display().to_string(),
+            "line": l.pos.map(|p| p.line), "column": l.pos.map(|p| p.column),
+            "text": l.to_string(),
+        })
+    };
+    let labels: Vec<serde_json::Value> = d
+        .labels
+        .iter()
+        .map(|l| serde_json::json!({ "location": l.location.to_string(), "at": location(&l.location), "message": l.message }))
+        .collect();
+    serde_json::json!({
+        "severity": d.severity,
+        "location": d.location.as_ref().map(|l| l.to_string()),
+        "at": d.location.as_ref().map(location),
+        "message": d.message,
+        "hints": d.hints,
+        "labels": labels,
+        "text": render(std::slice::from_ref(d), &report.sources, Style::default()),
+    })
 }
 
 fn broadcast(shared: &Shared, event: &str, data: &str) {
@@ -216,8 +234,8 @@ fn watch_loop(shared: Arc<Shared>, poll: Duration) {
         let content_only = changed(&last, &settled).iter().all(|p| p.starts_with(&content));
         last = settled;
         let t = Instant::now();
-        let (diags, rebuilt, reloaded) = rebuild(&shared, content_only);
-        let ok = !crate::diagnostic::has_errors(&diags);
+        let (report, rebuilt, reloaded) = rebuild(&shared, content_only);
+        let ok = report.ok();
         if ok {
             let what = match rebuilt {
                 Rebuilt::Pages { pages, files } => format!("{pages} pages and {files} files rewritten"),
@@ -231,7 +249,7 @@ fn watch_loop(shared: Arc<Shared>, poll: Duration) {
         } else {
             eprintln!(
                 "build failed ({} errors); the last good site stays up",
-                diags.iter().filter(|d| d.is_error()).count()
+                report.diagnostics.iter().filter(|d| d.is_error()).count()
             );
             let list = shared.failing.lock().unwrap_or_else(|e| e.into_inner()).clone();
             broadcast(&shared, "diagnostics", &serde_json::Value::Array(list).to_string());

@@ -17,11 +17,10 @@ use anyhow::{Context, Result};
 use mdbook_driver::book::{Book, BookItem};
 use mdbook_html::HtmlHandlebars;
 use mdbook_renderer::{RenderContext, Renderer};
+use rayon::prelude::*;
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Chapters per slice: big enough that mdBook's fixed cost per render (theme,
 /// static files) is spread thin, small enough that the per-page copy of the
@@ -32,7 +31,6 @@ pub const BATCH: usize = 250;
 /// `html`, replacing mdBook's own, which it calls).
 pub struct BatchedHtml {
     pub batch: usize,
-    pub threads: usize,
     /// Render only these chapters (indices into the book), each with its
     /// neighbours, into a site that already has everything else (`serve`'s
     /// incremental rebuilds).
@@ -41,7 +39,7 @@ pub struct BatchedHtml {
 
 impl Default for BatchedHtml {
     fn default() -> Self {
-        BatchedHtml { batch: BATCH, threads: crate::parallel::cores(), only: None }
+        BatchedHtml { batch: BATCH, only: None }
     }
 }
 
@@ -71,31 +69,12 @@ impl Renderer for BatchedHtml {
             None => (0..items.len()).step_by(self.batch).map(|s| (s, (s + self.batch).min(items.len()))).collect(),
         };
         let assets = self.only.is_none();
-        let next = AtomicUsize::new(0);
-        let failure: Mutex<Option<anyhow::Error>> = Mutex::new(None);
-        std::thread::scope(|scope| {
-            for _ in 0..self.threads.min(slices.len()) {
-                scope.spawn(|| {
-                    loop {
-                        let k = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(&(start, end)) = slices.get(k) else { break };
-                        if failure.lock().map(|f| f.is_some()).unwrap_or(true) {
-                            break;
-                        }
-                        if let Err(e) = render_slice(ctx, &config, k, start, end, assets && k == 0) {
-                            if let Ok(mut f) = failure.lock() {
-                                f.get_or_insert(e);
-                            }
-                            break;
-                        }
-                    }
-                });
-            }
-        });
-        if let Some(e) = failure.into_inner().ok().flatten() {
-            return Err(e);
-        }
-        Ok(())
+        // Slices render on every core, one slice per task; the first error stops the rest.
+        slices
+            .par_iter()
+            .enumerate()
+            .with_max_len(1)
+            .try_for_each(|(k, &(start, end))| render_slice(ctx, &config, k, start, end, assets && k == 0))
     }
 }
 

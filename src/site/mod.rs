@@ -1,171 +1,163 @@
-//! Stage 4, build: the only stage that writes the site.
+//! Stage 4, site: writing the site, in narrow steps the pipeline strings together.
 //!
-//! The rendered Markdown book goes into a staging folder beside the output,
-//! mdBook (as a library, `mdbook-driver`) builds it there with the handbook's
-//! own `theme/`, extra files are added after mdBook (its HTML renderer empties
-//! its output folder), and only then is the staging output swapped into place.
-//! A failure at any step leaves the previous output exactly as it was.
+//! A [`Staging`] folder beside the output receives the pages (mdBook as a
+//! library, `mdbook-driver`, with the handbook's own `theme/`), the files the
+//! build adds after mdBook (its HTML renderer empties its output folder), and
+//! in a folder of its own whatever another thread writes meanwhile (the search
+//! data); [`Staging::commit`] then swaps the whole site into place. A failure
+//! at any step leaves the previous output exactly as it was, and dropping the
+//! staging folder removes it.
 
 mod batch;
 mod swap;
 
 pub use batch::BATCH;
 
-use crate::diagnostic::Diagnostic;
-use crate::pipeline::Progress;
+use crate::diagnostic::{Diagnostic, Result};
+use crate::layout::{BOOK_TOML, OutFile, THEME_DIR};
+use crate::progress::Progress;
 use crate::render::RenderedBook;
 use mdbook_driver::MDBook;
 use mdbook_driver::book::{Book, BookItem, Chapter, SectionNumber};
 use mdbook_driver::config::Config;
+use rayon::prelude::*;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-pub const BOOK_TOML: &str = "book.toml";
 /// The chapter list script, added to mdBook's `additional-js` (first) so every page loads it.
 const SIDEBAR_JS: &str = "sidebar.js";
 
-/// A file the build adds to the site after mdBook has run (search data, PDFs…).
-#[derive(Debug, Clone)]
-pub struct ExtraFile {
-    /// Path relative to the site root, `/`-separated.
-    pub path: String,
-    pub bytes: Vec<u8>,
+/// A site being built beside its output folder.
+pub struct Staging {
+    dir: PathBuf,
+    /// The output folder (absolute) the site will replace.
+    out: PathBuf,
 }
 
-/// A job that writes files into a folder laid out like the site (its first
-/// argument) while mdBook builds the pages, given the site being replaced (its
-/// second) to link unchanged files from.
-pub type Beside<'a> = &'a (dyn Fn(&Path, &Path) -> Result<(), Diagnostic> + Sync);
-
-/// Builds the site for `book` into `out`, atomically.
-///
-/// `extra` files are written after mdBook (whose HTML renderer empties its
-/// output folder). `beside` runs on a second thread while mdBook builds (the
-/// search index and data); what it wrote is moved into the site before the
-/// site is swapped into place.
-///
-/// `emit_markdown`, when set, also receives the exact Markdown book mdBook was
-/// given (with `book.toml` and the theme), so peers like the `mdbook` CLI can
-/// be run on the same text.
-pub fn build(
-    root: &Path,
-    book: &RenderedBook,
-    extra: &[ExtraFile],
-    out: &Path,
-    emit_markdown: Option<&Path>,
-    beside: Beside<'_>,
-    progress: Progress<'_>,
-) -> Result<Vec<Diagnostic>, Diagnostic> {
-    let out = absolute(out);
-    let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "book".into());
-    fs::create_dir_all(&parent).map_err(|e| io_error(&parent, "cannot create the output's parent folder", e))?;
-    let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-    let result = build_in(root, book, extra, &staging, &out, emit_markdown, beside, progress);
-    progress("clean up");
-    let _ = fs::remove_dir_all(&staging);
-    result
-}
-
-#[allow(clippy::too_many_arguments)]
-fn build_in(
-    root: &Path,
-    book: &RenderedBook,
-    extra: &[ExtraFile],
-    staging: &Path,
-    out: &Path,
-    emit_markdown: Option<&Path>,
-    beside: Beside<'_>,
-    progress: Progress<'_>,
-) -> Result<Vec<Diagnostic>, Diagnostic> {
-    let _ = fs::remove_dir_all(staging);
-    let src = staging.join("src");
-    let site = staging.join("site");
-    let side = staging.join("beside");
-    fs::create_dir_all(&src).map_err(|e| io_error(&src, "cannot create the staging folder", e))?;
-    fs::create_dir_all(&side).map_err(|e| io_error(&side, "cannot create the staging folder", e))?;
-    let (warnings, toml_text) = std::thread::scope(|s| {
-        let job = s.spawn(|| beside(&side, out));
-        let pages = pages(root, book, extra, staging, &site, out, progress);
-        progress("wait for search");
-        let side = job.join().unwrap_or_else(|_| {
-            Err(Diagnostic::error("", 0, 0, "the search index build panicked")
-                .with_hint("this is a bug; please report it with the content that triggers it"))
-        });
-        let pages = pages?;
-        side.map(|()| pages)
-    })?;
-    // What the second thread wrote joins the pages (one rename per top-level entry).
-    for entry in fs::read_dir(&side).map_err(|e| io_error(&side, "cannot read the staging folder", e))? {
-        let entry = entry.map_err(|e| io_error(&side, "cannot read the staging folder", e))?;
-        let target = site.join(entry.file_name());
-        if target.exists() {
-            return Err(Diagnostic::error(&target, 0, 0, "the theme and the search data both write this path")
-                .with_hint("remove it from the theme: the build writes it"));
+impl Staging {
+    /// Makes an empty staging folder beside `out`.
+    pub fn new(out: &Path) -> Result<Staging> {
+        let out = absolute(out);
+        let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+        let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "book".into());
+        fs::create_dir_all(&parent).map_err(|e| io_error(&parent, "cannot create the output's parent folder", e))?;
+        let staging = Staging { dir: parent.join(format!(".{name}.staging-{}", std::process::id())), out };
+        let _ = fs::remove_dir_all(&staging.dir);
+        for d in [staging.dir.join("src"), staging.beside()] {
+            fs::create_dir_all(&d).map_err(|e| io_error(&d, "cannot create the staging folder", e))?;
         }
-        fs::rename(entry.path(), &target).map_err(|e| io_error(&target, "cannot move into the site", e))?;
+        Ok(staging)
     }
 
-    if let Some(dir) = emit_markdown {
-        progress("emit Markdown");
-        emit(root, &toml_text, book, dir)?;
+    /// The site's own folder in the staging area.
+    fn site(&self) -> PathBuf {
+        self.dir.join("site")
     }
-    progress("swap into place");
-    swap::replace_dir(&site, out).map_err(|e| io_error(out, "cannot move the new site into place", e))?;
-    Ok(warnings)
+
+    /// Where files written beside mdBook go until [`Staging::commit`].
+    fn beside(&self) -> PathBuf {
+        self.dir.join("beside")
+    }
+
+    /// mdBook's part: renders the pages, then writes `extra` and the chapter
+    /// list page into the site. Returns the warnings (a big book's print page).
+    pub fn render_pages(
+        &self,
+        root: &Path,
+        config: &Config,
+        book: &RenderedBook,
+        extra: &[OutFile],
+        progress: Progress<'_>,
+    ) -> Result<Vec<Diagnostic>> {
+        // mdBook loads an empty book from disk; the pages are handed over in
+        // memory (writing them only for mdBook to read them back is wasted work).
+        write(&self.dir.join("src").join("SUMMARY.md"), b"# Summary\n")?;
+        let config = mdbook_config(root, config, book, &self.dir, &self.site())?;
+        let renderer = batch::BatchedHtml::default();
+        let mut warnings = Vec::new();
+        if renderer.batched(book.pages.len()) && config.html_config().is_some_and(|h| h.print.enable) {
+            warnings.push(
+                Diagnostic::in_file(
+                    BOOK_TOML,
+                    format!(
+                        "the print page (print.html) is left out: {} pages are more than one page can usefully hold (at most {})",
+                        book.pages.len(),
+                        renderer.batch
+                    ),
+                )
+                .as_warning()
+                .with_hint("print chosen chapters with `handbook print` (editions in content/handbook.yaml)")
+                .with_hint("or set `[output.html.print] enable = false`"),
+            );
+        }
+        progress("mdBook");
+        let mut md = MDBook::load_with_config(&self.dir, config).map_err(|e| mdbook_error(&e))?;
+        md.book = in_memory(book);
+        md.with_renderer(renderer);
+        md.build().map_err(|e| mdbook_error(&e))?;
+
+        progress("write extra files");
+        write(&self.site().join("toc.html"), book.toc_html.as_bytes())?;
+        write_files(extra, &self.site(), &self.out)?;
+        Ok(warnings)
+    }
+
+    /// Writes files into the site from another thread while mdBook renders
+    /// (they join the site at [`Staging::commit`]).
+    pub fn write_beside(&self, files: &[OutFile]) -> Result<()> {
+        write_files(files, &self.beside(), &self.out)
+    }
+
+    /// Writes the Markdown book mdBook was given as a standalone mdBook
+    /// project: `book.toml`, `src/`, `theme/`, the chapter list script.
+    pub fn emit_markdown(&self, root: &Path, config: &Config, book: &RenderedBook, dir: &Path) -> Result<()> {
+        let _ = fs::remove_dir_all(dir);
+        let src = dir.join("src");
+        write(&src.join("SUMMARY.md"), book.summary().as_bytes())?;
+        for page in &book.pages {
+            write(&src.join(format!("{}.md", page.id)), page.markdown.as_bytes())?;
+        }
+        let mut config = config.clone();
+        with_sidebar(&mut config)?;
+        let toml = toml::to_string(&config)
+            .map_err(|e| Diagnostic::in_file(dir.join(BOOK_TOML), format!("cannot write book.toml: {e}")))?;
+        write(&dir.join(BOOK_TOML), toml.as_bytes())?;
+        write(&dir.join(SIDEBAR_JS), book.sidebar_js.as_bytes())?;
+        let theme = root.join(THEME_DIR);
+        if theme.is_dir() {
+            copy_dir(&theme, &dir.join(THEME_DIR))?;
+        }
+        Ok(())
+    }
+
+    /// Moves what was written beside mdBook into the site and swaps the site
+    /// into place of the output folder.
+    pub fn commit(self) -> Result<()> {
+        let (site, side) = (self.site(), self.beside());
+        for entry in fs::read_dir(&side).map_err(|e| io_error(&side, "cannot read the staging folder", e))? {
+            let entry = entry.map_err(|e| io_error(&side, "cannot read the staging folder", e))?;
+            let target = site.join(entry.file_name());
+            if target.exists() {
+                return Err(Diagnostic::in_file(&target, "the theme and the search data both write this path")
+                    .with_hint("remove it from the theme: the build writes it"));
+            }
+            fs::rename(entry.path(), &target).map_err(|e| io_error(&target, "cannot move into the site", e))?;
+        }
+        swap::replace_dir(&site, &self.out).map_err(|e| io_error(&self.out, "cannot move the new site into place", e))
+    }
 }
 
-/// mdBook's part: the pages, and the extra files after them. Returns the
-/// warnings and the `book.toml` text mdBook was configured from.
-fn pages(
-    root: &Path,
-    book: &RenderedBook,
-    extra: &[ExtraFile],
-    staging: &Path,
-    site: &Path,
-    out: &Path,
-    progress: Progress<'_>,
-) -> Result<(Vec<Diagnostic>, String), Diagnostic> {
-    // mdBook loads an empty book from disk; the pages are handed over in memory
-    // (writing thousands of Markdown files only for mdBook to read them back cost seconds).
-    write(&staging.join("src").join("SUMMARY.md"), b"# Summary\n")?;
-    let (toml_text, config) = mdbook_config(root, book, staging, site)?;
-
-    let renderer = batch::BatchedHtml::default();
-    let mut warnings = Vec::new();
-    if renderer.batched(book.pages.len()) && config.html_config().is_some_and(|h| h.print.enable) {
-        warnings.push(
-            Diagnostic::warning(
-                BOOK_TOML,
-                0,
-                0,
-                format!(
-                    "the print page (print.html) is left out: {} pages are more than one page can usefully hold (at most {})",
-                    book.pages.len(),
-                    renderer.batch
-                ),
-            )
-            .with_hint("print chosen chapters with `handbook print` (editions in content/handbook.yaml), or set `[output.html.print] enable = false`"),
-        );
+impl Drop for Staging {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.dir);
     }
-
-    progress("mdBook");
-    let mut md = MDBook::load_with_config(staging, config).map_err(|e| mdbook_error(&e))?;
-    md.book = in_memory(book);
-    md.with_renderer(renderer);
-    md.build().map_err(|e| mdbook_error(&e))?;
-
-    progress("write extra files");
-    write(&site.join("toc.html"), book.toc_html.as_bytes())?;
-    write_files(extra, site, out)?;
-    Ok((warnings, toml_text))
 }
 
 /// Writes `files` into `dir`, on every core (it is kernel work). A file the
 /// site being replaced (`previous`) already holds with exactly these bytes is
 /// hard-linked from there instead: no new inode to allocate, none to free when
 /// the old site goes, the costly part on ext4.
-pub fn write_files(files: &[ExtraFile], dir: &Path, previous: &Path) -> Result<(), Diagnostic> {
+pub fn write_files(files: &[OutFile], dir: &Path, previous: &Path) -> Result<()> {
     // Each folder is made once, not once per file.
     let mut folders: Vec<PathBuf> =
         files.iter().filter_map(|f| dir.join(&f.path).parent().map(Path::to_path_buf)).collect();
@@ -174,50 +166,36 @@ pub fn write_files(files: &[ExtraFile], dir: &Path, previous: &Path) -> Result<(
     for p in &folders {
         fs::create_dir_all(p).map_err(|e| io_error(p, "cannot create folder", e))?;
     }
-    for r in crate::parallel::map(files, files.len() >= 16, |f| {
-        keep_or_write(&previous.join(&f.path), &dir.join(&f.path), &f.bytes)
-    }) {
-        r?;
-    }
-    Ok(())
+    let write = |f: &OutFile| keep_or_write(&previous.join(&f.path), &dir.join(&f.path), &f.bytes);
+    if files.len() >= 16 { files.par_iter().try_for_each(write) } else { files.iter().try_for_each(write) }
 }
 
-/// mdBook's configuration for a build in `staging` into `site`: the handbook's
-/// `book.toml`, with the theme and the chapter list script added. Returns the `book.toml` text too.
-fn mdbook_config(
-    root: &Path,
-    book: &RenderedBook,
-    staging: &Path,
-    site: &Path,
-) -> Result<(String, Config), Diagnostic> {
-    let toml_text = fs::read_to_string(root.join(BOOK_TOML)).unwrap_or_default();
-    let mut config: Config = toml_text.parse().map_err(|e: anyhow::Error| config_error(&e))?;
+/// mdBook's configuration for a build in `staging` into `site`: the
+/// handbook's `book.toml`, with the theme and the chapter list script added.
+fn mdbook_config(root: &Path, config: &Config, book: &RenderedBook, staging: &Path, site: &Path) -> Result<Config> {
+    let mut config = config.clone();
     config.book.src = staging.join("src");
     config.build.build_dir = site.to_path_buf();
     config.build.create_missing = false;
-    let theme = absolute(&root.join("theme"));
+    let theme = absolute(&root.join(THEME_DIR));
     if theme.is_dir() && config.html_config().and_then(|h| h.theme).is_none() {
         config.set("output.html.theme", theme.to_string_lossy().as_ref()).map_err(|e| config_error(&e))?;
     }
     write(&staging.join(SIDEBAR_JS), book.sidebar_js.as_bytes())?;
     with_sidebar(&mut config)?;
-    Ok((toml_text, config))
+    Ok(config)
 }
 
 /// Whether [`update_pages`] can bring a site up to date: not while the print
 /// page (every chapter on one page) is part of it.
-pub fn can_update_pages(root: &Path, book: &RenderedBook) -> bool {
-    let print = fs::read_to_string(root.join(BOOK_TOML))
-        .ok()
-        .and_then(|t| t.parse::<Config>().ok())
-        .and_then(|c| c.html_config())
-        .is_none_or(|h| h.print.enable);
+pub fn can_update_pages(config: &Config, book: &RenderedBook) -> bool {
+    let print = config.html_config().is_none_or(|h| h.print.enable);
     !print || batch::BatchedHtml::default().batched(book.pages.len())
 }
 
 /// Renders only the pages `pages` (indices into `book.pages`) through mdBook
 /// into the existing site `out`, each page replaced atomically (for `serve`).
-pub fn update_pages(root: &Path, book: &RenderedBook, pages: &[usize], out: &Path) -> Result<(), Diagnostic> {
+pub fn update_pages(root: &Path, config: &Config, book: &RenderedBook, pages: &[usize], out: &Path) -> Result<()> {
     let out = absolute(out);
     let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "book".into());
     let staging = out.with_file_name(format!(".{name}.pages-{}", std::process::id()));
@@ -226,7 +204,7 @@ pub fn update_pages(root: &Path, book: &RenderedBook, pages: &[usize], out: &Pat
         let src = staging.join("src");
         fs::create_dir_all(&src).map_err(|e| io_error(&src, "cannot create the staging folder", e))?;
         write(&src.join("SUMMARY.md"), b"# Summary\n")?;
-        let (_, config) = mdbook_config(root, book, &staging, &out)?;
+        let config = mdbook_config(root, config, book, &staging, &out)?;
         let mut md = MDBook::load_with_config(&staging, config).map_err(|e| mdbook_error(&e))?;
         md.book = in_memory(book);
         md.with_renderer(batch::BatchedHtml { only: Some(pages.to_vec()), ..Default::default() });
@@ -237,7 +215,7 @@ pub fn update_pages(root: &Path, book: &RenderedBook, pages: &[usize], out: &Pat
 }
 
 /// Replaces one file of a live site: written beside it, then renamed over it.
-pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
+pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = path.with_file_name(format!(".{name}.new-{}", std::process::id()));
     write(&tmp, bytes)?;
@@ -245,28 +223,8 @@ pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
 }
 
 /// Replaces a folder of a live site by a new one (see [`swap::replace_dir`]).
-pub fn replace_dir(new: &Path, target: &Path) -> Result<(), Diagnostic> {
+pub fn replace_dir(new: &Path, target: &Path) -> Result<()> {
     swap::replace_dir(new, target).map_err(|e| io_error(target, "cannot replace folder", e))
-}
-
-/// Writes the Markdown book as a standalone mdBook project: `book.toml`, `src/`, `theme/`.
-fn emit(root: &Path, toml_text: &str, book: &RenderedBook, dir: &Path) -> Result<(), Diagnostic> {
-    let _ = fs::remove_dir_all(dir);
-    let src = dir.join("src");
-    write(&src.join("SUMMARY.md"), book.summary().as_bytes())?;
-    for page in &book.pages {
-        write(&src.join(format!("{}.md", page.id)), page.markdown.as_bytes())?;
-    }
-    let mut config: Config = toml_text.parse().map_err(|e: anyhow::Error| config_error(&e))?;
-    with_sidebar(&mut config)?;
-    let toml = toml::to_string(&config).map_err(|e| config_error(&anyhow::Error::from(e)))?;
-    write(&dir.join(BOOK_TOML), toml.as_bytes())?;
-    write(&dir.join(SIDEBAR_JS), book.sidebar_js.as_bytes())?;
-    let theme = root.join("theme");
-    if theme.is_dir() {
-        copy_dir(&theme, &dir.join("theme"))?;
-    }
-    Ok(())
 }
 
 /// The pages as mdBook's book: numbered chapters in order, as mdBook loads `SUMMARY.md`'s list.
@@ -285,14 +243,18 @@ fn in_memory(book: &RenderedBook) -> Book {
 }
 
 /// Adds the chapter list script to mdBook's `additional-js`, first.
-fn with_sidebar(config: &mut Config) -> Result<(), Diagnostic> {
+fn with_sidebar(config: &mut Config) -> Result<()> {
     let mut js = config.html_config().map(|h| h.additional_js).unwrap_or_default();
     js.insert(0, PathBuf::from(SIDEBAR_JS));
     config.set("output.html.additional-js", &js).map_err(|e| config_error(&e))
 }
 
-fn copy_dir(from: &Path, to: &Path) -> Result<(), Diagnostic> {
-    for entry in walkdir::WalkDir::new(from).into_iter().filter_map(Result::ok) {
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(from).to_path_buf();
+            Diagnostic::in_file(path, format!("cannot read the theme: {e}")).with_hint("check the theme folder")
+        })?;
         let rel = entry.path().strip_prefix(from).unwrap_or(entry.path());
         let target = to.join(rel);
         if entry.file_type().is_dir() {
@@ -306,7 +268,7 @@ fn copy_dir(from: &Path, to: &Path) -> Result<(), Diagnostic> {
 
 /// Writes `bytes` to `path` (whose folder exists), or hard-links `previous`
 /// there when it already holds exactly these bytes.
-fn keep_or_write(previous: &Path, path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
+fn keep_or_write(previous: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Read;
     let same = fs::File::open(previous).is_ok_and(|f| {
         // One byte more than expected tells a longer file apart without reading it all.
@@ -319,7 +281,7 @@ fn keep_or_write(previous: &Path, path: &Path, bytes: &[u8]) -> Result<(), Diagn
     fs::write(path, bytes).map_err(|e| io_error(path, "cannot write file", e))
 }
 
-fn write(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
+fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     if let Some(p) = path.parent() {
         fs::create_dir_all(p).map_err(|e| io_error(p, "cannot create folder", e))?;
     }
@@ -331,79 +293,47 @@ fn absolute(p: &Path) -> PathBuf {
 }
 
 fn io_error(path: &Path, what: &str, e: std::io::Error) -> Diagnostic {
-    Diagnostic::error(path, 0, 0, format!("{what}: {e}"))
+    Diagnostic::in_file(path, format!("{what}: {e}"))
         .with_hint("check that the folder is writable and the disk is not full")
 }
 
-/// A `book.toml` problem, with the line and column the TOML parser reports.
+/// A setting the build adds to mdBook's configuration could not be set (the
+/// loaded `book.toml` holds a value of another shape at that key).
 fn config_error(e: &anyhow::Error) -> Diagnostic {
-    let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();
-    let detail = chain.last().cloned().unwrap_or_default();
-    let (line, column) = toml_position(&detail).unwrap_or((0, 0));
-    let message = detail
-        .lines()
-        .filter(|l| {
-            !l.trim().is_empty()
-                && !l.contains(" | ")
-                && !l.trim_start().starts_with('|')
-                && !l.starts_with("TOML parse error")
-        })
-        .map(str::trim)
-        .collect::<Vec<_>>()
-        .join("; ");
-    Diagnostic::error(BOOK_TOML, line, column, format!("invalid book.toml: {message}")).with_hint(
-        "book.toml is mdBook's own configuration and mdBook 0.5 rejects unknown keys; the handbook's settings go in content/handbook.yaml",
-    )
+    Diagnostic::in_file(BOOK_TOML, format!("cannot configure mdBook: {e:#}"))
+        .with_hint("`output.html.theme` and `output.html.additional-js` must be a path and a list of paths")
 }
 
-fn toml_position(s: &str) -> Option<(u32, u32)> {
-    let rest = &s[s.find("at line ")? + 8..];
-    let (line, rest) = rest.split_once(", column ")?;
-    let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    Some((line.trim().parse().ok()?, column.parse().ok()?))
-}
-
+/// An mdBook failure. A theme template error is located from handlebars' own
+/// error data (template name, line, column): mdBook registers each theme file
+/// `theme/<name>.hbs` under its name with `.` written as `_` (`toc.js.hbs` is `toc_js`).
 fn mdbook_error(e: &anyhow::Error) -> Diagnostic {
-    let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();
-    let text = chain.join(": ");
-    // Handlebars reports `Template error in "toc_js":2:1`; name the theme file instead.
-    let located = text.split_once("Template error in \"").and_then(|(_, rest)| {
-        let (name, rest) = rest.split_once('"')?;
-        let file = match name {
-            "index" => "index.hbs",
-            "head" => "head.hbs",
-            "header" => "header.hbs",
-            "redirect" => "redirect.hbs",
-            "toc_js" => "toc.js.hbs",
-            "toc_html" => "toc.html.hbs",
-            _ => return None,
-        };
-        let mut nums = rest.trim_start_matches(':').split(|c: char| !c.is_ascii_digit());
-        let line = nums.next().and_then(|n| n.parse().ok()).unwrap_or(0);
-        let column = nums.next().and_then(|n| n.parse().ok()).unwrap_or(0);
-        Some((format!("theme/{file}"), line, column))
-    });
-    let message = chain
-        .iter()
-        .flat_map(|c| c.lines())
-        .find(|l| l.contains("reason:") || l.contains("invalid") || l.contains("error"))
-        .map(|l| l.trim().trim_start_matches("= reason:").trim().to_string())
-        .unwrap_or_else(|| text.clone());
-    match located {
-        Some((file, line, column)) => Diagnostic::error(file, line, column, format!("theme template error: {message}"))
-            .with_hint("theme templates use mdBook's documented template data (see the README); fix the template"),
-        None => Diagnostic::error(BOOK_TOML, 0, 0, format!("mdBook failed: {text}"))
-            .with_hint("check book.toml and the files in theme/"),
+    let template = |name: &str| PathBuf::from(THEME_DIR).join(format!("{}.hbs", name.replace('_', ".")));
+    for cause in e.chain() {
+        if let Some(t) = cause.downcast_ref::<handlebars::TemplateError>() {
+            let message = format!("theme template error: {}", t.reason());
+            let d = match (t.name(), t.pos()) {
+                (Some(n), Some((line, column))) => {
+                    Diagnostic::at(template(n), crate::model::Pos { line: line as u32, column: column as u32 }, message)
+                }
+                (Some(n), None) => Diagnostic::in_file(template(n), message),
+                _ => Diagnostic::error(message),
+            };
+            return d.with_hint(TEMPLATE_HINT);
+        }
+        if let Some(r) = cause.downcast_ref::<handlebars::RenderError>() {
+            let message = format!("theme template error: {}", r.reason());
+            let d = match (&r.template_name, r.line_no, r.column_no) {
+                (Some(n), Some(line), Some(column)) => {
+                    Diagnostic::at(template(n), crate::model::Pos { line: line as u32, column: column as u32 }, message)
+                }
+                (Some(n), ..) => Diagnostic::in_file(template(n), message),
+                _ => Diagnostic::error(message),
+            };
+            return d.with_hint(TEMPLATE_HINT);
+        }
     }
+    Diagnostic::error(format!("mdBook failed: {e:#}")).with_hint("check book.toml and the files in theme/")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::toml_position;
-
-    #[test]
-    fn finds_toml_positions() {
-        assert_eq!(toml_position("TOML parse error at line 3, column 1\n  |"), Some((3, 1)));
-        assert_eq!(toml_position("no position"), None);
-    }
-}
+const TEMPLATE_HINT: &str = "theme templates use mdBook's documented template data (see the README); fix the template";

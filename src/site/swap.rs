@@ -6,7 +6,7 @@ use std::path::Path;
 
 /// Replaces `target` by `new` (both on one file system).
 ///
-/// On Linux the two folders are exchanged with one `renameat2(RENAME_EXCHANGE)`,
+/// Where the system can, the two folders are exchanged in one step,
 /// so readers (and `serve`) never see a missing or half-written site; elsewhere,
 /// or when the file system refuses, it falls back to two renames.
 pub fn replace_dir(new: &Path, target: &Path) -> io::Result<()> {
@@ -32,27 +32,15 @@ pub fn replace_dir(new: &Path, target: &Path) -> io::Result<()> {
     }
 }
 
-#[cfg(target_os = "linux")]
+/// Exchanges two paths in one step (`renameat2(RENAME_EXCHANGE)` on Linux,
+/// `renameatx_np(RENAME_SWAP)` on macOS, both through rustix).
+#[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
 fn exchange(a: &Path, b: &Path) -> io::Result<()> {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt;
-    let a = CString::new(a.as_os_str().as_bytes())?;
-    let b = CString::new(b.as_os_str().as_bytes())?;
-    // SAFETY: both arguments are valid NUL-terminated paths that outlive the call.
-    let r = unsafe {
-        libc::syscall(
-            libc::SYS_renameat2,
-            libc::AT_FDCWD,
-            a.as_ptr(),
-            libc::AT_FDCWD,
-            b.as_ptr(),
-            libc::RENAME_EXCHANGE,
-        )
-    };
-    if r == 0 { Ok(()) } else { Err(io::Error::last_os_error()) }
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
 }
 
-#[cfg(not(target_os = "linux"))]
+#[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
 fn exchange(_: &Path, _: &Path) -> io::Result<()> {
     Err(io::Error::new(io::ErrorKind::Unsupported, "no atomic exchange"))
 }

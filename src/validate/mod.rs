@@ -8,8 +8,7 @@ use std::path::Path;
 
 mod quiz;
 
-/// Chapter ids that would collide with pages mdBook writes itself.
-const RESERVED_PAGES: &[&str] = &["index", "print", "404", "toc", "search", "searchindex", crate::render::PRACTICE];
+use crate::layout::RESERVED_PAGES;
 
 /// What is known about content files that did not load (their own errors are
 /// already reported): references into them must not be reported as broken too.
@@ -36,7 +35,7 @@ pub fn validate(hb: &Handbook, secs: &Sections, gaps: &Gaps) -> Vec<Diagnostic> 
     if gaps.complete {
         check_quiz_refs(hb, secs, &mut out);
     }
-    out.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     out
 }
 
@@ -50,7 +49,8 @@ fn check_settings(hb: &Handbook, gaps: &Gaps, out: &mut Vec<Diagnostic>) {
         if let Some(first) = seen.insert(id.as_str(), id) {
             out.push(
                 Diagnostic::at(file, id.pos, format!("chapter `{id}` is listed twice"))
-                    .with_hint(format!("it is already listed at line {}; list each chapter once", first.pos.line)),
+                    .with_label(file, first.pos, "first listed here")
+                    .with_hint("list each chapter once"),
             );
         } else if gaps.complete && !defined.contains(id.as_str()) {
             out.push(unknown(file, id, "chapter", chapter_ids.iter().copied()));
@@ -145,12 +145,11 @@ fn check_ids(hb: &Handbook, out: &mut Vec<Diagnostic>) {
             );
         }
         if let Some((f0, id0)) = first.get(id.as_str()) {
-            out.push(Diagnostic::at(file, id.pos, format!("duplicate id `{id}`")).with_hint(format!(
-                "first defined at {}:{}:{}; ids must be unique across all content files",
-                f0.display(),
-                id0.pos.line,
-                id0.pos.column
-            )));
+            out.push(
+                Diagnostic::at(file, id.pos, format!("duplicate id `{id}`"))
+                    .with_label(*f0, id0.pos, "first defined here")
+                    .with_hint("ids must be unique across all content files; rename one"),
+            );
         } else {
             first.insert(id.as_str(), (file, id));
         }

@@ -12,11 +12,11 @@ fn init_scaffolds_a_handbook_that_checks_and_builds() {
     assert!(files.iter().any(|f| f.ends_with("content/quiz/01-overview.yaml")));
     let checked = pipeline::check(&root);
     assert!(checked.report.ok(), "{:?}", checked.report.diagnostics);
-    let kinds: Vec<&str> = checked.handbook.as_ref().unwrap().chapters.iter().map(|c| c.kind()).collect();
+    let kinds: Vec<&str> = checked.valid.as_ref().unwrap().handbook.chapters.iter().map(|c| c.kind()).collect();
     for k in ["overview", "qualities", "images", "relationships", "transformations", "maxims"] {
         assert!(kinds.contains(&k), "init has an example of `{k}`");
     }
-    assert!(!checked.handbook.unwrap().quizzes.is_empty(), "init has a quiz");
+    assert!(!checked.valid.unwrap().handbook.quizzes.is_empty(), "init has a quiz");
     // With or without a Chinese font on the machine: a font problem is only a warning in `build`.
     let report = pipeline::build(&root, &BuildOptions { out: root.join("book"), ..Default::default() });
     assert!(report.ok(), "{:?}", report.diagnostics);

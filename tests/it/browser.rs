@@ -21,26 +21,7 @@ fn file_url(p: &Path) -> String {
 fn url_path(url: &str) -> Option<PathBuf> {
     let rest = url.strip_prefix("file://")?;
     let end = rest.find(['?', '#']).unwrap_or(rest.len());
-    Some(PathBuf::from(percent_decode(&rest[..end])))
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    Some(PathBuf::from(percent_encoding::percent_decode_str(&rest[..end]).decode_utf8_lossy().into_owned()))
 }
 
 /// Fails on any request that is not a file inside `site` (about:/data: excepted).

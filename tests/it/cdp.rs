@@ -254,28 +254,7 @@ impl Page<'_> {
     pub fn screenshot(&mut self, path: &std::path::Path) {
         let r = self.call("Page.captureScreenshot", json!({ "format": "png" }));
         let data = r["data"].as_str().unwrap();
-        std::fs::write(path, base64_decode(data)).unwrap();
+        use base64::Engine;
+        std::fs::write(path, base64::engine::general_purpose::STANDARD.decode(data).unwrap()).unwrap();
     }
-}
-
-fn base64_decode(s: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let (mut buf, mut bits) = (0u32, 0);
-    for c in s.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => continue,
-        };
-        buf = (buf << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buf >> bits) as u8);
-        }
-    }
-    out
 }

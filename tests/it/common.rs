@@ -28,7 +28,6 @@ pub fn fixture(overlay: Option<&Path>) -> tempfile::TempDir {
     copy_dir(&repo().join("theme"), &dir.path().join("theme"));
     if let Some(o) = overlay {
         copy_dir(o, dir.path());
-        let _ = std::fs::remove_file(dir.path().join("expected.txt"));
     }
     dir
 }
@@ -52,7 +51,7 @@ pub fn shipped() -> &'static Shipped {
         let out = dir.path().join("book");
         let report = build(&repo(), &out);
         assert!(report.ok(), "the shipped handbook must build: {:#?}", report.diagnostics);
-        let chapters = report.book.unwrap().pages.into_iter().map(|p| p.id).collect();
+        let chapters = report.value.unwrap().pages.into_iter().map(|p| p.id).collect();
         Shipped { out, chapters, _dir: dir }
     })
 }

@@ -1,56 +1,59 @@
-//! Invalid-content fixtures: each `tests/fixtures/invalid/<case>/` overlays the
-//! minimal handbook and lists, in `expected.txt`, the exact diagnostics
-//! (`file:line:column: message`), optionally followed by `hint~ text` lines
-//! that the preceding diagnostic's hint must contain.
+//! Invalid-content fixtures: each `tests/fixtures/invalid/<case>/` overlays
+//! the minimal handbook, and `handbook check`'s real stderr for it is a
+//! snapshot in `tests/snapshots/` (`INSTA_UPDATE=always cargo test invalid`
+//! rewrites them; read every changed one before committing it).
 
 use crate::common::{build, fixture, repo, snapshot};
 use handbook::pipeline;
+use std::path::Path;
+use std::process::Command;
 
-fn cases() -> Vec<std::path::PathBuf> {
-    let mut v: Vec<_> =
-        std::fs::read_dir(repo().join("tests/fixtures/invalid")).unwrap().map(|e| e.unwrap().path()).collect();
-    v.sort();
-    v
+/// Runs the binary as a user would, from the handbook's root.
+pub fn handbook(root: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_handbook")).args(args).current_dir(root).output().unwrap()
 }
 
 #[test]
-fn every_invalid_fixture_reports_exactly_its_expected_diagnostics() {
-    let cases = cases();
+fn every_invalid_fixture_fails_check_with_its_snapshot() {
+    let mut cases: Vec<_> =
+        std::fs::read_dir(repo().join("tests/fixtures/invalid")).unwrap().map(|e| e.unwrap().path()).collect();
+    cases.sort();
     assert!(cases.len() >= 15, "at least 15 invalid fixtures, found {}", cases.len());
-    let mut failures = Vec::new();
+    let mut failed = Vec::new();
     for case in &cases {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
-        let expected = std::fs::read_to_string(case.join("expected.txt"))
-            .unwrap_or_else(|_| panic!("{name}: missing expected.txt"));
         let dir = fixture(Some(case));
-        let report = pipeline::check(dir.path()).report;
-        let got: Vec<String> = report.diagnostics.iter().map(|d| d.short()).collect();
-        let want: Vec<&str> = expected.lines().filter(|l| !l.starts_with("hint~ ") && !l.is_empty()).collect();
-        if got != want {
-            failures.push(format!("{name}:\n  want {want:#?}\n  got  {got:#?}"));
-            continue;
+        let out = handbook(dir.path(), &["check"]);
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(1), "{name}: check must fail\n{stderr}");
+        assert!(out.stdout.is_empty(), "{name}: nothing on stdout when check fails");
+        // Every case is compared (and, when blessing, written) before the test fails.
+        let compared = std::panic::catch_unwind(|| {
+            insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true, description => format!("handbook check, tests/fixtures/invalid/{name}") }, {
+                insta::assert_snapshot!(format!("invalid-{name}"), stderr);
+            });
+        });
+        if compared.is_err() {
+            failed.push(name);
         }
-        // Hints: `hint~ x` applies to the diagnostic on the line above it.
-        let mut index = None;
-        for line in expected.lines().filter(|l| !l.is_empty()) {
-            match line.strip_prefix("hint~ ") {
-                None => index = Some(index.map_or(0, |i| i + 1)),
-                Some(h) => {
-                    let d = &report.diagnostics[index.unwrap()];
-                    if !d.hint.as_deref().unwrap_or("").contains(h) {
-                        failures.push(format!(
-                            "{name}: hint of `{}` is {:?}, want it to contain {h:?}",
-                            d.short(),
-                            d.hint
-                        ));
-                    }
-                }
-            }
-        }
-        assert!(!report.ok(), "{name}: an invalid handbook must not pass");
-        assert!(report.diagnostics.iter().all(|d| d.hint.is_some()), "{name}: every diagnostic has a hint");
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(failed.is_empty(), "stderr differs from its snapshot: {failed:?}");
+}
+
+#[test]
+fn every_invalid_fixture_gives_located_diagnostics_with_hints() {
+    for case in std::fs::read_dir(repo().join("tests/fixtures/invalid")).unwrap() {
+        let case = case.unwrap().path();
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let dir = fixture(Some(&case));
+        let report = pipeline::check(dir.path()).report;
+        assert!(!report.ok(), "{name}: an invalid handbook must not pass");
+        for d in &report.diagnostics {
+            assert!(!d.hints.is_empty(), "{name}: every diagnostic has a hint: {d:?}");
+            let l = d.location.as_ref().unwrap_or_else(|| panic!("{name}: every diagnostic has a file: {d:?}"));
+            assert!(dir.path().join(&l.file).exists(), "{name}: {} is a file of the handbook", l.file.display());
+        }
+    }
 }
 
 #[test]
@@ -87,11 +90,36 @@ fn a_failed_build_leaves_the_previous_site_byte_identical() {
 }
 
 #[test]
-fn book_toml_errors_point_at_line_and_column() {
+fn check_reads_book_toml_and_points_at_line_and_column() {
     let dir = fixture(None);
     std::fs::write(dir.path().join("book.toml"), "[book]\ntitle = \"x\"\nnot-a-key = 1\n").unwrap();
-    let report = build(dir.path(), &dir.path().join("book"));
+    let report = pipeline::check(dir.path()).report;
+    assert!(!report.ok(), "a broken book.toml fails `check`, not only `build`");
     let d = &report.diagnostics[0];
-    assert_eq!((d.file.to_str().unwrap(), d.line, d.column), ("book.toml", 3, 1), "{d:?}");
+    assert_eq!(d.short().split(": ").next(), Some("book.toml:3:1"), "{d:?}");
     assert!(d.message.contains("not-a-key"), "{}", d.message);
+    // An unknown key under [output.html] too: mdBook itself only looks when it renders.
+    std::fs::write(dir.path().join("book.toml"), "[book]\ntitle = \"x\"\n\n[output.html]\nno-such = true\n").unwrap();
+    let out = handbook(dir.path(), &["check"]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("--> book.toml:5:1"), "{stderr}");
+    assert!(stderr.contains("5 | no-such = true"), "{stderr}");
+}
+
+#[test]
+fn a_tab_is_reported_at_its_own_line_and_column() {
+    let dir = fixture(None);
+    let path = dir.path().join("content/basics.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    // Indent the third line with a tab instead of spaces.
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let n = lines.iter().position(|l| l.starts_with("  ")).expect("an indented line");
+    lines[n] = format!("\t{}", lines[n].trim_start());
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let out = handbook(dir.path(), &["check"]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(&format!("--> content/basics.yaml:{}:1", n + 1)), "{stderr}");
+    assert!(stderr.contains("= hint: indent with spaces"), "{stderr}");
 }

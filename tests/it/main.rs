@@ -1,8 +1,10 @@
 //! One integration-test binary over fixture handbooks (as mdBook's own suite).
 
+mod architecture;
 mod authoring;
 mod browser;
 mod cdp;
+mod cli;
 mod common;
 mod escaping;
 mod fidelity;

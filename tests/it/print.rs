@@ -2,14 +2,15 @@
 
 use crate::common::{build, fixture, repo, require, shipped};
 use crate::fidelity::{pieces, source_lines};
-use handbook::pipeline::{self, FontOptions};
+use handbook::pipeline;
+use handbook::print::FontOptions;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
 fn tools_and_fonts() -> bool {
     let poppler = Command::new("pdftotext").arg("-v").output().is_ok();
-    let fonts = handbook::print::Fonts::find(&FontOptions::default()).is_ok();
+    let fonts = handbook::print::Printer::new(&FontOptions::default()).is_ok();
     require(poppler, "poppler-utils (pdftotext, pdffonts)")
         && require(fonts, "a font for Chinese text (Debian fonts-noto-cjk)")
 }
@@ -26,9 +27,9 @@ fn pdfs() -> &'static Pdfs {
         let dir = tempfile::tempdir().unwrap();
         let mut paths = Vec::new();
         for ed in ["trainer", "trainee"] {
-            let (report, pdf) = pipeline::print(&repo(), Some(ed), &FontOptions::default());
+            let report = pipeline::print(&repo(), Some(ed), &FontOptions::default());
             assert!(report.ok(), "{:?}", report.diagnostics);
-            let (_, bytes) = pdf.expect("a PDF");
+            let bytes = report.value.expect("a PDF").pdf;
             let p = dir.path().join(format!("{ed}.pdf"));
             std::fs::write(&p, bytes).unwrap();
             paths.push(p);
@@ -98,7 +99,7 @@ fn only_the_trainer_edition_has_the_answers() {
     if !tools_and_fonts() {
         return;
     }
-    let bank = pipeline::check(&repo()).bank.unwrap();
+    let bank = pipeline::check(&repo()).valid.unwrap().bank;
     let (trainer, trainee) = (squash(&text(&pdfs().trainer, false)), squash(&text(&pdfs().trainee, false)));
     assert!(trainer.contains("附录：答案与解析"));
     for q in &bank.authored {
@@ -131,7 +132,7 @@ fn the_contents_page_numbers_match_where_chapters_start() {
         return;
     }
     let pages: Vec<String> = text(&pdfs().trainer, false).split('\u{c}').map(str::to_string).collect();
-    let hb = pipeline::check(&repo()).handbook.unwrap();
+    let hb = pipeline::check(&repo()).valid.unwrap().handbook;
     let mut checked = 0;
     for ch in hb.ordered() {
         let head = ch.head();
@@ -171,12 +172,12 @@ fn no_line_starts_with_closing_punctuation() {
 fn a_missing_font_is_a_clear_error_and_no_pdf() {
     let empty = tempfile::tempdir().unwrap();
     let opts = FontOptions { paths: vec![empty.path().to_path_buf()], no_system: true };
-    let (report, pdf) = pipeline::print(&repo(), Some("trainer"), &opts);
-    assert!(pdf.is_none(), "no PDF without a Chinese font");
+    let report = pipeline::print(&repo(), Some("trainer"), &opts);
+    assert!(report.value.is_none(), "no PDF without a Chinese font");
     let d = &report.diagnostics[0];
     assert!(d.message.contains("no font for Chinese text was found"), "{d:?}");
     assert!(d.message.contains(&empty.path().display().to_string()), "says what was searched: {d:?}");
-    assert!(d.hint.as_deref().unwrap().contains("fonts-noto-cjk"), "{d:?}");
+    assert!(d.hints.iter().any(|h| h.contains("fonts-noto-cjk")), "{d:?}");
 }
 
 #[test]

@@ -6,7 +6,7 @@ use handbook::pipeline::{self, QuizFormat};
 use handbook::quiz::{Item, Kind};
 
 fn bank() -> (Vec<Item>, Vec<Item>) {
-    let b = pipeline::check(&repo()).bank.expect("the shipped handbook has a bank");
+    let b = pipeline::check(&repo()).valid.expect("the shipped handbook is valid").bank;
     (b.authored, b.drills)
 }
 
@@ -79,12 +79,12 @@ fn drills_follow_the_settings() {
     let settings = dir.path().join("content/handbook.yaml");
     let text = std::fs::read_to_string(&settings).unwrap();
     std::fs::write(&settings, format!("{text}\nquiz:\n  drills_per_chapter: 2\n  seed: 7\n")).unwrap();
-    let b = pipeline::check(dir.path()).bank.unwrap();
+    let b = pipeline::check(dir.path()).valid.unwrap().bank;
     assert!(b.drills.len() <= 12 && !b.drills.is_empty(), "{}", b.drills.len());
     std::fs::write(&settings, format!("{text}\nquiz:\n  drills: false\n")).unwrap();
     let checked = pipeline::check(dir.path());
-    assert!(checked.bank.unwrap().drills.is_empty());
-    assert!(!checked.report.book.unwrap().pages.iter().any(|p| p.id == "practice"), "no practice page without drills");
+    assert!(checked.valid.unwrap().bank.drills.is_empty());
+    assert!(!checked.report.value.unwrap().pages.iter().any(|p| p.id == "practice"), "no practice page without drills");
 }
 
 #[test]
@@ -101,9 +101,9 @@ fn lms_exports_parse_with_independent_parsers() {
     let all: Vec<Item> = authored.into_iter().chain(drills).collect();
     std::fs::write(tmp.path().join("bank.json"), serde_json::to_string(&all).unwrap()).unwrap();
     for (f, name) in [(QuizFormat::Gift, "bank.gift"), (QuizFormat::MoodleXml, "bank.xml")] {
-        let (report, text) = pipeline::export_quiz(&repo(), f);
+        let report = pipeline::export_quiz(&repo(), f);
         assert!(report.ok());
-        std::fs::write(tmp.path().join(name), text.unwrap()).unwrap();
+        std::fs::write(tmp.path().join(name), report.value.unwrap()).unwrap();
     }
     let out = std::process::Command::new("python3")
         .arg(repo().join("tests/tools/check_quiz_export.py"))

@@ -40,7 +40,7 @@ fn the_100x_handbook_checks_builds_and_finds_every_planted_phrase_first() {
     let s = scaled();
     let checked = pipeline::check(&s.root);
     assert!(checked.report.ok());
-    assert_eq!(checked.report.book.as_ref().unwrap().pages.len(), 6 * FACTOR + 1, "chapters and the practice page");
+    assert_eq!(checked.report.value.as_ref().unwrap().pages.len(), 6 * FACTOR + 1, "chapters and the practice page");
     for k in 1..=FACTOR {
         let results = search_site(&s.out, &planted_phrase(k), 3).unwrap();
         assert_eq!(results[0].url, format!("overview-c{k}.html"), "planted phrase of copy {k}");
@@ -48,7 +48,7 @@ fn the_100x_handbook_checks_builds_and_finds_every_planted_phrase_first() {
     }
     // mdBook renders the 601 pages in slices (src/site/batch.rs): every page is there, and
     // "previous"/"next" are right across the seams between slices.
-    let ids: Vec<String> = checked.report.book.as_ref().unwrap().pages.iter().map(|p| p.id.clone()).collect();
+    let ids: Vec<String> = checked.report.value.as_ref().unwrap().pages.iter().map(|p| p.id.clone()).collect();
     for (i, id) in ids.iter().enumerate() {
         let html = std::fs::read_to_string(s.out.join(format!("{id}.html"))).unwrap_or_else(|_| panic!("{id}.html"));
         let prev = i.checked_sub(1).map(|j| format!(r#"rel="prev" class="prev" href="{}.html""#, ids[j]));

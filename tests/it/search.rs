@@ -77,15 +77,17 @@ fn dang_xiao_shi_finds_the_big_and_small_things_section_first() {
 #[test]
 fn every_exported_list_is_what_a_term_query_ranks() {
     use handbook::search::export::export;
+    use handbook::search::index::FieldKind;
     use handbook::search::index::SearchIndex;
-    use handbook::search::rank::{FieldKind, postings};
+    use handbook::search::rank::postings;
     let tmp = tempfile::tempdir().unwrap();
     handbook::scale::generate(&crate::common::repo(), 10, tmp.path()).unwrap();
     let checked = handbook::pipeline::check(tmp.path());
-    let (hb, secs) = (checked.handbook.expect("valid"), checked.sections.expect("valid"));
+    let valid = checked.valid.expect("valid");
+    let (hb, secs) = (valid.handbook, valid.sections);
     let weights = &hb.settings.search.weights;
     let idx = SearchIndex::build(&secs, |s| weights.of(s.kind)).unwrap();
-    let cfg = handbook::pipeline::search_config(&hb);
+    let cfg = handbook::search::config(&hb);
     let (mut lists, mut shared, mut full) = (0, 0, 0);
     for f in export(&idx, &cfg, "").unwrap().iter().filter(|f| f.path.starts_with("search/s/")) {
         let text = std::str::from_utf8(&f.bytes).unwrap();

@@ -15,8 +15,8 @@ fn serve(root: &Path) -> Server {
         out: root.join("book"),
         poll: Duration::from_millis(50),
     };
-    let (server, diags) = start(root, &opts).unwrap();
-    assert!(!handbook::diagnostic::has_errors(&diags), "{diags:?}");
+    let (server, first) = start(root, &opts).unwrap();
+    assert!(first.ok(), "{:?}", first.diagnostics);
     server
 }
 
@@ -90,7 +90,10 @@ fn serves_rebuilds_reloads_and_shows_errors_until_fixed() {
     let list: serde_json::Value = serde_json::from_str(&data).unwrap();
     assert_eq!(list[0]["location"], "content/basics.yaml:9:5", "{list}");
     assert_eq!(list[0]["message"], "unknown field `titel`");
-    assert!(list[0]["hint"].as_str().unwrap().contains("did you mean `title`?"));
+    // Every hint of the diagnostic travels with it.
+    assert_eq!(list[0]["hints"][0], "did you mean `title`?", "{list}");
+    assert!(list[0]["hints"][1].as_str().unwrap().starts_with("fields here: "), "{list}");
+    assert!(list[0]["text"].as_str().unwrap().contains("= hint: fields here: "), "{list}");
     let (status, body) = get(addr, "/basics.html");
     assert_eq!(status, 200);
     assert!(body.contains("大事小事都要认真办。"), "the last good page is still served");
@@ -209,6 +212,19 @@ fn the_overlay_appears_and_disappears_in_a_browser() {
     let text = text.as_str().unwrap();
     assert!(text.contains("content/basics.yaml:"), "{text}");
     assert!(text.contains("内容有错误"), "{text}");
+    // A diagnostic with two hints and a label shows all three.
+    std::fs::write(&file, good.replace("title: 认真", "titel: 认真")).unwrap();
+    let text = page.wait_for(
+        "(t => t.includes('titel') && t)((document.getElementById('handbook-overlay') || {}).textContent || '')",
+    );
+    let text = text.as_str().unwrap();
+    assert!(text.contains("提示：did you mean `title`?"), "{text}");
+    assert!(text.contains("提示：fields here: "), "{text}");
+    std::fs::write(&file, good.replace("- id: quick", "- id: careful")).unwrap();
+    let text = page.wait_for(
+        "(t => t.includes('duplicate id') && t)((document.getElementById('handbook-overlay') || {}).textContent || '')",
+    );
+    assert!(text.as_str().unwrap().contains("：first defined here"), "{text}");
     std::fs::write(&file, good.replace("大事小事认真办。", "大事小事一律认真办。")).unwrap();
     let t = Instant::now();
     page.wait_for(

@@ -1,0 +1,163 @@
+//! Escaping for the contexts content text lands in (shared by the page
+//! templates and the exports).
+//!
+//! Plain text from YAML is data, not markup: in the Markdown that mdBook
+//! renders it must neither start a construct (emphasis, strikethrough, links,
+//! lists, headings, tables) nor inject HTML. The Markdown escaper is this
+//! project's own (no crate escapes for CommonMark-then-HTML); HTML escaping is
+//! tera's.
+
+use std::io::{self, Write};
+
+/// Escapes plain text for Markdown that is then rendered to HTML.
+///
+/// HTML-special characters become entities (which Markdown decodes back to the
+/// same characters, then the HTML renderer escapes again). Characters that open
+/// an inline Markdown construct anywhere in a line are backslash-escaped;
+/// characters that only matter at the start of a line (`-`, `+`, `=`, `:`,
+/// a number followed by `.` or `)`) are escaped there. Line breaks become
+/// spaces: a text value is one paragraph.
+pub fn markdown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut at_line_start = true;
+    let mut chars = s.chars().peekable();
+    let mut digits = String::new();
+    while let Some(c) = chars.next() {
+        if at_line_start && c.is_ascii_digit() {
+            digits.push(c);
+            if let Some(&n) = chars.peek() {
+                if n.is_ascii_digit() {
+                    continue;
+                }
+                out.push_str(&digits);
+                digits.clear();
+                if n == '.' || n == ')' {
+                    chars.next();
+                    out.push('\\');
+                    out.push(n);
+                }
+            } else {
+                out.push_str(&digits);
+                digits.clear();
+            }
+            at_line_start = false;
+            continue;
+        }
+        if let Some(e) = entity(c) {
+            out.push_str(e);
+            at_line_start = false;
+            continue;
+        }
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '~' | '|' | '{' | '}' | '#' | '!' | '$' | '^' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '-' | '+' | '=' | ':' if at_line_start => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\r' => {}
+            '\n' | '\t' => out.push(' '),
+            ' ' if at_line_start => out.push_str("&#32;"),
+            _ => out.push(c),
+        }
+        at_line_start = false;
+    }
+    out
+}
+
+/// The HTML entity for a character that HTML (and XML) must not carry raw.
+fn entity(c: char) -> Option<&'static str> {
+    Some(match c {
+        '&' => "&amp;",
+        '<' => "&lt;",
+        '>' => "&gt;",
+        '"' => "&quot;",
+        '\'' => "&#39;",
+        _ => return None,
+    })
+}
+
+/// Escapes text for HTML and XML (element content and quoted attribute
+/// values): tera's escaper, the same five entities as [`markdown`] writes.
+pub fn html(s: &str) -> String {
+    let mut out = Vec::with_capacity(s.len() + 8);
+    // Writing into a Vec cannot fail, and the escaper only replaces ASCII bytes.
+    let _ = tera::escape_html(s, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// JSON for the inside of a `<script>` element: `<`, `>` and `&` are written as
+/// `\u003c`, `\u003e`, `\u0026`, so neither `</script>` nor `<!--` can appear.
+///
+/// Keys come out sorted (through `serde_json::Value`): template values arrive
+/// as tera maps, whose order changes from run to run, and a build must write
+/// the same bytes every time.
+pub fn json_script(v: &impl serde::Serialize) -> String {
+    serde_json::to_value(v)
+        .and_then(|v| serde_json::to_string(&v))
+        .unwrap_or_else(|_| "null".into())
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
+/// The escape function tera uses for every `{{ value }}` in a page template.
+pub fn markdown_escape_fn(input: &str, output: &mut dyn Write) -> io::Result<()> {
+    output.write_all(markdown(input).as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::markdown;
+
+    #[test]
+    fn tilde_does_not_strike_through() {
+        assert_eq!(markdown("3~5天"), "3\\~5天");
+    }
+
+    #[test]
+    fn link_syntax_stays_text() {
+        assert_eq!(markdown("[x](javascript:alert(1))"), "\\[x\\](javascript:alert(1))");
+    }
+
+    #[test]
+    fn html_becomes_entities() {
+        assert_eq!(markdown("<script>alert(1)</script>"), "&lt;script&gt;alert(1)&lt;/script&gt;");
+        assert_eq!(markdown("a & \"b\""), "a &amp; &quot;b&quot;");
+    }
+
+    #[test]
+    fn line_start_constructs_are_neutralised() {
+        assert_eq!(markdown("- 项"), "\\- 项");
+        assert_eq!(markdown("# 标题"), "\\# 标题");
+        assert_eq!(markdown("12. 条"), "12\\. 条");
+        assert_eq!(markdown("2020年"), "2020年");
+        assert_eq!(markdown("长-环经济带"), "长-环经济带");
+        assert_eq!(markdown("第一行\n- 第二行"), "第一行 - 第二行");
+    }
+
+    #[test]
+    fn json_in_a_script_cannot_close_it() {
+        let j = super::json_script(&"</script><script>alert(1)</script> & <!--");
+        assert!(!j.contains('<') && !j.contains('>') && !j.contains('&'), "{j}");
+        let back: String = serde_json::from_str(&j).unwrap();
+        assert_eq!(back, "</script><script>alert(1)</script> & <!--");
+    }
+
+    #[test]
+    fn html_escapes_the_five_characters_as_markdown_does() {
+        let s = "<a href=\"x\" title='y'>&</a> 笔杆子";
+        assert_eq!(super::html(s), "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt; 笔杆子");
+        assert_eq!(super::html(s), markdown(s).replace('\\', ""));
+    }
+
+    #[test]
+    fn cjk_text_is_untouched() {
+        let s = "办公室里无小事，“两不”、“两多”。";
+        assert_eq!(markdown(s), s);
+    }
+}

@@ -1,0 +1,387 @@
+//! The stages strung together: what `check`, `build`, `print` and `quiz
+//! export` do. The only module that knows every stage; it owns the threads
+//! and decides what is written where.
+
+mod incremental;
+
+pub use incremental::{Incremental, Rebuilt};
+
+use crate::diagnostic::{Diagnostic, Result, Sources, has_errors};
+use crate::layout::{OutFile, SEARCH_DIR};
+use crate::model::{Handbook, Sections, sections};
+use crate::print::{FontOptions, Printer};
+use crate::progress::{Progress, quiet};
+use crate::quiz::Bank;
+use crate::render::{Download, RenderedBook};
+use crate::{load, print, render, search, site, validate};
+use mdbook_driver::config::Config;
+use std::path::{Path, PathBuf};
+
+/// What a command produced: its diagnostics (errors and warnings), the
+/// sources they point into, and its value when it worked.
+#[derive(Debug)]
+pub struct Report<T = RenderedBook> {
+    pub diagnostics: Vec<Diagnostic>,
+    pub sources: Sources,
+    /// The rendered book of `check` and `build`, the PDF of `print`…: `None` on errors.
+    pub value: Option<T>,
+}
+
+impl<T> Default for Report<T> {
+    fn default() -> Self {
+        Report { diagnostics: Vec::new(), sources: Sources::new(), value: None }
+    }
+}
+
+impl<T> From<Diagnostic> for Report<T> {
+    /// The report of a command that failed before the pipeline ran.
+    fn from(d: Diagnostic) -> Self {
+        Report { diagnostics: vec![d], ..Report::default() }
+    }
+}
+
+impl<T> Report<T> {
+    pub fn ok(&self) -> bool {
+        !has_errors(&self.diagnostics)
+    }
+
+    /// The same diagnostics with another value.
+    fn map<U>(self, f: impl FnOnce(T) -> Option<U>) -> Report<U> {
+        Report { diagnostics: self.diagnostics, sources: self.sources, value: self.value.and_then(f) }
+    }
+
+    fn fail(mut self, d: impl IntoIterator<Item = Diagnostic>) -> Self {
+        self.diagnostics.extend(d);
+        self.value = None;
+        self
+    }
+}
+
+/// What checking produced: the report, and what building goes on with.
+pub struct Checked {
+    pub report: Report,
+    /// Everything else building needs, when the content is valid.
+    pub valid: Option<Valid>,
+}
+
+/// A handbook that loaded and validated, with what the later stages need.
+pub struct Valid {
+    pub handbook: Handbook,
+    /// The handbook's sections, made once for validation, rendering and the index.
+    pub sections: Sections,
+    pub bank: Bank,
+    /// The page templates, set up (to render again, e.g. with download links).
+    pub tera: tera::Tera,
+    pub book_config: Config,
+    /// The browser search code from the theme.
+    pub search_js: Option<String>,
+    /// The theme's static files, copied into the site.
+    pub static_files: Vec<(String, Vec<u8>)>,
+    /// The print layout from the theme.
+    pub print_template: Option<String>,
+}
+
+/// Loads, validates and renders (in memory): everything but writing.
+///
+/// Semantic problems are all reported at once; a file that does not parse
+/// contributes its first syntax or type error.
+pub fn check(root: &Path) -> Checked {
+    check_with_progress(root, &quiet)
+}
+
+/// [`check`], telling `progress` which stage starts.
+pub fn check_with_progress(root: &Path, progress: Progress<'_>) -> Checked {
+    check_cached(root, &mut load::ParseCache::default(), progress, &|_, _, _| {})
+}
+
+/// [`check`], re-parsing only the content files `cache` does not hold as they
+/// are now, telling `progress` which stage starts and calling `validated` as
+/// soon as the content has validated (before the question bank and
+/// rendering), so a build can start its search index then.
+fn check_cached(
+    root: &Path,
+    cache: &mut load::ParseCache,
+    progress: Progress<'_>,
+    validated: &dyn Fn(&Handbook, &Sections, Option<&str>),
+) -> Checked {
+    progress("load");
+    let loaded = load::load_cached(root, cache);
+    let mut report: Report =
+        Report { diagnostics: loaded.diagnostics.clone(), sources: loaded.sources.clone(), value: None };
+    let handbook = loaded.handbook();
+    let secs = handbook.as_ref().map(sections);
+    if let (Some(hb), Some(secs)) = (&handbook, &secs) {
+        progress("validate");
+        report.diagnostics.extend(validate::validate(hb, secs, &validate::Gaps { complete: loaded.complete() }));
+    }
+    let tera = render::templates(&loaded.templates).map_err(|d| report.diagnostics.extend(d)).ok();
+    let (Some(handbook), Some(secs), Some(tera), Some(book_config)) = (handbook, secs, tera, loaded.book_config) else {
+        return Checked { report, valid: None };
+    };
+    if !report.ok() {
+        return Checked { report, valid: None };
+    }
+    validated(&handbook, &secs, loaded.search_js.as_deref());
+    progress("question bank");
+    let rendered = render::bank(&handbook, &secs, &tera).and_then(|bank| {
+        progress("render");
+        render::render(&handbook, &secs, &tera, &bank, &[]).map(|book| (bank, book))
+    });
+    match rendered {
+        Ok((bank, book)) => {
+            report.value = Some(book);
+            let valid = Valid {
+                handbook,
+                sections: secs,
+                bank,
+                tera,
+                book_config,
+                search_js: loaded.search_js,
+                static_files: loaded.static_files,
+                print_template: loaded.print_template,
+            };
+            Checked { report, valid: Some(valid) }
+        }
+        Err(d) => Checked { report: report.fail(d), valid: None },
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site folder; relative paths are taken from the current directory.
+    pub out: PathBuf,
+    /// Also write the Markdown book mdBook was given, as a standalone mdBook project.
+    pub emit_markdown: Option<PathBuf>,
+    /// Leave the printed editions out of the site (e.g. while editing).
+    pub no_pdf: bool,
+    /// Pages only: no search index or data (the HTML stage alone, to compare with plain mdBook).
+    pub html_only: bool,
+    pub fonts: FontOptions,
+}
+
+/// Checks, renders, indexes and builds the site; the previous output stays
+/// untouched on any error.
+pub fn build(root: &Path, opts: &BuildOptions) -> Report {
+    build_with_progress(root, opts, &quiet)
+}
+
+/// [`build`], telling `progress` which stage starts (for a progress display).
+pub fn build_with_progress(root: &Path, opts: &BuildOptions, progress: Progress<'_>) -> Report {
+    std::thread::scope(|scope| {
+        // The search index needs only the validated content: it is built on a
+        // second thread from then on, beside the question bank, the pages and mdBook.
+        let early = std::sync::Mutex::new(None);
+        let start = |hb: &Handbook, secs: &Sections, js: Option<&str>| {
+            if !opts.html_only {
+                let (hb, secs, js) = (hb.clone(), secs.clone(), js.map(str::to_string));
+                let job = scope.spawn(move || {
+                    let files = search::site_files(&hb, &secs, js.as_deref(), progress);
+                    progress(""); // this thread's last stage ends here, not when the build does
+                    files
+                });
+                *early.lock().unwrap_or_else(|e| e.into_inner()) = Some(job);
+            }
+        };
+        let checked = check_cached(root, &mut load::ParseCache::default(), progress, &start);
+        let (report, prepared) = prepare(checked, opts, progress);
+        let Some(p) = prepared else { return report };
+        let early = early.into_inner().unwrap_or_else(|e| e.into_inner());
+        let search = || match early {
+            // A panic there goes on here, where `write_site` reports it.
+            Some(job) => job.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            None => p.search(progress),
+        };
+        match write_site(root, opts, &p, search, progress) {
+            Ok((warnings, _)) => {
+                let mut report = report;
+                report.diagnostics.extend(warnings);
+                report.value = Some(p.book);
+                report
+            }
+            Err(d) => report.fail([d]),
+        }
+    })
+}
+
+/// The pages and files of a site, in memory, before search: what `serve`
+/// compares between builds.
+pub struct Prepared {
+    pub book: RenderedBook,
+    /// Files added after mdBook, search data aside: the theme's static files, PDFs.
+    pub extra: Vec<OutFile>,
+    config: Config,
+    /// What the search index and data are made from (`None` for `html_only`).
+    search: Option<(Handbook, Sections, Option<String>)>,
+}
+
+impl Prepared {
+    /// The search index and data (kept apart from the pages so `serve` can show an edited page first).
+    pub fn search(&self, progress: Progress<'_>) -> Result<Vec<OutFile>> {
+        match &self.search {
+            Some((hb, secs, js)) => search::site_files(hb, secs, js.as_deref(), progress),
+            None => Ok(Vec::new()),
+        }
+    }
+}
+
+/// Typesets the printed editions and gathers the files of a checked handbook:
+/// everything but search and writing.
+fn prepare(checked: Checked, opts: &BuildOptions, progress: Progress<'_>) -> (Report, Option<Prepared>) {
+    let Checked { mut report, valid } = checked;
+    let Some(v) = valid else { return (report, None) };
+    // The printed editions, when the settings want them in the site and they can be made;
+    // if not, one warning, and the site is built without the download link.
+    let mut pdfs = Vec::new();
+    let print = &v.handbook.settings.print;
+    if !opts.no_pdf && print.in_site && !print.editions.is_empty() {
+        progress("typeset PDFs");
+        match site_pdfs(&v, &opts.fonts) {
+            Ok((files, warnings)) => {
+                pdfs = files;
+                report.diagnostics.extend(warnings);
+            }
+            Err(why) => report.diagnostics.push(
+                Diagnostic::error(format!("PDFs not built: {}", why.message))
+                    .as_warning()
+                    .with_hint("the site is built without the download links")
+                    .with_hint(why.hints.join("; ")),
+            ),
+        }
+    }
+    let downloads: Vec<Download> = pdfs.iter().map(|(d, _)| d.clone()).collect();
+    let book = match report.value.take() {
+        Some(book) if downloads.is_empty() => book,
+        _ => match render::render(&v.handbook, &v.sections, &v.tera, &v.bank, &downloads) {
+            Ok(b) => b,
+            Err(d) => return (report.fail(d), None),
+        },
+    };
+    let mut extra: Vec<OutFile> = pdfs.into_iter().map(|(d, bytes)| OutFile { path: d.url, bytes }).collect();
+    // The theme's static files; its search folder is the export's input (search.js), which writes that folder.
+    let search_dir = format!("{SEARCH_DIR}/");
+    extra.extend(
+        v.static_files
+            .into_iter()
+            .filter(|(path, _)| !path.starts_with(&search_dir))
+            .map(|(path, bytes)| OutFile { path, bytes }),
+    );
+    let search = (!opts.html_only).then_some((v.handbook, v.sections, v.search_js));
+    (report, Some(Prepared { book, extra, config: v.book_config, search }))
+}
+
+/// Writes a prepared site into `opts.out`, atomically (the whole folder at
+/// once): mdBook renders the pages on this thread while `search` makes the
+/// search files on a second, which writes them beside. Returns the warnings
+/// and the search files written.
+fn write_site(
+    root: &Path,
+    opts: &BuildOptions,
+    p: &Prepared,
+    search: impl FnOnce() -> Result<Vec<OutFile>> + Send,
+    progress: Progress<'_>,
+) -> Result<(Vec<Diagnostic>, Vec<OutFile>)> {
+    let staging = site::Staging::new(&opts.out)?;
+    let (pages, side) = std::thread::scope(|s| {
+        let job = s.spawn(|| {
+            let files = search()?;
+            if !files.is_empty() {
+                progress("write search files");
+                staging.write_beside(&files)?;
+            }
+            progress("");
+            Ok(files)
+        });
+        let pages = staging.render_pages(root, &p.config, &p.book, &p.extra, progress);
+        progress("wait for search");
+        let side = job.join().unwrap_or_else(|_| {
+            Err(Diagnostic::error("the search index build panicked")
+                .with_hint("this is a bug; please report it with the content that triggers it"))
+        });
+        (pages, side)
+    });
+    let warnings = pages?;
+    let files = side?;
+    if let Some(dir) = &opts.emit_markdown {
+        progress("emit Markdown");
+        staging.emit_markdown(root, &p.config, &p.book, dir)?;
+    }
+    progress("swap into place");
+    staging.commit()?;
+    Ok((warnings, files))
+}
+
+/// The site's PDFs: each edition's download link with its bytes.
+type SitePdfs = Vec<(Download, Vec<u8>)>;
+
+/// Every edition's PDF for the site, with Typst's warnings, or why they cannot be made.
+fn site_pdfs(v: &Valid, fonts: &FontOptions) -> Result<(SitePdfs, Vec<Diagnostic>)> {
+    let template = v.print_template.as_deref().ok_or_else(missing_print_template)?;
+    let printer = Printer::new(fonts)?;
+    let (mut out, mut warnings) = (Vec::new(), Vec::new());
+    for ed in &v.handbook.settings.print.editions {
+        let data = print::edition_data(&v.handbook, &v.bank, ed);
+        let mut typeset = printer.pdf(template, &data).map_err(|mut errs| errs.remove(0))?;
+        warnings.append(&mut typeset.warnings);
+        let title = match &ed.subtitle {
+            Some(s) => format!("{}（{}）", ed.title.value, s.value),
+            None => ed.title.value.clone(),
+        };
+        out.push((Download { title, url: print::site_path(ed) }, typeset.pdf));
+    }
+    Ok((out, warnings))
+}
+
+fn missing_print_template() -> Diagnostic {
+    Diagnostic::in_file(crate::layout::PRINT_TEMPLATE, "missing the print template")
+        .with_hint("copy it from the handbook tool's theme")
+}
+
+/// A printed edition as the CLI writes it: its name and its PDF.
+pub struct Printed {
+    pub edition: String,
+    pub pdf: Vec<u8>,
+}
+
+/// Typesets one edition (`handbook print`).
+pub fn print(root: &Path, edition: Option<&str>, fonts: &FontOptions) -> Report<Printed> {
+    let Checked { report, valid } = check(root);
+    let Some(v) = valid else { return report.map(|_| None) };
+    let mut report = report.map(|_| None);
+    let printed = (|| {
+        let ed = print::find_edition(&v.handbook, edition).map_err(|d| vec![d])?;
+        let template = v.print_template.as_deref().ok_or_else(|| vec![missing_print_template()])?;
+        let printer = Printer::new(fonts).map_err(|d| vec![d])?;
+        let typeset = printer.pdf(template, &print::edition_data(&v.handbook, &v.bank, ed))?;
+        Ok::<_, Vec<Diagnostic>>((ed.name.value.clone(), typeset))
+    })();
+    match printed {
+        Ok((edition, typeset)) => {
+            report.diagnostics.extend(typeset.warnings);
+            report.value = Some(Printed { edition, pdf: typeset.pdf });
+            report
+        }
+        Err(d) => report.fail(d),
+    }
+}
+
+/// The formats `handbook quiz export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuizFormat {
+    /// Moodle GIFT.
+    Gift,
+    /// Moodle XML.
+    MoodleXml,
+}
+
+/// The whole question bank (authored questions, then drills) in an LMS format.
+pub fn export_quiz(root: &Path, format: QuizFormat) -> Report<String> {
+    let Checked { report, valid } = check(root);
+    report.map(|_| {
+        let bank = valid?.bank;
+        let items: Vec<crate::quiz::Item> = bank.authored.into_iter().chain(bank.drills).collect();
+        Some(match format {
+            QuizFormat::Gift => crate::quiz::export::gift(&items),
+            QuizFormat::MoodleXml => crate::quiz::export::moodle_xml(&items),
+        })
+    })
+}
