@@ -326,11 +326,7 @@ fn init(dir: &Path) -> ExitCode {
             files.len(),
             dir.display()
         )),
-        Err(e) => {
-            let d = Diagnostic::in_file(dir, format!("cannot write the new handbook: {e}"))
-                .with_hint("pass a new or empty folder that can be written");
-            finish(&Report::<()>::from(d), Path::new(""), "")
-        }
+        Err(d) => finish(&Report::<()>::from(d), Path::new(""), ""),
     }
 }
 

@@ -4,6 +4,7 @@
 //! comments that teach the schema), the JSON Schema for YAML editors, and a
 //! copy of this tool's theme. All are compiled into the binary.
 
+use crate::diagnostic::{Diagnostic, Result};
 use std::path::{Path, PathBuf};
 
 macro_rules! files {
@@ -62,14 +63,16 @@ pub const THEME: &[(&str, &[u8])] = files!("theme":
 
 /// Writes a new handbook into `dir` (which must not exist or be empty).
 /// Returns the files written, relative to `dir`.
-pub fn init(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::AlreadyExists,
-            format!("{} is not empty; init writes a new handbook into an empty or new folder", dir.display()),
-        ));
+pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
+    let failed = |path: &Path, e: std::io::Error| {
+        Diagnostic::in_file(path, format!("cannot write the new handbook: {e}"))
+            .with_hint("pass a new or empty folder that can be written")
+    };
+    if dir.exists() && std::fs::read_dir(dir).map_err(|e| failed(dir, e))?.next().is_some() {
+        return Err(Diagnostic::in_file(dir, "the folder is not empty")
+            .with_hint("init writes a new handbook into an empty or new folder; it never overwrites"));
     }
-    let schema = serde_json::to_vec_pretty(&crate::model::content_schema()).map_err(std::io::Error::other)?;
+    let schema = serde_json::to_vec_pretty(&crate::model::content_schema()).unwrap_or_default();
     let mut written = Vec::new();
     let files = SKELETON
         .iter()
@@ -79,9 +82,9 @@ pub fn init(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     for (rel, bytes) in files {
         let path = dir.join(&rel);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
+            std::fs::create_dir_all(parent).map_err(|e| failed(parent, e))?;
         }
-        std::fs::write(&path, bytes)?;
+        std::fs::write(&path, bytes).map_err(|e| failed(&path, e))?;
         written.push(rel);
     }
     Ok(written)
