@@ -140,6 +140,10 @@ fn load_with(root: &Path, mut cache: Option<&mut ParseCache>) -> Loaded {
     load_templates(root, &mut loaded);
     loaded.search_js = std::fs::read_to_string(root.join(SEARCH_JS)).ok();
     loaded.print_template = std::fs::read_to_string(root.join(PRINT_TEMPLATE)).ok();
+    if let Some(t) = &loaded.print_template {
+        // Kept for the snippets of Typst's errors and warnings.
+        loaded.sources.insert(PathBuf::from(PRINT_TEMPLATE), t.clone());
+    }
     let dir = root.join(STATIC_DIR);
     for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
         if entry.file_type().is_file()

@@ -238,7 +238,18 @@ fn prepare(checked: Checked, opts: &BuildOptions, progress: Progress<'_>) -> (Re
         match site_pdfs(&v, &opts.fonts) {
             Ok((files, warnings)) => {
                 pdfs = files;
-                report.diagnostics.extend(warnings);
+                // The PDFs are a by-product of the site: their warnings in one line;
+                // `handbook print` shows each, where a template author works.
+                if !warnings.is_empty() {
+                    report.diagnostics.push(
+                        Diagnostic::in_file(
+                            crate::layout::PRINT_TEMPLATE,
+                            format!("Typst reported {} warnings while typesetting the PDFs", warnings.len()),
+                        )
+                        .as_warning()
+                        .with_hint("`handbook print --edition NAME` shows each of them"),
+                    );
+                }
             }
             Err(why) => report.diagnostics.push(
                 Diagnostic::error(format!("PDFs not built: {}", why.message))
@@ -355,7 +366,8 @@ pub fn print(root: &Path, edition: Option<&str>, fonts: &FontOptions) -> Report<
         Ok::<_, Vec<Diagnostic>>((ed.name.value.clone(), typeset))
     })();
     match printed {
-        Ok((edition, typeset)) => {
+        Ok((edition, mut typeset)) => {
+            typeset.warnings.dedup_by(|a, b| a.message == b.message && a.location == b.location);
             report.diagnostics.extend(typeset.warnings);
             report.value = Some(Printed { edition, pdf: typeset.pdf });
             report

@@ -56,13 +56,19 @@ impl Printer {
     /// Typesets an edition: the theme's Typst template over the edition's
     /// data. Every error and warning Typst reports comes back.
     pub fn pdf(&self, template: &str, data: &EditionData) -> Result<Typeset, Vec<Diagnostic>> {
-        let json = serde_json::to_vec(data)
-            .map_err(|e| vec![Diagnostic::error(format!("cannot serialize the edition: {e}"))])?;
+        let serialize = |e: serde_json::Error| vec![Diagnostic::error(format!("cannot serialize the edition: {e}"))];
+        let mut value = serde_json::to_value(data).map_err(serialize)?;
         #[cfg(feature = "pdf")]
-        return world::compile_pdf(template, json, &self.fonts);
+        {
+            // The font families at hand (lowercase), so the layout can ask for
+            // only the ones this machine has.
+            value["fonts"] = serde_json::json!(self.fonts.families());
+            let json = serde_json::to_vec(&value).map_err(serialize)?;
+            world::compile_pdf(template, json, &self.fonts)
+        }
         #[cfg(not(feature = "pdf"))]
         {
-            let _ = (template, json);
+            let _ = (template, &mut value);
             Err(vec![Diagnostic::error("this handbook tool was built without PDF support")])
         }
     }

@@ -19,6 +19,13 @@ pub struct Fonts {
     store: FontStore,
 }
 
+impl Fonts {
+    /// Every family's name, lowercase, as Typst matches them.
+    pub fn families(&self) -> Vec<String> {
+        self.store.book().families().map(|(name, _)| name.to_lowercase()).collect()
+    }
+}
+
 /// Finds fonts, and fails with a clear message when none covers Chinese text.
 pub fn find_fonts(opts: &FontOptions) -> crate::diagnostic::Result<Fonts> {
     let mut store = FontStore::new();
@@ -148,7 +155,7 @@ fn diag(world: &PrintWorld<'_>, e: &SourceDiagnostic) -> Diagnostic {
     for h in &e.hints {
         d = d.with_hint(h.v.to_string());
     }
-    if d.hints.is_empty() {
+    if d.hints.is_empty() && d.is_error() {
         d = d.with_hint("fix the print template (Typst)");
     }
     d
