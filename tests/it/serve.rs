@@ -234,6 +234,21 @@ fn the_overlay_appears_and_disappears_in_a_browser() {
     server.stop();
 }
 
+/// Every file of a site with its inode and modification time: a file that
+/// was written (in place or replaced by a rename) shows a change.
+fn stamps(dir: &Path) -> std::collections::BTreeMap<std::path::PathBuf, (u64, std::time::SystemTime)> {
+    use std::os::unix::fs::MetadataExt;
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let m = e.metadata().unwrap();
+            (e.path().strip_prefix(dir).unwrap().to_path_buf(), (m.ino(), m.modified().unwrap()))
+        })
+        .collect()
+}
+
 #[test]
 fn an_edit_to_content_rewrites_only_the_pages_it_changed() {
     use handbook::pipeline::{BuildOptions, Incremental, Rebuilt};
@@ -247,14 +262,9 @@ fn an_edit_to_content_rewrites_only_the_pages_it_changed() {
     let (report, what) = b.rebuild(false, &|_| {}, &|| {});
     assert!(report.ok(), "{:?}", report.diagnostics);
     assert_eq!(what, Rebuilt::Full);
-    let other = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| {
-            p.extension().is_some_and(|e| e == "html") && !p.ends_with("basics.html") && !p.ends_with("index.html")
-        })
-        .expect("another page");
-    let before = std::fs::metadata(&other).unwrap().modified().unwrap();
+    let before = stamps(&out);
+    // Timestamps must be able to tell a rewrite apart.
+    std::thread::sleep(Duration::from_millis(20));
 
     let file = root.join("content/basics.yaml");
     let good = std::fs::read_to_string(&file).unwrap();
@@ -265,9 +275,25 @@ fn an_edit_to_content_rewrites_only_the_pages_it_changed() {
     let (report, what) = b.rebuild(true, &|_| {}, &ready);
     assert!(report.ok());
     assert!(page_when_ready.borrow().contains("大事小事都要认真办。"), "pages_ready came after the page was written");
-    assert!(matches!(what, Rebuilt::Pages { pages: 1.., .. }), "{what:?}");
+    assert!(matches!(what, Rebuilt::Pages { pages: 1, .. }), "one page: {what:?}");
     assert!(std::fs::read_to_string(out.join("basics.html")).unwrap().contains("大事小事都要认真办。"));
-    assert_eq!(std::fs::metadata(&other).unwrap().modified().unwrap(), before, "{} untouched", other.display());
+    // Every file: only the edited page and search data were written; the
+    // other pages, the theme's files and mdBook's assets were left as they were.
+    let after = stamps(&out);
+    for p in before.keys().filter(|p| !p.starts_with("search/tantivy")) {
+        assert!(after.contains_key(p), "{} is gone after a one-page edit", p.display());
+    }
+    let rewritten: Vec<&std::path::PathBuf> =
+        after.iter().filter(|(p, s)| before.get(*p) != Some(*s)).map(|(p, _)| p).collect();
+    assert!(rewritten.contains(&&std::path::PathBuf::from("basics.html")), "{rewritten:?}");
+    // basics is the first chapter, whose page is also the site's index.html.
+    for p in &rewritten {
+        let edited = p.ends_with("basics.html") || p.ends_with("index.html");
+        assert!(edited || p.starts_with("search"), "{} was rewritten by a one-page edit", p.display());
+    }
+    assert!(!rewritten.iter().any(|p| p.ends_with("sayings.html")), "the other chapter's page stays");
+    let pages_and_assets = after.keys().filter(|p| !p.starts_with("search")).count();
+    assert!(pages_and_assets > 15, "the check saw the whole site: {pages_and_assets} files");
     // The search data follows the edit.
     let hits = handbook::search::search_site(&out, "都要认真办", 1).unwrap();
     assert!(hits[0].url.starts_with("basics.html"), "{:?}", hits[0].url);
@@ -276,6 +302,51 @@ fn an_edit_to_content_rewrites_only_the_pages_it_changed() {
     let title = good.lines().find(|l| l.starts_with("title: ")).unwrap();
     std::fs::write(&file, good.replacen(title, &format!("{title}（修订）"), 1)).unwrap();
     assert_eq!(b.rebuild(true, &|_| {}, &|| {}).1, Rebuilt::Full);
-    // A theme change: a full build too.
-    assert_eq!(b.rebuild(false, &|_| {}, &|| {}).1, Rebuilt::Full);
+}
+
+#[test]
+fn a_theme_edit_while_serving_rebuilds_every_page_with_it() {
+    let dir = fixture(None);
+    // Without the print page, a content edit would rewrite single pages: a
+    // theme edit must still rebuild them all.
+    let toml = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
+    std::fs::write(dir.path().join("book.toml"), format!("{toml}\n[output.html.print]\nenable = false\n")).unwrap();
+    let server = serve(dir.path());
+    let out = dir.path().join("book");
+    let mut events = Events::open(server.addr);
+    assert_eq!(events.next().0, "ok");
+    let before = stamps(&out);
+    std::thread::sleep(Duration::from_millis(20));
+    // A real edit under theme/: the site's stylesheet carries it, and every
+    // page was written again (the whole site is swapped in).
+    let css = dir.path().join("theme/css/general.css");
+    let mut text = std::fs::read_to_string(&css).unwrap();
+    text.push_str("\n.theme-edit-marker { color: rebeccapurple; }\n");
+    std::fs::write(&css, text).unwrap();
+    assert_eq!(events.next().0, "reload");
+    // mdBook names the stylesheet after its content: a new name, with the rule in it.
+    let general: Vec<_> = std::fs::read_dir(out.join("css"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("general"))
+        .collect();
+    assert_eq!(general.len(), 1, "{general:?}");
+    assert!(std::fs::read_to_string(&general[0]).unwrap().contains(".theme-edit-marker"));
+    let after = stamps(&out);
+    let pages: Vec<_> = before.keys().filter(|p| p.extension().is_some_and(|e| e == "html")).collect();
+    assert!(pages.len() >= 4, "{pages:?}");
+    for p in pages {
+        assert_ne!(before[p], after[p], "{} was not rebuilt after a theme edit", p.display());
+    }
+    // book.toml is watched too.
+    let toml = dir.path().join("book.toml");
+    let t = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, t.replace("title = \"", "title = \"改 ")).unwrap();
+    assert_eq!(events.next().0, "reload");
+    assert!(get(server.addr, "/basics.html").1.contains("<title>"), "still served");
+    assert!(
+        std::fs::read_to_string(out.join("basics.html")).unwrap().contains("改 "),
+        "the new book title is on the pages"
+    );
+    server.stop();
 }
