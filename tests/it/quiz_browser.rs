@@ -37,6 +37,15 @@ fn answer(page: &mut Page<'_>, qid: &str, value: &str) -> Value {
     ))
 }
 
+/// Reloads the page and waits for the new document: a marker set on the old
+/// one must be gone, and the quiz must be drawn again.
+fn reload(page: &mut Page<'_>) {
+    page.eval("window.__old_document = true; location.reload()");
+    page.wait_for(
+        "window.__old_document === undefined && document.querySelector('.quiz-questions li') && document.querySelector('.quiz-score').textContent",
+    );
+}
+
 #[test]
 fn quiz_gives_feedback_keeps_progress_and_retries_the_wrong_ones() {
     let Some(mut b) = browser() else { return };
@@ -57,10 +66,9 @@ fn quiz_gives_feedback_keeps_progress_and_retries_the_wrong_ones() {
     let tf = answer(&mut page, "q-images-5", "false");
     assert!(tf["verdict"].as_str().unwrap().starts_with("✗"), "{tf}");
 
-    // Reload: progress is kept (localStorage, from file://).
-    page.eval("location.reload()");
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    page.wait_for("document.querySelector('.quiz-questions li') && document.querySelector('.quiz-score').textContent");
+    // Reload: progress is kept (localStorage, from file://). The marker is
+    // gone only once the new document is there.
+    reload(&mut page);
     let state = page.eval(
         "(() => ({ score: document.querySelector('.quiz-score').textContent,
             two: document.querySelector('li[data-qid=\"q-images-2\"]').className,
@@ -80,6 +88,13 @@ fn quiz_gives_feedback_keeps_progress_and_retries_the_wrong_ones() {
 
     page.eval("document.querySelector('.quiz-reset').click()");
     assert!(page.eval("document.querySelector('.quiz-score').textContent").as_str().unwrap().contains("已答 0 题"));
+    // The reset is kept too: after another reload nothing is answered.
+    reload(&mut page);
+    assert!(page.eval("document.querySelector('.quiz-score').textContent").as_str().unwrap().contains("已答 0 题"));
+    assert_eq!(
+        page.eval("document.querySelectorAll('.quiz-questions li.quiz-right, .quiz-questions li.quiz-wrong').length"),
+        0
+    );
     if let Some(dir) = std::env::var_os("HANDBOOK_SCREENSHOTS") {
         answer(&mut page, "q-images-2", "1");
         page.eval("document.querySelector('li[data-qid=\"q-images-2\"]').scrollIntoView()");
@@ -123,11 +138,13 @@ fn axe_finds_no_serious_violations_on_a_chapter_page_with_its_quiz() {
 fn a_hostile_question_renders_inert_and_still_works() {
     let Some(mut b) = browser() else { return };
     let dir = fixture(None);
-    let hostile = "</script><script>window.__pwned = 1</script>";
+    // A different payload in each field, so each can be told apart wherever it shows.
+    let payload = |field: &str| format!("</script><script>window.__pwned = '{field}'</script><b>{field}</b>");
+    let (prompt, option, explanation) = (payload("prompt"), payload("option"), payload("explanation"));
     std::fs::write(
         dir.path().join("content/quiz.yaml"),
         format!(
-            "kind: quiz\nchapter: basics\nquestions:\n  - id: q-hostile\n    type: single\n    prompt: \"{hostile}\"\n    options: [\"<b>一</b>\", \"{hostile}\"]\n    answer: 2\n    explanation: \"{hostile}\"\n    refs: [careful]\n"
+            "kind: quiz\nchapter: basics\nquestions:\n  - id: q-hostile\n    type: single\n    prompt: \"{prompt}\"\n    options: [\"<i>一</i>\", \"{option}\"]\n    answer: 2\n    explanation: \"{explanation}\"\n    refs: [careful]\n"
         ),
     )
     .unwrap();
@@ -138,14 +155,32 @@ fn a_hostile_question_renders_inert_and_still_works() {
     let mut page = b.page();
     open(&mut page, &out.join("basics.html"));
     assert_eq!(page.eval("window.__pwned === undefined"), Value::Bool(true), "no injected script ran");
-    let prompt = page.eval("document.querySelector('li[data-qid=\"q-hostile\"] legend').textContent");
-    assert!(prompt.as_str().unwrap().ends_with(hostile), "{prompt}");
-    assert_eq!(page.eval("document.querySelectorAll('li[data-qid=\"q-hostile\"] b').length"), 0);
+    let sel = "li[data-qid=\"q-hostile\"]";
+    let legend = page.eval(&format!("document.querySelector('{sel} legend').textContent"));
+    assert!(legend.as_str().unwrap().ends_with(&prompt), "{legend}");
+    let labels =
+        page.eval(&format!("Array.from(document.querySelectorAll('{sel} label')).map(l => l.textContent.trim())"));
+    assert!(labels.as_array().unwrap().iter().any(|l| l.as_str().unwrap().ends_with(&option)), "{labels}");
+    assert_eq!(
+        page.eval(&format!("document.querySelectorAll('{sel} b, {sel} i').length")),
+        0,
+        "no markup from content"
+    );
+    // The explanation is not on the page before the answer.
+    assert!(!page.eval("document.body.textContent").as_str().unwrap().contains(&explanation));
     let fb = answer(&mut page, "q-hostile", "1");
     assert!(fb["verdict"].as_str().unwrap().starts_with("✓"), "{fb}");
-    assert_eq!(fb["explanation"], hostile);
+    assert_eq!(fb["explanation"], explanation.as_str());
     assert_eq!(page.eval("window.__pwned === undefined"), Value::Bool(true));
-    // The print page shows the question, without answers, and runs no widget.
+    // The print page, as the browser renders it: the question and its
+    // options, not the explanation; still no script from the content.
     let print = std::fs::read_to_string(out.join("print.html")).unwrap();
-    assert!(print.contains("&lt;/script&gt;&lt;script&gt;window.__pwned = 1&lt;/script&gt;"));
+    assert!(!print.contains("<script>window.__pwned"), "escaped there too");
+    page.goto(&format!("file://{}", out.join("print.html").display()));
+    page.wait_for("document.readyState === 'complete'");
+    let text = page.eval("document.body.innerText").as_str().unwrap().to_string();
+    assert!(text.contains(&prompt), "the print page shows the prompt");
+    assert!(text.contains(&option), "the print page shows the options");
+    assert!(!text.contains("explanation"), "the print page shows no answer: {text}");
+    assert_eq!(page.eval("window.__pwned === undefined"), Value::Bool(true));
 }
