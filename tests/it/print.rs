@@ -123,7 +123,35 @@ fn a_cjk_font_is_embedded() {
     }
     let out = Command::new("pdffonts").arg(&pdfs().trainer).output().unwrap();
     let list = String::from_utf8_lossy(&out.stdout);
-    assert!(list.lines().any(|l| l.contains("CJK") && l.split_whitespace().rev().nth(3) == Some("yes")), "{list}");
+    let fonts = pdffonts(&list);
+    assert!(fonts.iter().any(|f| f.name.contains("CJK") && f.embedded && f.subset), "{list}");
+    assert!(fonts.iter().all(|f| f.embedded), "every font is embedded: {list}");
+    // The reader's own control: the columns are told apart.
+    let made_up = "name type encoding emb sub uni object ID\n---- ---- ---- --- --- --- ---------\nX+NotoSerifCJKsc CID Type 0C Identity-H no yes yes 7 0\n";
+    assert_eq!(pdffonts(made_up).iter().map(|f| (f.embedded, f.subset)).collect::<Vec<_>>(), [(false, true)]);
+}
+
+struct PdfFont {
+    name: String,
+    embedded: bool,
+    subset: bool,
+}
+
+/// `pdffonts`' table: the `emb` and `sub` columns, counted from the right
+/// (the type column holds spaces): `… emb sub uni object ID`.
+fn pdffonts(list: &str) -> Vec<PdfFont> {
+    list.lines()
+        .skip(2)
+        .filter_map(|l| {
+            let cols: Vec<&str> = l.split_whitespace().collect();
+            let n = cols.len();
+            (n >= 6).then(|| PdfFont {
+                name: cols[0].to_string(),
+                embedded: cols[n - 5] == "yes",
+                subset: cols[n - 4] == "yes",
+            })
+        })
+        .collect()
 }
 
 #[test]
@@ -193,9 +221,13 @@ fn the_site_offers_the_pdfs_or_says_why_not() {
         assert!(std::fs::read(&p).unwrap().starts_with(b"%PDF"), "{}", p.display());
         assert!(index.contains(&format!("href=\"pdf/{ed}.pdf\"")));
     }
-    assert!(
-        !std::fs::read_to_string(out.join("overview.html")).unwrap().contains("下载 PDF") || index.contains("下载 PDF")
-    );
+    // Only the first page links them, once per edition.
+    let first = std::fs::read_to_string(out.join(format!("{}.html", shipped().chapters[0]))).unwrap();
+    assert_eq!(first.matches("href=\"pdf/trainer.pdf\"").count(), 1);
+    for ch in &shipped().chapters[1..] {
+        let page = std::fs::read_to_string(out.join(format!("{ch}.html"))).unwrap();
+        assert!(!page.contains("下载 PDF") && !page.contains("pdf/trainer.pdf"), "{ch}.html links the PDFs");
+    }
 
     // Without a font: one warning, a site, no link.
     let dir = fixture(None);
