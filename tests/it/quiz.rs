@@ -64,9 +64,89 @@ fn drills_are_deterministic_and_have_one_right_answer() {
         assert!(!d.refs.is_empty(), "{}: a drill links to its section", d.id);
     }
     // Both readings of a repeated list item are accepted: 督查督办 / 督查落实.
-    if let Some(d) = a.iter().find(|d| d.accept.contains(&"督查督办".to_string())) {
-        assert!(d.accept.contains(&"督查落实".to_string()), "{d:?}");
+    // The shipped settings make that drill; without it this proves nothing.
+    let d = a
+        .iter()
+        .find(|d| d.accept.first().is_some_and(|x| x == "督查督办"))
+        .expect("the shipped settings make the drill on 四个作用 that blanks 督查督办");
+    assert!(d.accept.contains(&"督查落实".to_string()), "{d:?}");
+}
+
+/// Every drill the shipped content can make (a limit above any chapter's
+/// count), with the handbook's sections.
+fn all_drills() -> (Vec<Item>, handbook::model::Sections) {
+    let dir = crate::common::fixture(None);
+    crate::common::copy_dir(&repo().join("content"), &dir.path().join("content"));
+    for f in ["basics.yaml", "sayings.yaml"] {
+        std::fs::remove_file(dir.path().join("content").join(f)).unwrap();
     }
+    let settings = dir.path().join("content/handbook.yaml");
+    let text = std::fs::read_to_string(&settings).unwrap();
+    std::fs::write(&settings, format!("{text}\nquiz:\n  drills_per_chapter: 1000\n")).unwrap();
+    let v = pipeline::check(dir.path()).valid.expect("valid");
+    (v.bank.drills, v.sections)
+}
+
+/// The README's ambiguity rules, checked on every drill the content yields.
+#[test]
+fn no_drill_is_ambiguous_by_the_readme_rules() {
+    let (drills, secs) = all_drills();
+    // Everything a list (a section and its children) says.
+    let said = |title: &str, chapter: &str| -> String {
+        secs.iter()
+            .filter(|s| s.chapter == chapter && s.breadcrumb.iter().any(|b| b == title))
+            .map(|s| format!("{}\n{}", s.title, s.text))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let chapter_text = |chapter: &str| -> String {
+        secs.iter().filter(|s| s.chapter == chapter).map(|s| s.text.as_str()).collect::<Vec<_>>().join("\n")
+    };
+    let (mut members, mut fills) = (0, 0);
+    for d in &drills {
+        match d.kind {
+            Kind::Single => {
+                members += 1;
+                // The shipped wording quotes the item: “腿勤”属于…
+                let item = d.prompt.split('“').nth(1).and_then(|r| r.split('”').next()).expect("a quoted item");
+                let answer = &d.options[d.right[0]];
+                // The source's own words: the item stands verbatim in its chapter.
+                assert!(
+                    said("", &d.chapter).contains(item) || chapter_text(&d.chapter).contains(item),
+                    "{}: `{item}` ({answer}) is not the source's",
+                    d.id
+                );
+                for (i, o) in d.options.iter().enumerate().filter(|(i, _)| *i != d.right[0]) {
+                    // No distractor says the item too (it would be a second right answer).
+                    assert!(!said(o, &d.chapter).contains(item), "{}: option {i} `{o}` also says `{item}`", d.id);
+                }
+                // The item is an item of one list only.
+                let lists_with: Vec<&str> = secs
+                    .iter()
+                    .filter(|s| s.title == item)
+                    .filter_map(|s| s.breadcrumb.iter().rev().nth(1).map(String::as_str))
+                    .collect();
+                assert!(lists_with.len() <= 1, "{}: `{item}` is an item of {lists_with:?}", d.id);
+            }
+            Kind::Fill => {
+                fills += 1;
+                // The blank is not also shown, and the answer stands in the source.
+                let answer = &d.accept[0];
+                assert!(!d.prompt.contains(answer.as_str()), "{}: the answer is shown: {}", d.id, d.prompt);
+                let url = &d.refs[0].url;
+                let sec = secs.iter().find(|s| &s.url == url).expect("the drill links a section");
+                let text = format!("{}\n{}", said(&sec.title, &sec.chapter), chapter_text(&sec.chapter));
+                assert!(
+                    d.accept.iter().any(|a| text.contains(a.as_str())),
+                    "{}: `{answer}` is not in {}",
+                    d.id,
+                    sec.title
+                );
+            }
+            _ => panic!("{}: drills are single choice or fill-in", d.id),
+        }
+    }
+    assert!(members >= 20 && fills >= 20, "{members} member and {fills} fill drills checked");
 }
 
 #[test]
@@ -80,7 +160,14 @@ fn drills_follow_the_settings() {
     let text = std::fs::read_to_string(&settings).unwrap();
     std::fs::write(&settings, format!("{text}\nquiz:\n  drills_per_chapter: 2\n  seed: 7\n")).unwrap();
     let b = pipeline::check(dir.path()).valid.unwrap().bank;
-    assert!(b.drills.len() <= 12 && !b.drills.is_empty(), "{}", b.drills.len());
+    // Per chapter, not in all: every chapter with drills has at most two, and
+    // chapters with more candidates reach two.
+    let mut per: std::collections::BTreeMap<&str, usize> = Default::default();
+    for d in &b.drills {
+        *per.entry(d.chapter.as_str()).or_default() += 1;
+    }
+    assert!(per.values().all(|&n| n <= 2), "{per:?}");
+    assert!(per.values().filter(|&&n| n == 2).count() >= 4, "{per:?}");
     std::fs::write(&settings, format!("{text}\nquiz:\n  drills: false\n")).unwrap();
     let checked = pipeline::check(dir.path());
     assert!(checked.valid.unwrap().bank.drills.is_empty());
@@ -134,4 +221,59 @@ fn gift_escapes_special_characters_and_still_parses() {
     let g = handbook::quiz::export::gift(std::slice::from_ref(&item));
     assert!(g.contains("1+1\\=2? \\{a\\:b\\} \\~x \\#y \\\\z"), "{g}");
     assert!(g.contains("{=\\=对 ~\\~错\\{\\}"), "{g}");
+}
+
+/// The README's three rules, each made to bite on content written for it.
+#[test]
+fn the_ambiguity_rules_drop_what_they_say() {
+    let dir = crate::common::fixture(None);
+    let point = |id: &str, title: &str, text: &str| {
+        format!("      - id: {id}\n        title: {title}\n        text: [{text}]\n")
+    };
+    let entry = |id: &str, title: &str, text: &str, points: &str| {
+        format!("  - id: {id}\n    title: {title}\n    text: [{text}]\n    points:\n{points}")
+    };
+    let crafted = [
+        "kind: qualities\nid: crafted\ntitle: 五方\nentries:\n".to_string(),
+        entry(
+            "jia",
+            "甲方",
+            "甲方之言。",
+            &(point("chun", "春风", "春风化雨。") + &point("xia", "夏雨", "夏雨滋润。")),
+        ),
+        // 乙方 says 春风 too: it must never be a wrong option for 春风.
+        entry("yi", "乙方", "乙方也讲春风。", &point("qiu", "秋实", "秋实累累。")),
+        // 夏雨 is an item of two lists: no "which list" question about it.
+        entry(
+            "bing",
+            "丙方",
+            "丙方之言。",
+            &(point("dong", "冬雪", "冬雪纷飞。") + &point("xia2", "夏雨", "夏雨又来。")),
+        ),
+        entry("ding", "丁方", "丁方之言。", &point("chen", "晨光", "晨光熹微。")),
+        // 暮色 is not in its own text (a title written for navigation): 戊方's list is not used.
+        entry("wu", "戊方", "戊方之言。", &point("mu", "暮色", "天色渐晚。")),
+    ]
+    .concat();
+    std::fs::write(dir.path().join("content/crafted.yaml"), crafted).unwrap();
+    let settings = dir.path().join("content/handbook.yaml");
+    let text = std::fs::read_to_string(&settings)
+        .unwrap()
+        .replace("chapters: [basics, sayings]", "chapters: [basics, sayings, crafted]");
+    std::fs::write(&settings, format!("{text}\nquiz:\n  drills_per_chapter: 1000\n")).unwrap();
+    let checked = pipeline::check(dir.path());
+    assert!(checked.report.ok(), "{:?}", checked.report.diagnostics);
+    let drills: Vec<Item> = checked.valid.unwrap().bank.drills.into_iter().filter(|d| d.chapter == "crafted").collect();
+    let member = |item: &str| drills.iter().find(|d| d.kind == Kind::Single && d.prompt.contains(&format!("“{item}”")));
+    // The control: a plain item gets its question, with its list right.
+    let chun = member("春风").expect("a question on 春风");
+    assert_eq!(chun.options[chun.right[0]], "甲方");
+    assert!(member("冬雪").is_some() && member("秋实").is_some(), "{drills:#?}");
+    // Rule 1: an answer in two lists.
+    assert!(member("夏雨").is_none(), "夏雨 stands in two lists: {drills:#?}");
+    // Rule 2: a distractor whose own text says the answer.
+    assert!(!chun.options.contains(&"乙方".to_string()), "乙方 says 春风 too: {:?}", chun.options);
+    // Rule 3: a list whose items are not the source's own words.
+    assert!(member("暮色").is_none(), "{drills:#?}");
+    assert!(drills.iter().all(|d| !d.options.contains(&"戊方".to_string())), "{drills:#?}");
 }
