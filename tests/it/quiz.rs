@@ -176,51 +176,103 @@ fn drills_follow_the_settings() {
 
 #[test]
 fn lms_exports_parse_with_independent_parsers() {
+    let (authored, drills) = bank();
+    let all: Vec<Item> = authored.into_iter().chain(drills).collect();
+    // The CLI's export is the library's.
+    for (f, export) in [
+        (QuizFormat::Gift, handbook::quiz::export::gift as fn(&[Item]) -> String),
+        (QuizFormat::MoodleXml, handbook::quiz::export::moodle_xml),
+    ] {
+        let report = pipeline::export_quiz(&repo(), f);
+        assert!(report.ok());
+        assert_eq!(report.value.unwrap(), export(&all));
+    }
+    let Some((ok, out)) = parse_exports(&all) else { return };
+    println!("{out}");
+    assert!(ok, "{out}");
+    assert!(out.contains(&format!("checked {} questions: 0 problems", all.len())), "{out}");
+}
+
+/// Runs the independent parsers (tests/tools/check_quiz_export.py) over
+/// `items` exported as GIFT and Moodle XML; the checker's output.
+fn parse_exports(items: &[Item]) -> Option<(bool, String)> {
     let has = std::process::Command::new("python3")
         .args(["-c", "import pygiftparser"])
         .output()
         .is_ok_and(|o| o.status.success());
     if !require(has, "python3 with pygiftparser (pip install pygiftparser)") {
-        return;
+        return None;
     }
     let tmp = tempfile::tempdir().unwrap();
-    let (authored, drills) = bank();
-    let all: Vec<Item> = authored.into_iter().chain(drills).collect();
-    std::fs::write(tmp.path().join("bank.json"), serde_json::to_string(&all).unwrap()).unwrap();
-    for (f, name) in [(QuizFormat::Gift, "bank.gift"), (QuizFormat::MoodleXml, "bank.xml")] {
-        let report = pipeline::export_quiz(&repo(), f);
-        assert!(report.ok());
-        std::fs::write(tmp.path().join(name), report.value.unwrap()).unwrap();
-    }
+    std::fs::write(tmp.path().join("bank.json"), serde_json::to_string(items).unwrap()).unwrap();
+    std::fs::write(tmp.path().join("bank.gift"), handbook::quiz::export::gift(items)).unwrap();
+    std::fs::write(tmp.path().join("bank.xml"), handbook::quiz::export::moodle_xml(items)).unwrap();
     let out = std::process::Command::new("python3")
         .arg(repo().join("tests/tools/check_quiz_export.py"))
         .args(["bank.json", "bank.gift", "bank.xml"].map(|f| tmp.path().join(f)))
         .output()
         .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    println!("{text}");
-    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    Some((
+        out.status.success(),
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
+    ))
 }
 
 #[test]
 fn gift_escapes_special_characters_and_still_parses() {
-    let item = Item {
-        id: "q-special".into(),
+    // Every GIFT special character (~ = # { } : \) and XML's (< & ") in every
+    // field of every question type. pygiftparser ends an answer block at an
+    // escaped `\}` (its pattern `.*?[^\\]?}` makes the guard optional), so a
+    // closing brace stands in the prompts only there; its escape inside an
+    // answer is checked on the text, and Moodle XML carries it through Python's parser.
+    let nasty = |s: &str| format!("{s} 1+1=2? {{a:b ~x #y \\z <b>&amp;\"");
+    let base = Item {
+        id: String::new(),
         chapter: "x".into(),
         kind: Kind::Single,
-        prompt: "1+1=2? {a:b} ~x #y \\z".into(),
-        options: vec!["=对".into(), "~错{}".into()],
-        right: vec![0],
+        prompt: format!("{} }}", nasty("问")),
+        options: vec![],
+        right: vec![],
         correct: None,
         accept: vec![],
         pairs: vec![],
-        explanation: Some("说明：#1".into()),
+        explanation: Some(nasty("说明")),
         refs: vec![],
         drill: false,
     };
-    let g = handbook::quiz::export::gift(std::slice::from_ref(&item));
-    assert!(g.contains("1+1\\=2? \\{a\\:b\\} \\~x \\#y \\\\z"), "{g}");
-    assert!(g.contains("{=\\=对 ~\\~错\\{\\}"), "{g}");
+    let items = vec![
+        Item { id: "q-single".into(), options: vec![nasty("对"), nasty("错")], right: vec![0], ..base.clone() },
+        Item {
+            id: "q-multiple".into(),
+            kind: Kind::Multiple,
+            options: vec![nasty("甲"), nasty("乙"), nasty("丙")],
+            right: vec![0, 2],
+            ..base.clone()
+        },
+        Item { id: "q-truefalse".into(), kind: Kind::Truefalse, correct: Some(false), ..base.clone() },
+        Item {
+            id: "q-fill".into(),
+            kind: Kind::Fill,
+            prompt: format!("{} ____", nasty("填")),
+            accept: vec![nasty("答"), "又=答".into()],
+            ..base.clone()
+        },
+        Item {
+            id: "q-matching".into(),
+            kind: Kind::Matching,
+            pairs: vec![(nasty("左一"), nasty("右一")), (nasty("左二"), nasty("右二")), ("左三".into(), "右三".into())],
+            ..base.clone()
+        },
+    ];
+    let g = handbook::quiz::export::gift(&items[..1]);
+    assert!(g.contains("1+1\\=2? \\{a\\:b \\~x \\#y \\\\z <b>&amp;\" \\}"), "{g}");
+    let braces = Item { options: vec!["{对}".into(), "错".into()], ..items[0].clone() };
+    let g = handbook::quiz::export::gift(&[braces]);
+    assert!(g.contains("{=\\{对\\} ~错"), "a closing brace in an answer is escaped: {g}");
+    let Some((ok, out)) = parse_exports(&items) else { return };
+    println!("{out}");
+    assert!(ok, "{out}");
+    assert!(out.contains("checked 5 questions: 0 problems"), "{out}");
 }
 
 /// The README's three rules, each made to bite on content written for it.
