@@ -25,15 +25,22 @@ fn url_path(url: &str) -> Option<PathBuf> {
 }
 
 /// Fails on any request that is not a file inside `site` (about:/data: excepted).
-fn assert_inside(requests: &[String], site: &Path) {
+/// The requests that leave the site folder (anything but a file inside it).
+fn outside(requests: &[String], site: &Path) -> Vec<String> {
     let site = site.canonicalize().unwrap();
-    for r in requests {
-        if r.starts_with("data:") || r.starts_with("about:") {
-            continue;
-        }
-        let inside = url_path(r).and_then(|p| p.canonicalize().ok()).is_some_and(|p| p.starts_with(&site));
-        assert!(inside, "request outside the site folder: {r}");
-    }
+    requests
+        .iter()
+        .filter(|r| !r.starts_with("data:") && !r.starts_with("about:"))
+        .filter(|r| !url_path(r).and_then(|p| p.canonicalize().ok()).is_some_and(|p| p.starts_with(&site)))
+        .cloned()
+        .collect()
+}
+
+fn assert_inside(requests: &[String], site: &Path) {
+    // The control: the page itself was seen, so requests are being captured.
+    assert!(requests.iter().any(|r| r.ends_with(".html")), "no page request captured: {requests:?}");
+    let out = outside(requests, site);
+    assert!(out.is_empty(), "requests outside the site folder: {out:?}");
 }
 
 /// What one query did in a fresh page: the ranked URLs, the bytes search
@@ -49,7 +56,6 @@ pub struct BrowserRun {
 pub fn run_query(page: &mut Page<'_>, site: &Path, q: &str) -> BrowserRun {
     let start = page.requests().len();
     page.goto(&file_url(&site.join("index.html")));
-    let before = page.requests().len();
     page.press("s");
     page.wait_for("document.activeElement && document.activeElement.id === 'search-input'");
     page.type_text(q);
@@ -68,10 +74,15 @@ pub fn run_query(page: &mut Page<'_>, site: &Path, q: &str) -> BrowserRun {
     assert_inside(&requests[start..], site);
     let search_dir = site.join("search");
     let mut files: Vec<PathBuf> =
-        requests[before..].iter().filter_map(|r| url_path(r)).filter(|p| p.starts_with(&search_dir)).collect();
+        requests[start..].iter().filter_map(|r| url_path(r)).filter(|p| p.starts_with(&search_dir)).collect();
     files.sort();
     files.dedup();
     let bytes = files.iter().map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)).sum();
+    // The control for the byte counts: the search code itself was seen loading.
+    assert!(
+        files.iter().any(|p| p.ends_with("search.js")),
+        "{q}: search.js not among the captured requests: {files:?}"
+    );
     BrowserRun { urls, bytes, files: files.len(), ms }
 }
 
@@ -189,4 +200,63 @@ fn search_results_screenshot_and_empty_state() {
     page.eval("document.getElementById('search-input').value = ''");
     page.type_text("zzzz不存在的词qqq");
     page.wait_for("document.getElementById('search-status').textContent.includes('没有找到')");
+}
+
+/// The term filter as the browser decodes it (`atob`, its own hash over
+/// UTF-16): a term in no section loads no shard, and every indexed term of a
+/// sample loads its shard.
+#[test]
+fn the_term_filter_skips_absent_terms_and_never_an_indexed_one() {
+    let Some(mut b) = browser() else { return };
+    let site = &shipped().out;
+    let mut page = b.page();
+    let shards_loaded = |page: &mut Page<'_>, q: &str| -> usize {
+        let run = run_query(page, site, q);
+        let _ = run;
+        // The shard files of this query only (run_query opened a fresh page).
+        let reqs = page.requests();
+        let from = reqs.iter().rposition(|r| r.ends_with("index.html")).unwrap_or(0);
+        reqs[from..].iter().filter(|r| r.contains("/search/s/")).count()
+    };
+    // Present: the control that shard loads are seen at all.
+    assert!(shards_loaded(&mut page, "挡小事") >= 1, "an indexed term's shard is loaded");
+    // Absent (Latin words in no section): the filter rules them out.
+    assert_eq!(shards_loaded(&mut page, "qqqq"), 0, "a term in no section loads no shard");
+    assert_eq!(shards_loaded(&mut page, "zzxq wvvk"), 0);
+    // Every indexed term of a sample (from the exported shards themselves) passes.
+    let mut terms: Vec<String> = Vec::new();
+    for e in std::fs::read_dir(site.join("search/s")).unwrap() {
+        let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
+        let json = &text[text.find(',').unwrap() + 1..text.rfind(");").unwrap()];
+        let lists: serde_json::Map<String, Value> = serde_json::from_str(json).unwrap();
+        terms.extend(lists.keys().filter_map(|k| k.split_once(':')).map(|(_, t)| t.to_string()));
+    }
+    terms.sort();
+    terms.dedup();
+    assert!(terms.len() > 1000, "{} terms", terms.len());
+    let step = terms.len() / 40;
+    let mut skipped = Vec::new();
+    for t in terms.iter().step_by(step) {
+        if shards_loaded(&mut page, t) == 0 {
+            skipped.push(t.clone());
+        }
+    }
+    assert!(skipped.is_empty(), "the browser skipped the shards of indexed terms: {skipped:?}");
+}
+
+/// The outside-request check sees a request that leaves the site: an image
+/// from another folder and one from the network, made on a site page.
+#[test]
+fn a_request_outside_the_site_is_caught() {
+    let Some(mut b) = browser() else { return };
+    let site = &shipped().out;
+    let mut page = b.page();
+    page.goto(&file_url(&site.join("index.html")));
+    page.wait_for("document.readyState === 'complete'");
+    page.eval("new Image().src = 'file:///etc/hostname'; new Image().src = 'http://192.0.2.1/x.png'");
+    page.wait_for("performance.getEntriesByType('resource').length > 0");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let out = outside(&page.requests(), site);
+    assert!(out.iter().any(|r| r == "file:///etc/hostname"), "{out:?}");
+    assert!(out.iter().any(|r| r.starts_with("http://192.0.2.1/")), "{out:?}");
 }
