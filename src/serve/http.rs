@@ -167,6 +167,29 @@ pub fn write_response(stream: &mut TcpStream, resp: &Response, head_only: bool) 
     let _ = stream.flush();
 }
 
+/// How long, at most, a closed connection's remaining input is read and dropped.
+const LINGER: Duration = Duration::from_millis(500);
+/// Input read and dropped after an answer, at most.
+const LINGER_BYTES: usize = 64 * 1024;
+
+/// Ends a connection after its answer ("lingering close"): no more writes
+/// (the client sees the end of the answer), then whatever the client still
+/// sends is read and dropped for a moment. Closing a socket with unread
+/// input makes the kernel send a reset, which can destroy the answer before
+/// the client has read it (a request refused before it was read in full).
+pub fn close(stream: TcpStream) {
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(100)));
+    let deadline = std::time::Instant::now() + LINGER;
+    let (mut buf, mut total) = ([0u8; 4096], 0);
+    while std::time::Instant::now() < deadline && total < LINGER_BYTES {
+        match (&stream).read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => total += n,
+        }
+    }
+}
+
 pub fn content_type(path: &Path) -> &'static str {
     match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
         "html" => "text/html; charset=utf-8",

@@ -30,7 +30,7 @@ const LIVE_JS: &str = include_str!("live.js");
 pub const MAX_QUERY: usize = 200;
 pub const MAX_LIMIT: usize = 50;
 /// Connections served at once; more get 503.
-const MAX_CONNECTIONS: usize = 128;
+pub const MAX_CONNECTIONS: usize = 128;
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -258,6 +258,12 @@ fn watch_loop(shared: Arc<Shared>, poll: Duration) {
 }
 
 fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+    let (linger, refused) = std::sync::mpsc::sync_channel::<TcpStream>(64);
+    std::thread::spawn(move || {
+        for s in refused {
+            http::close(s);
+        }
+    });
     while !shared.stop.load(Ordering::SeqCst) {
         match listener.accept() {
             Ok((stream, _)) => {
@@ -268,6 +274,9 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
                     shared.connections.fetch_sub(1, Ordering::SeqCst);
                     let mut s = stream;
                     http::write_response(&mut s, &Response::error(503, "too many connections"), false);
+                    // Closed on the lingering thread, so accepting never waits on it;
+                    // when that is busy too, the socket is simply dropped.
+                    let _ = linger.try_send(s);
                     continue;
                 }
                 let sh = shared.clone();
@@ -282,25 +291,18 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
 }
 
 fn handle(mut stream: TcpStream, shared: &Shared) {
-    let req = match http::read_request(&mut stream) {
-        Ok(r) => r,
-        Err(status) => {
-            http::write_response(&mut stream, &Response::error(status, "bad request"), false);
-            return;
+    let (resp, head) = match http::read_request(&mut stream) {
+        Err(status) => (Response::error(status, "bad request"), false),
+        Ok(req) if req.method != "GET" && req.method != "HEAD" => {
+            let mut r = Response::error(405, "only GET and HEAD");
+            r.extra_headers.push(("Allow".into(), "GET, HEAD".into()));
+            (r, false)
         }
+        Ok(req) if req.path == "/__handbook/events" && req.method == "GET" => return events(stream, shared),
+        Ok(req) => (route(&req, shared), req.method == "HEAD"),
     };
-    let head = req.method == "HEAD";
-    if req.method != "GET" && !head {
-        let mut r = Response::error(405, "only GET and HEAD");
-        r.extra_headers.push(("Allow".into(), "GET, HEAD".into()));
-        http::write_response(&mut stream, &r, false);
-        return;
-    }
-    if req.path == "/__handbook/events" && !head {
-        return events(stream, shared);
-    }
-    let resp = route(&req, shared);
     http::write_response(&mut stream, &resp, head);
+    http::close(stream);
 }
 
 fn route(req: &Request, shared: &Shared) -> Response {

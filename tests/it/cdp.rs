@@ -187,7 +187,13 @@ impl Page<'_> {
 
     /// Polls `expr` until it is truthy (10 s at most).
     pub fn wait_for(&mut self, expr: &str) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        self.wait_until(expr, Duration::from_secs(10)).unwrap_or_else(|| panic!("timed out waiting for: {expr}"))
+    }
+
+    /// The first truthy value of `expr` within `limit`, or `None` when it never
+    /// came: for tests whose claim is the time itself.
+    pub fn wait_until(&mut self, expr: &str, limit: Duration) -> Option<Value> {
+        let deadline = Instant::now() + limit;
         // Exceptions (a page mid-reload has no body yet) count as "not yet", and
         // so does a page that navigates (reloads) while the expression runs.
         let guarded = format!("(() => {{ try {{ return ({expr}); }} catch (e) {{ return null; }} }})()");
@@ -199,9 +205,11 @@ impl Page<'_> {
                 Err(_) => Value::Null,
             };
             if !(v.is_null() || v == json!(false) || v == json!("") || v == json!(0)) {
-                return v;
+                return Some(v);
             }
-            assert!(Instant::now() < deadline, "timed out waiting for: {expr}");
+            if Instant::now() >= deadline {
+                return None;
+            }
             std::thread::sleep(Duration::from_millis(20));
         }
     }
