@@ -110,6 +110,25 @@ fn emit_markdown_writes_a_standalone_mdbook_project() {
     assert_eq!(html.additional_js, [std::path::PathBuf::from("sidebar.js")]);
     assert!(std::fs::read_to_string(md.join("sidebar.js")).unwrap().contains("基本作风"));
     assert!(md.join("theme/index.hbs").exists());
+    // Standalone: mdBook (the library its CLI runs) builds it with nothing
+    // else, and its pages carry the same chapter text as the handbook's.
+    let mut config = toml.clone();
+    config.build.build_dir = dir.path().join("by-mdbook");
+    // Every chapter the summary lists must be there (mdBook would make it empty).
+    config.build.create_missing = false;
+    let book = mdbook_driver::MDBook::load_with_config(&md, config).expect("mdBook loads the emitted project");
+    book.build().expect("mdBook builds the emitted project");
+    let by_mdbook = std::fs::read_to_string(dir.path().join("by-mdbook/basics.html")).unwrap();
+    let ours = std::fs::read_to_string(dir.path().join("book/basics.html")).unwrap();
+    assert_eq!(crate::common::article_text(&by_mdbook), crate::common::article_text(&ours));
+    // mdBook names the script after its content, as in the handbook's own site.
+    let script = by_mdbook
+        .split("src=\"sidebar-")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("the page loads the chapter list script");
+    let js = std::fs::read_to_string(dir.path().join(format!("by-mdbook/sidebar-{script}"))).unwrap();
+    assert!(js.contains("基本作风"), "the chapter list script lists the chapters");
 }
 
 /// The same content gives the same site, byte for byte (the search index's
