@@ -62,3 +62,97 @@ fn check_prints_paths_from_where_the_user_stands() {
     assert!(stderr.contains(&format!("--> {name}/content/basics.yaml:3:1")), "{stderr}");
     assert!(stderr.contains("3 | titel: x\n  | ^^^^^"), "{stderr}");
 }
+
+fn run(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_handbook")).args(args).current_dir(dir).output().unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+#[test]
+fn build_check_and_search_as_a_user_runs_them() {
+    let dir = fixture(None);
+    let (code, out, err) = run(dir.path(), &["check"]);
+    assert_eq!((code, err.as_str()), (0, ""), "{err}");
+    assert!(out.starts_with("checked .: ") && out.contains("no errors"), "{out}");
+    let (code, out, err) = run(dir.path(), &["build", "--no-pdf", "--timings"]);
+    assert_eq!(code, 0, "{err}");
+    let index = dir.path().join("book/index.html").canonicalize().unwrap();
+    assert_eq!(out.trim(), format!("built ./book — open file://{}", index.display()));
+    for stage in ["load", "validate", "render", "mdBook", "∥ index", "swap into place", "total"] {
+        assert!(err.lines().any(|l| l.starts_with(&format!("timing {stage} "))), "no `{stage}` timing in:\n{err}");
+    }
+    // Plain results: rank, title, breadcrumb, URL, the snippet with « » around the matched words.
+    let (code, out, _) = run(dir.path(), &["search", "当日事情"]);
+    assert_eq!(code, 0);
+    let first: Vec<&str> = out.lines().take(3).collect();
+    assert!(first[0].starts_with("1. 当日事  (基本作风 › 认真 › 当日事)"), "{out}");
+    assert_eq!(first[1].trim(), "basics.html#careful-daily");
+    assert!(first[2].contains("«当日事情"), "{out}");
+    // JSON: the documented fields, scores descending, marks inside the text on the query's words.
+    let (code, out, _) = run(dir.path(), &["search", "当日事情", "--json", "--limit", "3"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["query"], "当日事情");
+    let results = v["results"].as_array().unwrap();
+    assert!(!results.is_empty() && results.len() <= 3, "{out}");
+    let mut last = u64::MAX;
+    for (i, r) in results.iter().enumerate() {
+        assert_eq!(r["rank"], i + 1);
+        for f in ["id", "title", "breadcrumb", "url"] {
+            assert!(r[f].as_str().is_some_and(|s| !s.is_empty()), "{f}: {r}");
+        }
+        let score = r["score"].as_u64().unwrap();
+        assert!(score <= last, "scores descend: {out}");
+        last = score;
+        let text: Vec<char> = r["snippet"]["text"].as_str().unwrap().chars().collect();
+        for m in r["snippet"]["marks"].as_array().unwrap() {
+            let (a, b) = (m[0].as_u64().unwrap() as usize, m[1].as_u64().unwrap() as usize);
+            assert!(a < b && b <= text.len(), "{m} in {} chars", text.len());
+            let marked: String = text[a..b].iter().collect();
+            assert!("当日事情".contains(&marked) || marked.contains("当日"), "marked `{marked}`");
+        }
+    }
+    assert!(!results[0]["snippet"]["marks"].as_array().unwrap().is_empty());
+    // Nothing found: said in Chinese, still success.
+    let (code, out, _) = run(dir.path(), &["search", "qqqzzz"]);
+    assert_eq!((code, out.trim()), (0, "没有找到与“qqqzzz”相关的内容。"));
+    // A missing site: a located error and exit 1.
+    let (code, _, err) = run(dir.path(), &["search", "x", "--site", "nowhere"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no search index in nowhere") && err.contains("run `handbook build` first"), "{err}");
+}
+
+#[test]
+fn html_only_builds_the_pages_without_search() {
+    let dir = fixture(None);
+    let (code, _, err) = run(dir.path(), &["build", "--no-pdf", "--html-only", "--out", "pages"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(dir.path().join("pages/basics.html").exists());
+    assert!(!dir.path().join("pages/search").exists(), "no search data with --html-only");
+}
+
+#[test]
+fn schema_and_quiz_export_write_files_or_stdout() {
+    let dir = fixture(None);
+    let (code, out, _) = run(dir.path(), &["schema", "--out", "schema.json"]);
+    assert_eq!((code, out.trim()), (0, "wrote schema.json"));
+    let committed = std::fs::read_to_string(crate::common::repo().join("content/handbook.schema.json")).unwrap();
+    assert_eq!(std::fs::read_to_string(dir.path().join("schema.json")).unwrap(), committed);
+    let (_, stdout, _) = run(dir.path(), &["schema"]);
+    assert_eq!(stdout, committed, "stdout and --out agree");
+    std::fs::write(
+        dir.path().join("content/quiz.yaml"),
+        "kind: quiz\nchapter: basics\nquestions:\n  - id: q1\n    type: truefalse\n    prompt: 当日事情当日办。\n    correct: true\n    refs: [careful-daily]\n",
+    )
+    .unwrap();
+    let (code, out, err) = run(dir.path(), &["quiz", "export", "--format", "moodle-xml", "--out", "bank.xml"]);
+    assert_eq!((code, out.trim()), (0, "wrote bank.xml"), "{err}");
+    assert!(std::fs::read_to_string(dir.path().join("bank.xml")).unwrap().contains("<question type=\"truefalse\">"));
+    let (code, gift, _) = run(dir.path(), &["quiz", "export", "--format", "gift"]);
+    assert_eq!(code, 0);
+    assert!(gift.contains("::q1:: 当日事情当日办。 {T"), "{gift}");
+    // A format that does not exist: clap names the ones that do.
+    let (code, _, err) = run(dir.path(), &["quiz", "export", "--format", "csv"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("gift") && err.contains("moodle-xml"), "{err}");
+}

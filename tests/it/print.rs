@@ -276,3 +276,83 @@ fn every_typst_error_and_warning_is_reported_in_the_template() {
     let at: Vec<u32> = errors.iter().filter(|d| d.is_error()).filter_map(|d| d.pos().map(|p| p.line)).collect();
     assert_eq!(at, [lines + 2, lines + 3], "{errors:?}");
 }
+
+#[test]
+fn the_cover_the_running_header_and_the_page_numbers() {
+    if !tools_and_fonts() {
+        return;
+    }
+    let hb = pipeline::check(&repo()).valid.unwrap().handbook;
+    let ed = hb.settings.print.editions.iter().find(|e| e.name.value == "trainer").unwrap();
+    let pages: Vec<String> = text(&pdfs().trainer, true).split('\u{c}').map(str::to_string).collect();
+    let lines = |p: &str| p.lines().filter(|l| !l.trim().is_empty()).map(str::to_string).collect::<Vec<_>>();
+    // The cover: title, subtitle, organisation; no page number.
+    let cover: Vec<String> = lines(&pages[0]).iter().map(|l| l.trim().to_string()).collect();
+    assert_eq!(cover[0], ed.title.value);
+    assert_eq!(cover[1], ed.subtitle.as_ref().unwrap().value);
+    assert!(cover.contains(&ed.organisation.as_ref().unwrap().value), "{cover:?}");
+    assert!(!cover.iter().any(|l| l.parse::<u32>().is_ok()), "no number on the cover: {cover:?}");
+    // Every later page: its number at the foot; after the contents, a page where no
+    // chapter starts carries the current chapter's heading at the top (right-aligned).
+    let headings: Vec<String> =
+        hb.ordered().iter().map(|c| c.head().heading.as_ref().unwrap_or(&c.head().title).value.clone()).collect();
+    let parts: Vec<String> = hb.settings.parts.iter().map(|p| p.title.value.clone()).collect();
+    let mut current: Option<String> = None;
+    let (mut headers, mut starts) = (0, 0);
+    for (i, page) in pages.iter().enumerate().skip(1).filter(|(_, p)| !p.trim().is_empty()) {
+        let ls = lines(page);
+        assert_eq!(ls.last().unwrap().trim(), (i + 1).to_string(), "page {}: its number at the foot", i + 1);
+        if ls.iter().any(|l| squash(l) == "目录") {
+            continue; // the contents
+        }
+        let top = &ls[0];
+        if top.starts_with(' ') {
+            headers += 1;
+            assert_eq!(Some(top.trim().to_string()), current, "page {}: the running header", i + 1);
+        } else {
+            // A level-1 heading starts here (no header above it): a chapter,
+            // under its part's title, or another (the answer key).
+            let (t0, t1) = (ls[0].trim().to_string(), ls.get(1).map(|l| l.trim().to_string()).unwrap_or_default());
+            if headings.contains(&t0) {
+                starts += 1;
+                current = Some(t0);
+            } else if headings.contains(&t1) && parts.contains(&t0) {
+                starts += 1;
+                current = Some(t1);
+            } else {
+                current = Some(t0);
+            }
+        }
+    }
+    assert_eq!(starts, headings.len(), "every chapter's start page was seen");
+    assert!(headers >= 10, "{headers} pages with a running header");
+}
+
+#[test]
+fn content_is_never_read_as_typst_markup() {
+    if !tools_and_fonts() {
+        return;
+    }
+    let dir = fixture(None);
+    // Typst markup, code and math in the content: it must come out as these characters.
+    let hostile = "#set page(fill: red) *粗* _斜_ $x^2$ @ref <lab> = 标题 `code` \\\\ #pagebreak()";
+    let file = dir.path().join("content/basics.yaml");
+    let text_before = std::fs::read_to_string(&file).unwrap();
+    // A double-quoted YAML string (backslash and quote escaped for YAML).
+    let quoted = format!("\"大事小事认真办。{}\"", hostile.replace('\\', "\\\\").replace('"', "\\\""));
+    std::fs::write(&file, text_before.replace("大事小事认真办。", &quoted)).unwrap();
+    let settings = dir.path().join("content/handbook.yaml");
+    let s = std::fs::read_to_string(&settings).unwrap();
+    std::fs::write(
+        &settings,
+        format!("{s}print:\n  editions:\n    - name: all\n      title: \"{}\"\n", hostile.replace('\\', "\\\\")),
+    )
+    .unwrap();
+    let report = pipeline::print(dir.path(), Some("all"), &FontOptions::default());
+    assert!(report.ok(), "{:?}", report.diagnostics);
+    let pdf = dir.path().join("all.pdf");
+    std::fs::write(&pdf, report.value.unwrap().pdf).unwrap();
+    let t = squash(&text(&pdf, false));
+    let want = squash(hostile);
+    assert!(t.matches(&want).count() >= 2, "the title and the text carry the markup as text:\n{t}");
+}
