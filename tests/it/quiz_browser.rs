@@ -184,3 +184,187 @@ fn a_hostile_question_renders_inert_and_still_works() {
     assert!(!text.contains("explanation"), "the print page shows no answer: {text}");
     assert_eq!(page.eval("window.__pwned === undefined"), Value::Bool(true));
 }
+
+/// The quiz data a page carries for question `qid`.
+fn data(page: &mut Page<'_>, qid: &str) -> Value {
+    page.eval(&format!(
+        "Array.from(document.querySelectorAll('script.quiz-data')).map(s => JSON.parse(s.textContent).questions).flat().find(q => q.id === '{qid}')"
+    ))
+}
+
+fn submit(page: &mut Page<'_>, qid: &str) -> String {
+    let sel = format!("li[data-qid=\"{qid}\"]");
+    page.eval(&format!("document.querySelector('{sel} .quiz-submit').focus()"));
+    page.press("Enter");
+    page.wait_for(&format!("document.querySelector('{sel} .quiz-verdict')"));
+    page.eval(&format!("document.querySelector('{sel} .quiz-verdict').textContent")).as_str().unwrap().to_string()
+}
+
+#[test]
+fn every_question_type_is_answered_with_its_own_control() {
+    let Some(mut b) = browser() else { return };
+    let mut page = b.page();
+    open(&mut page, &shipped().out.join("overview.html"));
+    // Multiple choice: checkboxes; all the right ones and none else.
+    let q = data(&mut page, "q-overview-2");
+    let right: Vec<u64> = q["right"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+    let sel = "li[data-qid=\"q-overview-2\"]";
+    assert_eq!(page.eval(&format!("document.querySelector('{sel} input').type")), "checkbox");
+    page.eval(&format!("document.querySelector('{sel} input[value=\"{}\"]').click()", right[0]));
+    assert!(submit(&mut page, "q-overview-2").starts_with("✗"), "a part of the right answers is wrong");
+    page.eval("document.querySelector('.quiz-reset').click()");
+    for r in &right {
+        page.eval(&format!("document.querySelector('{sel} input[value=\"{r}\"]').click()"));
+    }
+    assert!(submit(&mut page, "q-overview-2").starts_with("✓"));
+    // Fill-in: a text field; spaces, full-width forms and closing punctuation do not count.
+    let sel = "li[data-qid=\"q-overview-3\"]";
+    page.eval(&format!("document.querySelector('{sel} input[type=text]').focus()"));
+    page.type_text(" 慢 ");
+    assert!(submit(&mut page, "q-overview-3").starts_with("✗ 回答错误。正确答案：快"));
+    page.eval(&format!("document.querySelector('{sel} .quiz-reset, .quiz-reset').click()"));
+    page.eval(&format!("document.querySelector('{sel} input[type=text]').focus()"));
+    page.type_text(" 快。");
+    assert!(submit(&mut page, "q-overview-3").starts_with("✓"));
+    // Matching: one select per left item, every right item offered.
+    let q = data(&mut page, "q-overview-4");
+    let pairs = q["pairs"].as_array().unwrap().clone();
+    let sel = "li[data-qid=\"q-overview-4\"]";
+    assert_eq!(page.eval(&format!("document.querySelectorAll('{sel} select').length")), pairs.len());
+    for i in 0..pairs.len() {
+        let wrong = &pairs[(i + 1) % pairs.len()][1];
+        page.eval(&format!(
+            "(s => {{ s.value = {wrong}; }})(document.querySelector('{sel} select[data-left=\"{i}\"]'))"
+        ));
+    }
+    assert!(submit(&mut page, "q-overview-4").starts_with("✗"));
+    page.eval("document.querySelector('.quiz-reset').click()");
+    for (i, p) in pairs.iter().enumerate() {
+        page.eval(&format!(
+            "(s => {{ s.value = {}; }})(document.querySelector('{sel} select[data-left=\"{i}\"]'))",
+            p[1]
+        ));
+    }
+    assert!(submit(&mut page, "q-overview-4").starts_with("✓"));
+}
+
+#[test]
+fn options_are_shuffled_on_every_attempt() {
+    let Some(mut b) = browser() else { return };
+    let mut page = b.page();
+    open(&mut page, &shipped().out.join("overview.html"));
+    let order =
+        "Array.from(document.querySelectorAll('li[data-qid=\"q-overview-2\"] input')).map(i => i.value).join(',')";
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..8 {
+        seen.insert(page.eval(order).as_str().unwrap().to_string());
+        page.eval("document.querySelector('.quiz-reset').click()");
+    }
+    assert!(seen.len() >= 2, "the options came in one order in 8 attempts: {seen:?}");
+    assert!(seen.iter().all(|o| o.split(',').count() == 4), "{seen:?}");
+}
+
+#[test]
+fn the_practice_page_asks_the_drills() {
+    let Some(mut b) = browser() else { return };
+    let mut page = b.page();
+    open(&mut page, &shipped().out.join("practice.html"));
+    let groups = page.eval("document.querySelectorAll('section.quiz').length").as_u64().unwrap();
+    assert!(groups >= 6, "one drill group per chapter: {groups}");
+    let qid = page.eval("document.querySelector('.quiz-questions li').dataset.qid").as_str().unwrap().to_string();
+    assert!(qid.starts_with("drill-"), "{qid}");
+    let q = data(&mut page, &qid);
+    let sel = format!("li[data-qid=\"{qid}\"]");
+    match q["kind"].as_str().unwrap() {
+        "single" => {
+            page.eval(&format!("document.querySelector('{sel} input[value=\"{}\"]').click()", q["right"][0]));
+        }
+        _ => {
+            page.eval(&format!("document.querySelector('{sel} input[type=text]').focus()"));
+            page.type_text(q["accept"][0].as_str().unwrap());
+        }
+    }
+    assert!(submit(&mut page, &qid).starts_with("✓"));
+    let link = page.eval(&format!("document.querySelector('{sel} .quiz-refs a').getAttribute('href')"));
+    assert!(link.as_str().unwrap().contains(".html#"), "a drill links to its section: {link}");
+}
+
+#[test]
+fn quiz_js_loads_only_where_there_is_a_quiz() {
+    let Some(mut b) = browser() else { return };
+    let dir = fixture(None);
+    std::fs::write(
+        dir.path().join("content/quiz.yaml"),
+        "kind: quiz\nchapter: basics\nquestions:\n  - id: q1\n    type: truefalse\n    prompt: 当日事情当日办。\n    correct: true\n    refs: [careful-daily]\n",
+    )
+    .unwrap();
+    let settings = dir.path().join("content/handbook.yaml");
+    let text = std::fs::read_to_string(&settings).unwrap();
+    std::fs::write(&settings, format!("{text}\nquiz:\n  drills: false\n")).unwrap();
+    let out = dir.path().join("book");
+    assert!(build(dir.path(), &out).ok());
+    let mut page = b.page();
+    let loads_quiz = |page: &mut Page<'_>, file: &str| {
+        page.goto(&format!("file://{}", out.join(file).display()));
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        page.requests().iter().filter(|r| r.ends_with("quiz/quiz.js")).count()
+    };
+    assert_eq!(loads_quiz(&mut page, "basics.html"), 1, "the page with a quiz loads the widget");
+    let before = page.requests().iter().filter(|r| r.ends_with("quiz/quiz.js")).count();
+    for other in ["sayings.html", "print.html"] {
+        let n = loads_quiz(&mut page, other);
+        assert_eq!(n, before, "{other} loads quiz.js");
+    }
+}
+
+#[test]
+fn the_print_page_breaks_per_chapter_without_navigation_or_answers() {
+    let Some(mut b) = browser() else { return };
+    let mut page = b.page();
+    page.goto(&format!("file://{}", shipped().out.join("print.html").display()));
+    page.wait_for("document.readyState === 'complete'");
+    // As it prints: CSS print media.
+    page.call("Emulation.setEmulatedMedia", serde_json::json!({ "media": "print" }));
+    let r = page.eval(
+        "(() => {
+            // Laid out at all (an element inside a hidden one has no boxes).
+            const shown = e => e && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+            const chapters = Array.from(document.querySelectorAll('main h1'));
+            return {
+                chapters: chapters.length,
+                // A chapter under a part breaks before the part's title instead.
+                breaks: chapters.slice(1).filter(h => {
+                    const brk = e => e && ['page', 'always'].includes(getComputedStyle(e).breakBefore);
+                    const prev = h.previousElementSibling;
+                    return brk(h) || (prev && prev.classList.contains('part-title') && brk(prev));
+                }).length,
+                sidebar: Array.from(document.querySelectorAll('.sidebar')).some(shown),
+                menu: Array.from(document.querySelectorAll('.topbar, .search-toggle')).some(shown),
+                nav: Array.from(document.querySelectorAll('.chapter-nav, nav')).some(shown),
+                quiz_static: document.querySelectorAll('.quiz-static').length,
+                widgets: document.querySelectorAll('.quiz-questions, .quiz-submit').length,
+                text: document.body.innerText,
+            };
+        })()",
+    );
+    let chapters = r["chapters"].as_u64().unwrap();
+    assert!(chapters >= 6, "{r}");
+    assert_eq!(r["breaks"], chapters - 1, "a page break before every chapter but the first: {}", r["breaks"]);
+    assert_eq!(
+        (r["sidebar"].clone(), r["menu"].clone(), r["nav"].clone()),
+        (Value::Bool(false), Value::Bool(false), Value::Bool(false)),
+        "no navigation"
+    );
+    assert!(r["quiz_static"].as_u64().unwrap() >= 6, "the questions are printed");
+    assert_eq!(r["widgets"], 0, "no quiz widget on the print page");
+    let text = r["text"].as_str().unwrap();
+    let bank = handbook::pipeline::check(&repo()).valid.unwrap().bank.authored;
+    for q in bank.iter().filter(|q| q.explanation.is_some()) {
+        assert!(
+            !text.contains(q.explanation.as_ref().unwrap().as_str()),
+            "the print page shows the explanation of {}",
+            q.id
+        );
+    }
+    assert!(!text.contains("回答正确") && !text.contains("正确答案"), "no answers");
+}
