@@ -215,7 +215,14 @@ fn changed(a: &[(PathBuf, Option<SystemTime>, u64)], b: &[(PathBuf, Option<Syste
 fn watch_loop(shared: Arc<Shared>, poll: Duration) {
     let mut last = fingerprint(&shared.root);
     while !shared.stop.load(Ordering::SeqCst) {
-        std::thread::sleep(poll);
+        // In short naps, so that stopping never waits for a long poll interval.
+        let wake = Instant::now() + poll;
+        while Instant::now() < wake && !shared.stop.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(50).min(wake.saturating_duration_since(Instant::now())));
+        }
+        if shared.stop.load(Ordering::SeqCst) {
+            break;
+        }
         let now = fingerprint(&shared.root);
         if now == last {
             continue;

@@ -156,3 +156,71 @@ fn schema_and_quiz_export_write_files_or_stdout() {
     assert_eq!(code, 2);
     assert!(err.contains("gift") && err.contains("moodle-xml"), "{err}");
 }
+
+/// Starts `handbook serve` and returns it with the address it printed.
+fn serve_bin(
+    dir: &std::path::Path,
+    args: &[&str],
+) -> (std::process::Child, String, std::io::BufReader<std::process::ChildStdout>) {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_handbook"))
+        .arg("serve")
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    (child, line, out)
+}
+
+/// Ctrl-C's signal: the server stops, says so, and exits 0.
+fn stop(mut child: std::process::Child, mut out: std::io::BufReader<std::process::ChildStdout>) -> String {
+    use std::io::Read;
+    let sent = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(sent.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "serve exits cleanly on Ctrl-C");
+    let mut rest = String::new();
+    out.read_to_string(&mut rest).unwrap();
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    assert!(rest.contains("stopped"), "{rest}");
+    err
+}
+
+#[test]
+fn serve_takes_the_next_free_port_and_stops_on_ctrl_c() {
+    let dir = fixture(None);
+    // Hold a port: serve must take the next free one and say which.
+    let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = held.local_addr().unwrap().port();
+    let (child, line, out) = serve_bin(dir.path(), &["--port", &port.to_string()]);
+    let url = line.split_whitespace().nth(1).unwrap_or("").to_string();
+    assert!(url.starts_with("http://127.0.0.1:") && !url.ends_with(&format!(":{port}/")), "{line}");
+    let (status, body) = {
+        let addr: std::net::SocketAddr = url.trim_start_matches("http://").trim_end_matches('/').parse().unwrap();
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        use std::io::{Read, Write};
+        s.write_all(b"GET /basics.html HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        let mut r = String::new();
+        s.read_to_string(&mut r).unwrap();
+        (r.split(' ').nth(1).unwrap_or("").to_string(), r)
+    };
+    assert_eq!(status, "200", "{body}");
+    let err = stop(child, out);
+    assert!(!err.contains("warning: listening on"), "loopback: no warning: {err}");
+    drop(held);
+}
+
+#[test]
+fn serve_warns_when_told_to_listen_beyond_loopback() {
+    let dir = fixture(None);
+    let (child, line, out) = serve_bin(dir.path(), &["--bind", "0.0.0.0", "--port", "0"]);
+    assert!(line.starts_with("serving http://0.0.0.0:"), "{line}");
+    let err = stop(child, out);
+    assert!(err.contains("warning: listening on 0.0.0.0:") && err.contains("reachable from other machines"), "{err}");
+}

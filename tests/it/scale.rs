@@ -17,6 +17,8 @@ pub const FACTOR: usize = 100;
 pub struct Scaled {
     pub root: PathBuf,
     pub out: PathBuf,
+    /// The build's warnings, one line each.
+    pub warnings: Vec<String>,
     _dir: tempfile::TempDir,
 }
 
@@ -31,7 +33,8 @@ pub fn scaled() -> &'static Scaled {
         let opts = handbook::pipeline::BuildOptions { out: out.clone(), no_pdf: true, ..Default::default() };
         let report = handbook::pipeline::build(&root, &opts);
         assert!(report.ok(), "the 100× handbook builds: {:?}", report.diagnostics.first());
-        Scaled { root, out, _dir: dir }
+        let warnings = report.diagnostics.iter().map(|d| d.short()).collect();
+        Scaled { root, out, warnings, _dir: dir }
     })
 }
 
@@ -62,6 +65,10 @@ fn the_100x_handbook_checks_builds_and_finds_every_planted_phrase_first() {
     let index = std::fs::read_to_string(s.out.join("index.html")).unwrap();
     assert!(index.contains(&planted_phrase(1)), "index.html is the first chapter");
     assert!(!s.out.join("print.html").exists(), "no print page for 601 pages");
+    // …and the build says so, once.
+    let w: Vec<&String> = s.warnings.iter().filter(|w| w.contains("print page (print.html) is left out")).collect();
+    assert_eq!(w.len(), 1, "{:?}", s.warnings);
+    assert!(w[0].starts_with("book.toml: ") && w[0].contains("601 pages"), "{}", w[0]);
     // The real queries still find their sections (in some copy).
     let top = search_site(&s.out, "挡小事", 1).unwrap();
     assert!(top[0].id.starts_with("da-shi-xiao-shi-c"), "{:?}", top[0].id);

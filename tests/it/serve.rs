@@ -412,3 +412,39 @@ fn connections_beyond_the_limit_get_503_and_the_server_recovers() {
     assert_eq!(status, 200, "the server serves again once the idle connections are gone");
     server.stop();
 }
+
+#[path = "../../benches/support/load_mix.rs"]
+mod load_mix;
+
+/// The load script's assertions, bounded for CI: 1,000 requests of the same
+/// mix (half malformed) from 4 threads; every one answered, the valid ones
+/// with 200, the malformed ones with a 4xx, and the server still serves.
+#[test]
+fn the_load_mix_is_answered_in_full() {
+    // The shipped handbook (whose pages the mix asks for), built outside the repository.
+    let tmp = tempfile::tempdir().unwrap();
+    let opts = ServeOptions {
+        bind: "127.0.0.1".parse().unwrap(),
+        port: 0,
+        out: tmp.path().join("book"),
+        poll: Duration::from_secs(3600),
+    };
+    let (server, first) = start(&crate::common::repo(), &opts).unwrap();
+    assert!(first.ok());
+    let run = load_mix::run(server.addr, 1_000, 4);
+    for ((valid, status), n) in &run.statuses {
+        match (valid, status) {
+            (true, Some(200)) => {}
+            (false, Some(s)) if (400..500).contains(s) => {}
+            other => panic!("{n} requests answered {other:?}: {:?}", run.statuses),
+        }
+    }
+    assert_eq!(run.statuses.values().sum::<usize>(), 1_000);
+    assert_eq!(run.latencies.len(), 1_000);
+    println!(
+        "1,000 requests in {:.2} s; latency p50 {:.2} ms, max {:.2} ms (figures, not a target: see the bench)",
+        run.seconds, run.latencies[500], run.latencies[999]
+    );
+    assert_eq!(load_mix::send(server.addr, b"GET / HTTP/1.1\r\n\r\n"), Some(200), "still serving");
+    server.stop();
+}
