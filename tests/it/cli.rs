@@ -164,6 +164,7 @@ fn serve_bin(
 ) -> (std::process::Child, String, std::io::BufReader<std::process::ChildStdout>) {
     use std::io::BufRead;
     let mut child = Command::new(env!("CARGO_BIN_EXE_handbook"))
+        .env("HANDBOOK_TIMINGS", "1")
         .arg("serve")
         .args(args)
         .current_dir(dir)
@@ -211,8 +212,18 @@ fn serve_takes_the_next_free_port_and_stops_on_ctrl_c() {
         (r.split(' ').nth(1).unwrap_or("").to_string(), r)
     };
     assert_eq!(status, "200", "{body}");
+    // An edit is rebuilt; with HANDBOOK_TIMINGS=1 each stage's time is printed.
+    let file = dir.path().join("content/basics.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("大事小事认真办。", "大事小事都认真办。")).unwrap();
+    let site = dir.path().join("book/basics.html");
+    let t = std::time::Instant::now();
+    while !std::fs::read_to_string(&site).unwrap().contains("都认真办") && t.elapsed().as_secs() < 10 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     let err = stop(child, out);
     assert!(!err.contains("warning: listening on"), "loopback: no warning: {err}");
+    assert!(err.contains("rebuilt in ") && err.lines().any(|l| l.starts_with("timing load")), "{err}");
     drop(held);
 }
 
