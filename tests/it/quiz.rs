@@ -72,9 +72,9 @@ fn drills_are_deterministic_and_have_one_right_answer() {
     assert!(d.accept.contains(&"督查落实".to_string()), "{d:?}");
 }
 
-/// Every drill the shipped content can make (a limit above any chapter's
-/// count), with the handbook's sections.
-fn all_drills() -> (Vec<Item>, handbook::model::Sections) {
+/// A copy of the shipped content whose settings end with `quiz` (YAML);
+/// returns the folder and the settings file with the text it had before.
+fn shipped_with_quiz(quiz: &str) -> (tempfile::TempDir, std::path::PathBuf, String) {
     let dir = crate::common::fixture(None);
     crate::common::copy_dir(&repo().join("content"), &dir.path().join("content"));
     for f in ["basics.yaml", "sayings.yaml"] {
@@ -82,7 +82,14 @@ fn all_drills() -> (Vec<Item>, handbook::model::Sections) {
     }
     let settings = dir.path().join("content/handbook.yaml");
     let text = std::fs::read_to_string(&settings).unwrap();
-    std::fs::write(&settings, format!("{text}\nquiz:\n  drills_per_chapter: 1000\n")).unwrap();
+    std::fs::write(&settings, format!("{text}\nquiz:\n{quiz}")).unwrap();
+    (dir, settings, text)
+}
+
+/// Every drill the shipped content can make (a limit above any chapter's
+/// count), with the handbook's sections.
+fn all_drills() -> (Vec<Item>, handbook::model::Sections) {
+    let (dir, ..) = shipped_with_quiz("  drills_per_chapter: 1000\n");
     let v = pipeline::check(dir.path()).valid.expect("valid");
     (v.bank.drills, v.sections)
 }
@@ -151,14 +158,7 @@ fn no_drill_is_ambiguous_by_the_readme_rules() {
 
 #[test]
 fn drills_follow_the_settings() {
-    let dir = crate::common::fixture(None);
-    crate::common::copy_dir(&repo().join("content"), &dir.path().join("content"));
-    for f in ["basics.yaml", "sayings.yaml"] {
-        std::fs::remove_file(dir.path().join("content").join(f)).unwrap();
-    }
-    let settings = dir.path().join("content/handbook.yaml");
-    let text = std::fs::read_to_string(&settings).unwrap();
-    std::fs::write(&settings, format!("{text}\nquiz:\n  drills_per_chapter: 2\n  seed: 7\n")).unwrap();
+    let (dir, settings, text) = shipped_with_quiz("  drills_per_chapter: 2\n  seed: 7\n");
     let b = pipeline::check(dir.path()).valid.unwrap().bank;
     // Per chapter, not in all: every chapter with drills has at most two, and
     // chapters with more candidates reach two.
