@@ -63,7 +63,7 @@ pub fn run_query(page: &mut Page<'_>, site: &Path, q: &str) -> BrowserRun {
     let error = page.eval("document.documentElement.getAttribute('data-search-error')");
     assert!(error.is_null(), "search failed in the browser: {error}");
     let urls: Vec<String> = page
-        .eval("Array.from(document.querySelectorAll('#search-results a')).map(a => a.getAttribute('href'))")
+        .eval("Array.from(document.querySelectorAll('#search-results [role=option]')).map(o => o.dataset.href)")
         .as_array()
         .unwrap()
         .iter()
@@ -259,4 +259,31 @@ fn a_request_outside_the_site_is_caught() {
     let out = outside(&page.requests(), site);
     assert!(out.iter().any(|r| r == "file:///etc/hostname"), "{out:?}");
     assert!(out.iter().any(|r| r.starts_with("http://192.0.2.1/")), "{out:?}");
+}
+
+/// axe-core with the results panel open and a result selected: no serious or
+/// critical violation (an option holds no link); a click opens the result.
+#[test]
+fn the_open_results_panel_passes_axe_and_a_click_opens_a_result() {
+    let axe = crate::quiz_browser::axe_source();
+    if !require(axe.is_some(), "axe-core (npm install --prefix .ci/node axe-core)") {
+        return;
+    }
+    let Some(mut b) = browser() else { return };
+    let site = &shipped().out;
+    let mut page = b.page();
+    let run = run_query(&mut page, site, "挡小事");
+    assert!(!run.urls.is_empty());
+    page.press("ArrowDown");
+    page.eval(axe.as_ref().unwrap());
+    let result = page.eval(
+        "axe.run(document).then(r => ({ passes: r.passes.length, all: r.violations.map(v => v.id + ':' + v.impact),
+            serious: r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id) }))",
+    );
+    println!("axe with the results open: {} rules passed; violations: {}", result["passes"], result["all"]);
+    assert!(result["passes"].as_u64().unwrap() > 10, "axe ran: {result}");
+    assert_eq!(result["serious"], serde_json::json!([]), "serious or critical violations with the results open");
+    page.eval("document.querySelector('#search-results [role=option]').click()");
+    page.wait_for("location.pathname.endsWith('relationships.html') && document.readyState === 'complete'");
+    assert_eq!(page.eval("location.hash"), "#da-shi-xiao-shi");
 }

@@ -102,7 +102,7 @@ fn quiz_gives_feedback_keeps_progress_and_retries_the_wrong_ones() {
     }
 }
 
-fn axe_source() -> Option<String> {
+pub fn axe_source() -> Option<String> {
     let candidates = [
         std::env::var_os("HANDBOOK_AXE").map(PathBuf::from),
         Some(repo().join(".ci/node/node_modules/axe-core/axe.min.js")),

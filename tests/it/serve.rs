@@ -210,7 +210,7 @@ fn the_overlay_appears_and_disappears_in_a_browser() {
     page.wait_for("document.activeElement && document.activeElement.id === 'search-input'");
     page.type_text("当日事情");
     page.wait_for("document.documentElement.getAttribute('data-search-done')");
-    let first = page.eval("document.querySelector('#search-results a').getAttribute('href')");
+    let first = page.eval("document.querySelector('#search-results [role=option]').dataset.href");
     assert!(first.as_str().unwrap().contains("#careful-daily"), "{first}");
     page.press("Escape");
     let file = dir.path().join("content/basics.yaml");

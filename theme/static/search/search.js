@@ -293,15 +293,15 @@
       li.id = 'search-result-' + i;
       li.setAttribute('role', 'option');
       li.setAttribute('aria-selected', 'false');
-      var a = el('a');
-      a.href = href(res.url, r.terms);
-      a.tabIndex = -1;
-      a.appendChild(el('span', 'search-result-title', res.title));
-      a.appendChild(el('span', 'search-result-breadcrumb', res.breadcrumb));
+      // An option holds no link (a link inside an option is a control inside a
+      // control for assistive technology): it carries its address and opens it.
+      li.setAttribute('data-href', href(res.url, r.terms));
+      li.appendChild(el('span', 'search-result-title', res.title));
+      li.appendChild(el('span', 'search-result-breadcrumb', res.breadcrumb));
       var p = el('span', 'search-result-snippet');
       p.appendChild(marked(res.snippet));
-      a.appendChild(p);
-      li.appendChild(a);
+      li.appendChild(p);
+      li.addEventListener('click', function () { location.href = li.getAttribute('data-href'); });
       results.appendChild(li);
     });
     input.setAttribute('aria-expanded', 'true');
@@ -331,9 +331,9 @@
     if (e.key === 'ArrowDown') { e.preventDefault(); setActive(active + 1); }
     else if (e.key === 'ArrowUp') { e.preventDefault(); setActive(active - 1); }
     else if (e.key === 'Enter') {
-      var items = results.querySelectorAll('[role="option"] a');
-      var a = items[active < 0 ? 0 : active];
-      if (a) { e.preventDefault(); location.href = a.href; }
+      var items = results.querySelectorAll('[role="option"]');
+      var o = items[active < 0 ? 0 : active];
+      if (o) { e.preventDefault(); location.href = o.getAttribute('data-href'); }
     }
   });
   // The build appends `HandbookSearch.meta(…)` after this code; run once it has.
