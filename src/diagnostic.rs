@@ -220,7 +220,7 @@ fn group<'a>(d: &'a Diagnostic, sources: &'a Sources, root: Option<&Path>) -> an
                 for (l, m) in here {
                     let mut origin = Origin::path(shown(&l.file));
                     if let Some(p) = l.pos {
-                        origin = origin.line(p.line as usize).char_column(p.column.saturating_sub(1) as usize);
+                        origin = origin.line(p.line as usize).char_column(p.column as usize);
                     }
                     group = group.element(origin);
                     if let Some(m) = m {
@@ -310,6 +310,13 @@ mod tests {
         assert!(text.contains("= hint: did you mean `title`?"), "{text}");
         assert!(text.contains("= hint: fields here: id, title"), "{text}");
         assert!(text.ends_with("error: 1 problem found\n"), "{text}");
+    }
+
+    #[test]
+    fn a_location_without_its_source_shows_its_own_line_and_column() {
+        let d = Diagnostic::at("theme/index.hbs", Pos { line: 2, column: 5 }, "template error");
+        let text = render(&[d], &Sources::new(), Style::default());
+        assert!(text.contains("--> theme/index.hbs:2:5"), "{text}");
     }
 
     #[test]

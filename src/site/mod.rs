@@ -308,32 +308,27 @@ fn config_error(e: &anyhow::Error) -> Diagnostic {
 /// error data (template name, line, column): mdBook registers each theme file
 /// `theme/<name>.hbs` under its name with `.` written as `_` (`toc.js.hbs` is `toc_js`).
 fn mdbook_error(e: &anyhow::Error) -> Diagnostic {
-    let template = |name: &str| PathBuf::from(THEME_DIR).join(format!("{}.hbs", name.replace('_', ".")));
-    for cause in e.chain() {
+    // Handlebars' two error types carry the same data: template, line, column, reason.
+    let located = e.chain().find_map(|cause| {
         if let Some(t) = cause.downcast_ref::<handlebars::TemplateError>() {
-            let message = format!("theme template error: {}", t.reason());
-            let d = match (t.name(), t.pos()) {
-                (Some(n), Some((line, column))) => {
-                    Diagnostic::at(template(n), crate::model::Pos { line: line as u32, column: column as u32 }, message)
-                }
-                (Some(n), None) => Diagnostic::in_file(template(n), message),
-                _ => Diagnostic::error(message),
-            };
-            return d.with_hint(TEMPLATE_HINT);
+            return Some((t.name().cloned(), t.pos(), t.reason().to_string()));
         }
-        if let Some(r) = cause.downcast_ref::<handlebars::RenderError>() {
-            let message = format!("theme template error: {}", r.reason());
-            let d = match (&r.template_name, r.line_no, r.column_no) {
-                (Some(n), Some(line), Some(column)) => {
-                    Diagnostic::at(template(n), crate::model::Pos { line: line as u32, column: column as u32 }, message)
-                }
-                (Some(n), ..) => Diagnostic::in_file(template(n), message),
-                _ => Diagnostic::error(message),
-            };
-            return d.with_hint(TEMPLATE_HINT);
+        let r = cause.downcast_ref::<handlebars::RenderError>()?;
+        Some((r.template_name.clone(), r.line_no.zip(r.column_no), r.reason().to_string()))
+    });
+    let Some((name, pos, reason)) = located else {
+        return Diagnostic::error(format!("mdBook failed: {e:#}")).with_hint("check book.toml and the files in theme/");
+    };
+    let message = format!("theme template error: {reason}");
+    let file = name.map(|n| PathBuf::from(THEME_DIR).join(format!("{}.hbs", n.replace('_', "."))));
+    let d = match (file, pos) {
+        (Some(f), Some((line, column))) => {
+            Diagnostic::at(f, crate::model::Pos { line: line as u32, column: column.max(1) as u32 }, message)
         }
-    }
-    Diagnostic::error(format!("mdBook failed: {e:#}")).with_hint("check book.toml and the files in theme/")
+        (Some(f), None) => Diagnostic::in_file(f, message),
+        _ => Diagnostic::error(message),
+    };
+    d.with_hint(TEMPLATE_HINT)
 }
 
 const TEMPLATE_HINT: &str = "theme templates use mdBook's documented template data (see the README); fix the template";
