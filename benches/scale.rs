@@ -228,9 +228,10 @@ fn main() {
 fn in_process(root: &Path, queries: &[Q]) -> (f64, f64) {
     let checked = pipeline::check(root);
     let hb = checked.valid.expect("handbook is valid").handbook;
-    let cfg = handbook::search::config(&hb);
+    let secs = sections(&hb);
+    let cfg = handbook::search::config(&hb, &secs);
     let weights = hb.settings.search.weights.clone();
-    let idx = SearchIndex::build(&sections(&hb), |s| weights.of(s.kind)).unwrap();
+    let idx = SearchIndex::build(&secs, |s| weights.of(s.kind)).unwrap();
     let mut t = Vec::new();
     for _ in 0..5 {
         for q in queries {

@@ -261,14 +261,11 @@ fn results_text(query: &str, results: &[SearchResult], terminal: bool) -> String
     let (open, close) = if terminal { ("\x1b[1;31m", "\x1b[0m") } else { ("«", "»") };
     let mut text = String::new();
     for r in results {
-        text += &format!(
-            "{}. {}  ({})\n   {}\n   {}\n\n",
-            r.rank,
-            r.title,
-            r.breadcrumb,
-            r.url,
-            r.snippet.marked(open, close)
-        );
+        text += &format!("{}. {}  ({})\n   {}\n", r.rank, r.title, r.breadcrumb, r.url);
+        if let Some(ask) = &r.ask {
+            text += &format!("   匹配问题：{ask}\n");
+        }
+        text += &format!("   {}\n\n", r.snippet.marked(open, close));
     }
     text
 }

@@ -262,6 +262,8 @@ pub struct ChapterHead {
     pub part: Option<Id>,
     /// Opening paragraphs, before the first entry.
     pub intro: Vec<Text>,
+    /// Questions the chapter page as a whole answers (search data; see [`Entry::asks`]).
+    pub asks: Vec<Text>,
 }
 
 macro_rules! chapter_kind {
@@ -292,6 +294,9 @@ macro_rules! chapter_kind {
             /// Paragraphs before the first entry.
             #[serde(default)]
             pub intro: Vec<Text>,
+            /// Questions the chapter as a whole answers, in readers' words: search data, never shown as text.
+            #[serde(default)]
+            pub asks: Vec<Text>,
             $($(#[$fdoc])* pub $field: $ty,)*
         }
 
@@ -304,7 +309,7 @@ macro_rules! chapter_kind {
         impl From<$file> for $name {
             fn from(raw: $file) -> Self {
                 $name {
-                    head: ChapterHead { id: raw.id, title: raw.title, heading: raw.heading, part: raw.part, intro: raw.intro },
+                    head: ChapterHead { id: raw.id, title: raw.title, heading: raw.heading, part: raw.part, intro: raw.intro, asks: raw.asks },
                     $($field: raw.$field,)*
                 }
             }
@@ -356,6 +361,11 @@ pub struct Framework {
     pub name: Text,
     #[serde(default)]
     pub items: Vec<FrameworkItem>,
+    /// Questions in readers' own words that this section answers: search
+    /// data, never shown as the handbook's text (a result found through one
+    /// shows it as "匹配问题").
+    #[serde(default)]
+    pub asks: Vec<Text>,
     #[serde(default)]
     pub refs: Vec<Id>,
 }
@@ -392,6 +402,11 @@ pub struct Entry {
     pub text: Vec<Text>,
     #[serde(default)]
     pub points: Vec<Point>,
+    /// Questions in readers' own words that this section answers: search
+    /// data, never shown as the handbook's text (a result found through one
+    /// shows it as "匹配问题").
+    #[serde(default)]
+    pub asks: Vec<Text>,
     #[serde(default)]
     pub refs: Vec<Id>,
 }
@@ -406,6 +421,11 @@ pub struct Point {
     pub lead: Option<Text>,
     #[serde(default)]
     pub text: Vec<Text>,
+    /// Questions in readers' own words that this section answers: search
+    /// data, never shown as the handbook's text (a result found through one
+    /// shows it as "匹配问题").
+    #[serde(default)]
+    pub asks: Vec<Text>,
     #[serde(default)]
     pub refs: Vec<Id>,
 }
@@ -423,6 +443,11 @@ pub struct Relationship {
     pub text: Vec<Text>,
     #[serde(default)]
     pub points: Vec<Point>,
+    /// Questions in readers' own words that this section answers: search
+    /// data, never shown as the handbook's text (a result found through one
+    /// shows it as "匹配问题").
+    #[serde(default)]
+    pub asks: Vec<Text>,
     #[serde(default)]
     pub refs: Vec<Id>,
 }
@@ -438,6 +463,11 @@ pub struct Transformation {
     #[serde(default)]
     pub text: Vec<Text>,
     pub measures: Vec<Entry>,
+    /// Questions in readers' own words that this section answers: search
+    /// data, never shown as the handbook's text (a result found through one
+    /// shows it as "匹配问题").
+    #[serde(default)]
+    pub asks: Vec<Text>,
     #[serde(default)]
     pub refs: Vec<Id>,
 }
@@ -451,6 +481,11 @@ pub struct Maxim {
     /// The source's own words that explain it; must occur in a referenced section.
     #[serde(default)]
     pub quote: Option<Text>,
+    /// Questions in readers' own words that this section answers: search
+    /// data, never shown as the handbook's text (a result found through one
+    /// shows it as "匹配问题").
+    #[serde(default)]
+    pub asks: Vec<Text>,
     /// Where the source states it: at least one.
     pub refs: Vec<Id>,
 }

@@ -34,6 +34,8 @@ pub struct Section {
     pub text: String,
     /// Ids it refers to, as written.
     pub refs: Vec<Id>,
+    /// Questions it answers, in readers' words (search data, not text).
+    pub asks: Vec<Text>,
 }
 
 /// The sections in reading order, with a lookup by id: refs, quotes and
@@ -78,7 +80,7 @@ pub fn sections(hb: &Handbook) -> Sections {
         }
         text.extend(head.heading.iter());
         text.extend(head.intro.iter());
-        b.push(&head.id, SectionKind::Chapter, &[], &head.title, join(text), &[]);
+        b.push(&head.id, SectionKind::Chapter, &[], &head.title, join(text), &[], &head.asks);
         let crumbs = [head.title.value.clone()];
 
         match &ch.body {
@@ -100,7 +102,7 @@ pub fn sections(hb: &Handbook) -> Sections {
                             line
                         })
                         .collect();
-                    b.push(&f.id, SectionKind::Framework, &crumbs, &f.name, items.join("、"), &f.refs);
+                    b.push(&f.id, SectionKind::Framework, &crumbs, &f.name, items.join("、"), &f.refs, &f.asks);
                 }
             }
             ChapterBody::Qualities(q) => b.entries(&crumbs, &q.entries),
@@ -108,21 +110,21 @@ pub fn sections(hb: &Handbook) -> Sections {
             ChapterBody::Relationships(r) => {
                 for e in &r.entries {
                     let text = join(e.lead.iter().chain(&e.text));
-                    b.push(&e.id, SectionKind::Entry, &crumbs, &e.title, text, &e.refs);
+                    b.push(&e.id, SectionKind::Entry, &crumbs, &e.title, text, &e.refs, &e.asks);
                     b.points(&[crumbs[0].clone(), e.title.value.clone()], &e.points);
                 }
             }
             ChapterBody::Transformations(t) => {
                 for e in &t.entries {
                     let text = join(e.heading.iter().chain(&e.text));
-                    b.push(&e.id, SectionKind::Entry, &crumbs, &e.title, text, &e.refs);
+                    b.push(&e.id, SectionKind::Entry, &crumbs, &e.title, text, &e.refs, &e.asks);
                     b.entries(&[crumbs[0].clone(), e.title.value.clone()], &e.measures);
                 }
             }
             ChapterBody::Maxims(m) => {
                 for e in &m.entries {
                     let text = join(e.quote.iter());
-                    b.push(&e.id, SectionKind::Maxim, &crumbs, &e.text, text, &e.refs);
+                    b.push(&e.id, SectionKind::Maxim, &crumbs, &e.text, text, &e.refs, &e.asks);
                 }
             }
         }
@@ -142,7 +144,17 @@ struct Builder {
 }
 
 impl Builder {
-    fn push(&mut self, id: &Id, kind: SectionKind, crumbs: &[String], title: &Text, text: String, refs: &[Id]) {
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        id: &Id,
+        kind: SectionKind,
+        crumbs: &[String],
+        title: &Text,
+        text: String,
+        refs: &[Id],
+        asks: &[Text],
+    ) {
         let url = if kind == SectionKind::Chapter {
             format!("{}.html", self.page)
         } else {
@@ -160,13 +172,14 @@ impl Builder {
             title: title.value.clone(),
             text,
             refs: refs.to_vec(),
+            asks: asks.to_vec(),
         });
     }
 
     fn entries(&mut self, crumbs: &[String], entries: &[Entry]) {
         for e in entries {
             let text = join(e.lead.iter().chain(&e.text));
-            self.push(&e.id, SectionKind::Entry, crumbs, &e.title, text, &e.refs);
+            self.push(&e.id, SectionKind::Entry, crumbs, &e.title, text, &e.refs, &e.asks);
             let mut sub = crumbs.to_vec();
             sub.push(e.title.value.clone());
             self.points(&sub, &e.points);
@@ -176,7 +189,7 @@ impl Builder {
     fn points(&mut self, crumbs: &[String], points: &[Point]) {
         for p in points {
             let text = join(p.lead.iter().chain(&p.text));
-            self.push(&p.id, SectionKind::Point, crumbs, &p.title, text, &p.refs);
+            self.push(&p.id, SectionKind::Point, crumbs, &p.title, text, &p.refs, &p.asks);
         }
     }
 }

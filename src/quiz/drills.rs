@@ -157,6 +157,7 @@ fn lists(hb: &Handbook, secs: &Sections) -> Lists {
                         lead: r.lead.clone(),
                         text: r.text.clone(),
                         points: r.points.clone(),
+                        asks: r.asks.clone(),
                         refs: r.refs.clone(),
                     })
                     .collect();

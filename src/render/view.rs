@@ -159,6 +159,7 @@ impl Views<'_> {
                 title: e.title.clone(),
                 lead: e.lead.clone(),
                 text: e.text.clone(),
+                asks: vec![],
                 refs: e.refs.clone(),
             })
         }

@@ -8,12 +8,13 @@
 //!   count, the doc count and a Bloom filter of the indexed terms ([`TermFilter`]);
 //! - `search/s/<n>.js` — shard `n`: for each term whose FNV-1a hash (over
 //!   UTF-16 code units) is `n` modulo the shard count, its lists in both fields
-//!   under the keys `t:<term>` and `b:<term>`: `[order, contribution, …]`
+//!   under the keys `t:<term>`, `b:<term>`, `a:<term>` (asks) and `p:<term>`
+//!   (the title's pinyin): `[order, contribution, …]`
 //!   exactly as [`rank::postings`] returns them;
 //! - `search/g/<n>.js` — the lists of every term of synonym group `n`, loaded
 //!   as one file when a query triggers the group;
-//! - `search/d/<n>.js` — sections `n·CHUNK …`: url, breadcrumb, title, text,
-//!   fetched only for the results shown.
+//! - `search/d/<n>.js` — sections `n·CHUNK …`: url, breadcrumb, title, text
+//!   and, when it has any, its asks; fetched only for the results shown.
 //!
 //! A query downloads the code, the meta, one shard per distinct term that the
 //! filter says may be indexed, and the docs of the shown results: the size of
@@ -175,10 +176,14 @@ pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::
         files.push(script(format!("{}/g/{g}.js", SEARCH_DIR), &format!("group({g},"), &entries));
     }
     let docs = idx.num_docs();
-    let mut chunk: Vec<[String; 4]> = Vec::new();
+    let mut chunk: Vec<Vec<serde_json::Value>> = Vec::new();
     for order in 0..docs as u32 {
         let d = idx.doc_by_order(order)?;
-        chunk.push([d.url, d.breadcrumb, d.title, d.text]);
+        let mut row: Vec<serde_json::Value> = [d.url, d.breadcrumb, d.title, d.text].map(Into::into).into();
+        if !d.asks.is_empty() {
+            row.push(d.asks.into());
+        }
+        chunk.push(row);
         if chunk.len() == CHUNK || order as u64 + 1 == docs {
             let n = order as usize / CHUNK;
             files.push(script(format!("{}/d/{n}.js", SEARCH_DIR), &format!("docs({n},"), &chunk));

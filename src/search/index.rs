@@ -1,6 +1,8 @@
 //! The tantivy index: schema built once with its `Field` handles kept, one
 //! document per section, built in memory as a pure function of the sections.
 
+use super::fold::Fold;
+use super::pinyin;
 use super::tokenize::tokenize;
 use crate::model::Section;
 use serde::{Deserialize, Serialize};
@@ -21,16 +23,22 @@ pub const WEIGHT: &str = "weight";
 pub enum FieldKind {
     Title,
     Body,
+    /// The questions a section answers, in readers' words (`asks:`).
+    Asks,
+    /// The title's pinyin: full syllables and initials ([`super::pinyin`]).
+    Pinyin,
 }
 
 impl FieldKind {
-    pub const ALL: [FieldKind; 2] = [FieldKind::Title, FieldKind::Body];
+    pub const ALL: [FieldKind; 4] = [FieldKind::Title, FieldKind::Body, FieldKind::Asks, FieldKind::Pinyin];
 
     /// The key prefix of this field's terms in the exported data.
     pub fn prefix(self) -> &'static str {
         match self {
             FieldKind::Title => "t",
             FieldKind::Body => "b",
+            FieldKind::Asks => "a",
+            FieldKind::Pinyin => "p",
         }
     }
 }
@@ -48,6 +56,9 @@ pub struct Fields {
     pub breadcrumb: tantivy::schema::Field,
     pub title: tantivy::schema::Field,
     pub body: tantivy::schema::Field,
+    /// The asks, one per line (stored: a result found through one shows it).
+    pub asks: tantivy::schema::Field,
+    pub pinyin: tantivy::schema::Field,
 }
 
 impl Fields {
@@ -56,6 +67,8 @@ impl Fields {
         match field {
             FieldKind::Title => self.title,
             FieldKind::Body => self.body,
+            FieldKind::Asks => self.asks,
+            FieldKind::Pinyin => self.pinyin,
         }
     }
 
@@ -78,7 +91,17 @@ impl Fields {
             url: b.add_text_field("url", STORED),
             breadcrumb: b.add_text_field("breadcrumb", STORED),
             title: b.add_text_field("title", text.clone()),
-            body: b.add_text_field("body", text),
+            body: b.add_text_field("body", text.clone()),
+            asks: b.add_text_field("asks", text.clone()),
+            // Derived from the title: indexed, not stored.
+            pinyin: b.add_text_field(
+                "pinyin",
+                TextOptions::default().set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer(TOKENIZER)
+                        .set_index_option(IndexRecordOption::WithFreqs),
+                ),
+            ),
         };
         (b.build(), fields)
     }
@@ -92,6 +115,8 @@ impl Fields {
             breadcrumb: schema.get_field("breadcrumb")?,
             title: schema.get_field("title")?,
             body: schema.get_field("body")?,
+            asks: schema.get_field("asks")?,
+            pinyin: schema.get_field("pinyin")?,
         })
     }
 }
@@ -116,6 +141,7 @@ pub struct StoredDoc {
     pub breadcrumb: String,
     pub title: String,
     pub text: String,
+    pub asks: Vec<String>,
 }
 
 impl SearchIndex {
@@ -125,7 +151,8 @@ impl SearchIndex {
         let (schema, fields) = Fields::schema();
         let ram = RamDirectory::create();
         let tokenizers = tantivy::tokenizer::TokenizerManager::default();
-        tokenizers.register(TOKENIZER, TextAnalyzer::from(BigramTokenizer));
+        // Folds traditional characters as it goes: the stored text stays as written.
+        tokenizers.register(TOKENIZER, TextAnalyzer::from(BigramTokenizer { fold: Some(Fold::full()) }));
         // One segment, written on this thread: a handbook fits in memory, and
         // tantivy's threaded writer (indexing, merge and updater threads, a
         // large hash table) cost more than the indexing itself. The
@@ -146,6 +173,10 @@ impl SearchIndex {
             d.add_text(fields.breadcrumb, s.breadcrumb.join(" › "));
             d.add_text(fields.title, &s.title);
             d.add_text(fields.body, &s.text);
+            for ask in &s.asks {
+                d.add_text(fields.asks, ask.as_str());
+            }
+            d.add_text(fields.pinyin, pinyin::words(&Fold::full().apply(&s.title)).join(" "));
             writer.add_document(d)?;
         }
         let index = writer.finalize()?;
@@ -249,6 +280,7 @@ impl SearchIndex {
             breadcrumb: s(self.fields.breadcrumb),
             title: s(self.fields.title),
             text: s(self.fields.body),
+            asks: d.get_all(self.fields.asks).filter_map(|v| v.as_str()).map(str::to_string).collect(),
         })
     }
 }
@@ -277,12 +309,15 @@ fn hyphenated(id: &str) -> String {
 }
 
 fn register(index: &Index) {
-    index.tokenizers().register(TOKENIZER, TextAnalyzer::from(BigramTokenizer));
+    // Queries are looked up term by term, never through this tokenizer: no fold needed.
+    index.tokenizers().register(TOKENIZER, TextAnalyzer::from(BigramTokenizer { fold: None }));
 }
 
-/// [`tokenize`] as a tantivy tokenizer.
+/// [`tokenize`] as a tantivy tokenizer, over text folded by `fold`.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct BigramTokenizer;
+pub struct BigramTokenizer {
+    fold: Option<&'static Fold>,
+}
 
 pub struct VecTokenStream {
     tokens: Vec<Token>,
@@ -295,17 +330,24 @@ impl Tokenizer for BigramTokenizer {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
         // Offsets are bytes in tantivy; ours are chars.
         let byte_at: Vec<usize> = text.char_indices().map(|(b, _)| b).chain([text.len()]).collect();
-        let tokens = tokenize(text)
-            .into_iter()
-            .enumerate()
-            .map(|(position, t)| Token {
-                offset_from: byte_at[t.from],
-                offset_to: byte_at[t.to],
-                position,
-                text: t.text,
-                position_length: 1,
-            })
-            .collect();
+        let folded;
+        let tokens = match self.fold {
+            Some(f) => {
+                folded = f.apply(text);
+                tokenize(&folded)
+            }
+            None => tokenize(text),
+        }
+        .into_iter()
+        .enumerate()
+        .map(|(position, t)| Token {
+            offset_from: byte_at[t.from],
+            offset_to: byte_at[t.to],
+            position,
+            text: t.text,
+            position_length: 1,
+        })
+        .collect();
         VecTokenStream { tokens, next: 0 }
     }
 }

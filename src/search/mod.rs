@@ -13,7 +13,9 @@
 //! `search/*.js`, `search/s/`, `search/d/` the browser's code and data.
 
 pub mod export;
+pub mod fold;
 pub mod index;
+pub mod pinyin;
 pub mod rank;
 pub mod snippet;
 pub mod tokenize;
@@ -37,6 +39,10 @@ pub struct SearchResult {
     pub url: String,
     pub score: u64,
     pub snippet: snippet::Snippet,
+    /// The ask it was found through, when its asks gave most of its score
+    /// (shown as "匹配问题"): why a result whose text shares few words with the query is there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ask: Option<String>,
 }
 
 /// Answers a query from the index in a built site.
@@ -57,11 +63,22 @@ pub fn search_site(site: &Path, query: &str, limit: usize) -> Result<Vec<SearchR
     })
 }
 
-/// The ranking configuration of a handbook (synonyms and ignored words from the settings).
-pub fn config(hb: &Handbook) -> RankConfig {
+/// The ranking configuration of a handbook: synonyms and ignored words from
+/// the settings, and the fold table its vocabulary needs.
+pub fn config(hb: &Handbook, secs: &Sections) -> RankConfig {
     let s = &hb.settings.search;
     let synonyms = s.synonyms.iter().map(|g| g.iter().map(|t| t.value.clone()).collect()).collect();
-    RankConfig::new(synonyms, s.ignore.iter().map(|t| t.value.clone()).collect())
+    let mut cfg = RankConfig::new(synonyms, s.ignore.iter().map(|t| t.value.clone()).collect());
+    let full = fold::Fold::full();
+    let mut chars = std::collections::HashSet::new();
+    for sec in secs.iter() {
+        let asks = sec.asks.iter().map(|a| a.as_str());
+        for text in [sec.title.as_str(), sec.text.as_str()].into_iter().chain(asks) {
+            chars.extend(text.chars().filter(|&c| tokenize::is_han(c)).map(|c| full.char(c)));
+        }
+    }
+    cfg.fold = fold::Fold::for_vocabulary(chars);
+    cfg
 }
 
 /// The search part of a site: the tantivy index's files and the browser's
@@ -81,7 +98,7 @@ pub fn site_files(
     let weights = &hb.settings.search.weights;
     let idx = SearchIndex::build(secs, |s| weights.of(s.kind)).map_err(|e| bug("cannot build the search index", e))?;
     progress("export search data");
-    let mut files = export::export(&idx, &config(hb), js).map_err(|e| bug("cannot export the search data", e))?;
+    let mut files = export::export(&idx, &config(hb, secs), js).map_err(|e| bug("cannot export the search data", e))?;
     let index = idx.files().map_err(|e| bug("cannot write the search index", e))?;
     files.extend(index.into_iter().map(|(name, bytes)| OutFile { path: format!("{SEARCH_INDEX_DIR}/{name}"), bytes }));
     Ok(files)
@@ -100,6 +117,7 @@ pub fn search_index(
     limit: usize,
 ) -> tantivy::Result<Vec<SearchResult>> {
     let (terms, hits) = rank::search(idx, cfg, query)?;
+    let fold = cfg.folder();
     let mut out = Vec::new();
     for (i, hit) in hits.iter().take(limit).enumerate() {
         let doc = idx.doc_by_order(hit.order)?;
@@ -110,7 +128,12 @@ pub fn search_index(
             breadcrumb: doc.breadcrumb.clone(),
             url: doc.url.clone(),
             score: hit.score,
-            snippet: snippet::snippet(&doc.text, &terms),
+            snippet: snippet::snippet(&doc.text, &terms, &fold),
+            ask: if hit.via_ask {
+                snippet::best_ask(&doc.asks, &terms, &fold).map(|i| doc.asks[i].clone())
+            } else {
+                None
+            },
         });
     }
     Ok(out)

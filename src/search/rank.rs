@@ -9,13 +9,19 @@
 //!
 //! ```text
 //! base  = Σ field_weight × term_weight × contribution
-//! score = base × (n + 2·m + 2·n·[every query term is in the title])
+//! score = base × (n + 2·m + 2·n·[every query term is in the title or its pinyin])
 //! ```
 //!
 //! where `n` counts the query's groups (each distinct term of the query, and
 //! each synonym group it triggered) and `m` how many of them the document
-//! matches. Ties go to the earlier section in reading order.
+//! matches. Ties go to the earlier section in reading order. A section whose
+//! asks field gave more of its base than its title and text did was found
+//! through an ask ([`Hit::via_ask`]): the result shows that ask.
+//!
+//! Before any of this the query is normalized and folded (traditional to
+//! simplified, with the table in [`RankConfig::fold`]).
 
+use super::fold::Fold;
 use super::index::{FieldKind, ORDER, SearchIndex, WEIGHT};
 use super::tokenize::{normalize_char, tokenize};
 use serde::{Deserialize, Serialize};
@@ -36,18 +42,55 @@ pub struct RankConfig {
     pub top_k: usize,
     pub title_weight: u64,
     pub body_weight: u64,
+    /// Weight of the asks field (the questions authors say a section answers).
+    pub asks_weight: u64,
+    /// Weight of the title's pinyin.
+    pub pinyin_weight: u64,
     /// Weight of a term that comes from a synonym, in percent of a direct term.
     pub synonym_percent: u64,
     /// Synonym groups: a query containing one member also searches the others.
     pub synonyms: Vec<Vec<String>>,
     /// Words removed from a query before it is tokenized.
     pub ignore: Vec<String>,
+    /// Traditional-to-simplified pairs for the query, as one string (`筆笔桿杆…`):
+    /// see [`super::fold`].
+    pub fold: String,
 }
 
 impl RankConfig {
     pub fn new(synonyms: Vec<Vec<String>>, ignore: Vec<String>) -> Self {
-        RankConfig { top_k: TOP_K, title_weight: 3, body_weight: 1, synonym_percent: 50, synonyms, ignore }
+        RankConfig {
+            top_k: TOP_K,
+            title_weight: 3,
+            body_weight: 1,
+            asks_weight: 3,
+            pinyin_weight: 3,
+            synonym_percent: 50,
+            synonyms,
+            ignore,
+            fold: String::new(),
+        }
     }
+
+    /// The weight of a field.
+    pub fn weight(&self, field: FieldKind) -> u64 {
+        match field {
+            FieldKind::Title => self.title_weight,
+            FieldKind::Body => self.body_weight,
+            FieldKind::Asks => self.asks_weight,
+            FieldKind::Pinyin => self.pinyin_weight,
+        }
+    }
+
+    /// The query's fold table.
+    pub fn folder(&self) -> Fold {
+        Fold::from_pairs(&self.fold)
+    }
+}
+
+/// A text normalized and folded as queries, and the texts they are matched against, are.
+pub fn prepare(fold: &Fold, text: &str) -> String {
+    text.chars().map(|c| fold.char(normalize_char(c))).collect()
 }
 
 /// One term of an expanded query.
@@ -64,10 +107,10 @@ pub struct QueryTerm {
 }
 
 /// The query without its ignored words, normalized (each ignored word becomes a space).
-pub fn strip_ignored(query: &str, cfg: &RankConfig) -> String {
-    let mut norm: String = query.chars().map(normalize_char).collect();
+pub fn strip_ignored(query: &str, cfg: &RankConfig, fold: &Fold) -> String {
+    let mut norm = prepare(fold, query);
     for w in &cfg.ignore {
-        let w: String = w.chars().map(normalize_char).collect();
+        let w = prepare(fold, w);
         if !w.is_empty() {
             norm = norm.replace(&w, " ");
         }
@@ -77,7 +120,8 @@ pub fn strip_ignored(query: &str, cfg: &RankConfig) -> String {
 
 /// The query's own distinct terms, then the terms of every synonym of a phrase it contains.
 pub fn expand(query: &str, cfg: &RankConfig) -> Vec<QueryTerm> {
-    let norm = strip_ignored(query, cfg);
+    let fold = cfg.folder();
+    let norm = strip_ignored(query, cfg, &fold);
     let mut out: Vec<QueryTerm> = Vec::new();
     for t in tokenize(&norm) {
         if !out.iter().any(|o| o.text == t.text) {
@@ -88,14 +132,14 @@ pub fn expand(query: &str, cfg: &RankConfig) -> Vec<QueryTerm> {
     let mut next_group = out.len();
     for group in &cfg.synonyms {
         let present = |m: &String| {
-            let m: String = m.chars().map(normalize_char).collect();
+            let m = prepare(&fold, m);
             !m.is_empty() && norm.contains(&m)
         };
         if !group.iter().any(present) {
             continue;
         }
         for member in group.iter().filter(|m| !present(m)) {
-            for t in tokenize(member) {
+            for t in tokenize(&prepare(&fold, member)) {
                 if !out.iter().any(|o| o.text == t.text) {
                     out.push(QueryTerm { text: t.text, weight: cfg.synonym_percent, group: next_group, direct: false });
                 }
@@ -141,6 +185,8 @@ pub fn contribution(score: f32, weight: u64) -> u64 {
 pub struct Hit {
     pub order: u32,
     pub score: u64,
+    /// Its asks gave more of its score than its title and text did.
+    pub via_ask: bool,
 }
 
 /// Combines per-term lists into the ranking. `lists` yields, for each expanded
@@ -158,22 +204,26 @@ pub fn combine<'a>(
     #[derive(Default)]
     struct Acc {
         base: u64,
+        asks: u64,
         groups: u64,
         title_groups: u64,
     }
     let mut acc: HashMap<u32, Acc> = HashMap::new();
     for t in terms {
         for field in FieldKind::ALL {
-            let fw = match field {
-                FieldKind::Title => cfg.title_weight,
-                FieldKind::Body => cfg.body_weight,
-            };
+            let fw = cfg.weight(field);
+            if fw == 0 {
+                continue;
+            }
             for &(order, c) in lists(field, &t.text) {
                 let a = acc.entry(order).or_default();
                 a.base += fw * t.weight * c;
+                if field == FieldKind::Asks {
+                    a.asks += fw * t.weight * c;
+                }
                 if t.group < 64 {
                     a.groups |= 1 << t.group;
-                    if field == FieldKind::Title {
+                    if matches!(field, FieldKind::Title | FieldKind::Pinyin) {
                         a.title_groups |= 1 << t.group;
                     }
                 }
@@ -186,7 +236,7 @@ pub fn combine<'a>(
         .map(|(order, a)| {
             let m = u64::from(a.groups.count_ones());
             let in_title = u64::from(a.title_groups == all);
-            Hit { order, score: a.base * (n + 2 * m + 2 * n * in_title) }
+            Hit { order, score: a.base * (n + 2 * m + 2 * n * in_title), via_ask: 2 * a.asks > a.base }
         })
         .collect();
     hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.order.cmp(&b.order)));
@@ -198,7 +248,7 @@ pub fn search(idx: &SearchIndex, cfg: &RankConfig, query: &str) -> tantivy::Resu
     let terms = expand(query, cfg);
     let mut lists: HashMap<(FieldKind, String), Vec<Posting>> = HashMap::new();
     for t in &terms {
-        for field in FieldKind::ALL {
+        for field in FieldKind::ALL.into_iter().filter(|&f| cfg.weight(f) > 0) {
             lists.insert((field, t.text.clone()), postings(idx, field, &t.text, cfg.top_k)?);
         }
     }

@@ -1,7 +1,8 @@
 //! Snippets: the window of a section's text with the most query terms, and
 //! where those terms are (mirrored by the browser's `snippet()` in search.js).
 
-use super::rank::QueryTerm;
+use super::fold::Fold;
+use super::rank::{QueryTerm, prepare};
 use super::tokenize::tokenize;
 use serde::Serialize;
 
@@ -35,9 +36,12 @@ impl Snippet {
 }
 
 /// Character ranges of `text` covered by any of `terms`, merged.
-pub fn matches(text: &str, terms: &[QueryTerm]) -> Vec<(usize, usize)> {
-    let mut ranges: Vec<(usize, usize)> =
-        tokenize(text).into_iter().filter(|t| terms.iter().any(|q| q.text == t.text)).map(|t| (t.from, t.to)).collect();
+pub fn matches(text: &str, terms: &[QueryTerm], fold: &Fold) -> Vec<(usize, usize)> {
+    let mut ranges: Vec<(usize, usize)> = tokenize(&prepare(fold, text))
+        .into_iter()
+        .filter(|t| terms.iter().any(|q| q.text == t.text))
+        .map(|t| (t.from, t.to))
+        .collect();
     ranges.sort_unstable();
     let mut merged: Vec<(usize, usize)> = Vec::new();
     for (s, e) in ranges {
@@ -49,9 +53,24 @@ pub fn matches(text: &str, terms: &[QueryTerm]) -> Vec<(usize, usize)> {
     merged
 }
 
-pub fn snippet(text: &str, terms: &[QueryTerm]) -> Snippet {
+/// The ask (by index) that shows why a result was found through its asks:
+/// the one whose matched characters are the most, the first of equals.
+pub fn best_ask(asks: &[String], terms: &[QueryTerm], fold: &Fold) -> Option<usize> {
+    let mut best = None;
+    let mut most = 0;
+    for (i, ask) in asks.iter().enumerate() {
+        let covered: usize = matches(ask, terms, fold).iter().map(|(s, e)| e - s).sum();
+        if covered > most {
+            most = covered;
+            best = Some(i);
+        }
+    }
+    best
+}
+
+pub fn snippet(text: &str, terms: &[QueryTerm], fold: &Fold) -> Snippet {
     let chars: Vec<char> = text.chars().collect();
-    let ranges = matches(text, terms);
+    let ranges = matches(text, terms, fold);
     // The window starting a little before a match that covers the most matched characters.
     let mut start = 0;
     let mut best = 0;
@@ -88,9 +107,17 @@ mod tests {
     use crate::search::rank::{RankConfig, expand};
 
     #[test]
+    fn the_ask_with_the_most_matched_characters_shows() {
+        let terms = expand("新来的怎么写报告", &RankConfig::new(vec![], vec![]));
+        let asks = ["领导不在怎么办".to_string(), "报告交给谁".to_string(), "怎么写好报告".to_string()];
+        assert_eq!(best_ask(&asks, &terms, &Fold::default()), Some(2), "怎么写 and 报告 beat either alone");
+        assert_eq!(best_ask(&["领导不在家".to_string()], &terms, &Fold::default()), None, "nothing matched, no ask");
+    }
+
+    #[test]
     fn marks_the_matched_words() {
         let terms = expand("挡小事", &RankConfig::new(vec![], vec![]));
-        let s = snippet("特别重要的是，要千方百计替局领导挡小事，让领导能集中精力抓大事。", &terms);
+        let s = snippet("特别重要的是，要千方百计替局领导挡小事，让领导能集中精力抓大事。", &terms, &Fold::default());
         assert_eq!(s.marked("[", "]"), "特别重要的是，要千方百计替局领导[挡小事]，让领导能集中精力抓大事。");
     }
 
@@ -98,7 +125,7 @@ mod tests {
     fn long_texts_are_cut_around_the_match() {
         let text = format!("{}挡小事{}", "甲".repeat(200), "乙".repeat(200));
         let terms = expand("挡小事", &RankConfig::new(vec![], vec![]));
-        let s = snippet(&text, &terms);
+        let s = snippet(&text, &terms, &Fold::default());
         assert!(s.text.starts_with('…') && s.text.ends_with('…'));
         assert_eq!(s.marks.len(), 1);
         assert!(s.marked("[", "]").contains("[挡小事]"));

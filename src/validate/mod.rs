@@ -25,6 +25,7 @@ pub fn validate(hb: &Handbook, secs: &Sections, gaps: &Gaps) -> Vec<Diagnostic> 
     check_settings(hb, gaps, &mut out);
     check_ids(hb, &mut out);
     check_texts(hb, &mut out);
+    check_asks(secs, &mut out);
     if gaps.complete {
         // A ref may point into a file that did not load; check refs once all files do.
         check_refs(secs, &mut out);
@@ -238,6 +239,60 @@ fn check_texts(hb: &Handbook, out: &mut Vec<Diagnostic>) {
                 Diagnostic::at(file, text.pos, format!("empty text in `{field}`"))
                     .with_hint(format!("write the text, or remove `{field}` if it is optional")),
             );
+        }
+    }
+}
+
+/// An ask as compared with others and with its title: letters, digits and
+/// Han characters only, lowercased ("怎么写报告？" and "怎么写报告" are one ask).
+fn ask_key(s: &str) -> String {
+    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+/// Asks are search data that lead a reader's question to one section: an
+/// empty one finds nothing, a repeated one ranks two sections for one
+/// question, and one that is the title adds nothing the title does not.
+fn check_asks(secs: &Sections, out: &mut Vec<Diagnostic>) {
+    let mut elsewhere: HashMap<String, (&Path, &Text, &str)> = HashMap::new();
+    for s in secs.iter() {
+        let title = ask_key(&s.title);
+        let mut here: HashMap<String, &Text> = HashMap::new();
+        for ask in &s.asks {
+            let key = ask_key(&ask.value);
+            if key.is_empty() {
+                out.push(
+                    Diagnostic::at(&s.file, ask.pos, "an ask with no words")
+                        .with_hint("write a question a reader would type, in their words, or remove the line"),
+                );
+                continue;
+            }
+            if let Some(first) = here.insert(key.clone(), ask) {
+                out.push(
+                    Diagnostic::at(&s.file, ask.pos, format!("`{}` asks “{}” twice", s.id, ask.value))
+                        .with_label(&s.file, first.pos, "first asked here")
+                        .with_hint("remove the repeated ask"),
+                );
+                continue;
+            }
+            if key == title {
+                out.push(
+                    Diagnostic::at(&s.file, ask.pos, format!("the ask “{}” only repeats the title", ask.value))
+                        .as_warning()
+                        .with_hint("the title is searched already; write the question as a reader would put it"),
+                );
+            }
+            match elsewhere.get(&key) {
+                Some((file, first, id)) if *id != s.id.as_str() => out.push(
+                    Diagnostic::at(&s.file, ask.pos, format!("`{}` and `{id}` both ask “{}”", s.id, ask.value))
+                        .as_warning()
+                        .with_label(file, first.pos, format!("asked for `{id}` here"))
+                        .with_hint("an ask should lead to the one section that answers it; keep it there, or make each more specific"),
+                ),
+                Some(_) => {}
+                None => {
+                    elsewhere.insert(key, (s.file.as_path(), ask, s.id.as_str()));
+                }
+            }
         }
     }
 }

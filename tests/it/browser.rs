@@ -287,3 +287,98 @@ fn the_open_results_panel_passes_axe_and_a_click_opens_a_result() {
     page.wait_for("location.pathname.endsWith('relationships.html') && document.readyState === 'complete'");
     assert_eq!(page.eval("location.hash"), "#da-shi-xiao-shi");
 }
+
+/// Every query of every set (the fresh sets, the older set, and the pinyin,
+/// initials and traditional forms of every title) ranks alike in the browser
+/// and the CLI: the same top 3, found for the same reason (the same matched
+/// ask, the same snippet), with no request leaving the site. Prints the
+/// browser's hit@1 / hit@3 / MRR per set (the README's browser rows).
+#[test]
+fn every_set_ranks_alike_in_the_browser_and_the_cli() {
+    let Some(mut b) = browser() else { return };
+    let site = &shipped().out;
+    let valid = handbook::pipeline::check(&crate::common::repo()).valid.unwrap();
+    let titles: Vec<(String, String, Vec<String>)> = valid
+        .sections
+        .iter()
+        .map(|s| (s.id.to_string(), s.title.clone(), s.refs.iter().map(|r| r.to_string()).collect()))
+        .collect();
+    type Set = (String, Vec<(String, Vec<String>)>);
+    let mut sets: Vec<Set> = ["dev", "test", "keywords", "terms"]
+        .iter()
+        .map(|n| (n.to_string(), crate::queries::load_set(n).into_iter().map(|q| (q.q, q.answers)).collect()))
+        .collect();
+    sets.push(("older set".into(), load_queries().into_iter().map(|q| (q.q, q.answers)).collect()));
+    for (kind, forms) in crate::forms::forms(&titles) {
+        sets.push((kind.to_string(), forms.into_iter().map(|f| (f.q, f.answers)).collect()));
+    }
+    let mut page = b.page();
+    page.goto(&file_url(&site.join("index.html")));
+    page.press("s");
+    page.wait_for("window.HandbookSearch && typeof window.HandbookSearch.search === 'function'");
+    let mut mismatches = Vec::new();
+    let mut table = String::from("| ranking | set | queries | hit@1 | hit@3 | MRR |\n|---|---|---|---|---|---|\n");
+    let mut total = 0;
+    for (name, queries) in &sets {
+        let (mut h1, mut h3, mut mrr) = (0.0, 0.0, 0.0);
+        for (q, answers) in queries {
+            let expr = format!(
+                "window.HandbookSearch.search({}, 10).then(r => r.results.map(x => [x.url, x.ask || null, x.snippet.text]))",
+                serde_json::to_string(q).unwrap()
+            );
+            let browser: Vec<(String, Option<String>, String)> = serde_json::from_value(page.eval(&expr)).unwrap();
+            let cli: Vec<(String, Option<String>, String)> =
+                search_site(site, q, 10).unwrap().into_iter().map(|r| (r.url, r.ask, r.snippet.text)).collect();
+            let n = 3.min(cli.len());
+            if browser.len() < n || browser[..n] != cli[..n] {
+                mismatches.push(format!(
+                    "{name}: {q}: browser {:?} ≠ CLI {:?}",
+                    &browser[..browser.len().min(3)],
+                    &cli[..n]
+                ));
+            }
+            let ids: Vec<&str> =
+                browser.iter().map(|(u, _, _)| u.rsplit('#').next().unwrap_or(u).trim_end_matches(".html")).collect();
+            if let Some(r) = ids.iter().position(|id| answers.iter().any(|a| a == id)).map(|p| p + 1) {
+                h1 += f64::from(u8::from(r == 1));
+                h3 += f64::from(u8::from(r <= 3));
+                mrr += 1.0 / r as f64;
+            }
+            total += 1;
+        }
+        let k = queries.len() as f64;
+        table.push_str(&format!(
+            "| browser | {name} | {} | {:.2} | {:.2} | {:.3} |\n",
+            queries.len(),
+            h1 / k,
+            h3 / k,
+            mrr / k
+        ));
+    }
+    println!("{table}");
+    assert!(total > 400, "every set was run: {total} queries");
+    assert_inside(&page.requests(), site);
+    assert!(mismatches.is_empty(), "{} of {total} differ:\n{}", mismatches.len(), mismatches.join("\n"));
+}
+
+/// The reader who types pinyin or traditional characters finds the section
+/// first, in the browser as in the CLI (the API answers like the CLI: serve.rs).
+#[test]
+fn pinyin_and_traditional_queries_find_the_section_first() {
+    let Some(mut b) = browser() else { return };
+    let site = &shipped().out;
+    let mut page = b.page();
+    page.goto(&file_url(&site.join("index.html")));
+    page.press("s");
+    page.wait_for("window.HandbookSearch && typeof window.HandbookSearch.search === 'function'");
+    for q in ["biganzi", "bgz", "筆桿子", "BiGanZi", "ｂｇｚ"] {
+        let cli = search_site(site, q, 3).unwrap();
+        assert_eq!(cli.first().map(|r| r.id.as_str()), Some("bi-gan-zi"), "CLI: {q}");
+        let expr = format!(
+            "window.HandbookSearch.search({}, 3).then(r => r.results.map(x => x.url))",
+            serde_json::to_string(q).unwrap()
+        );
+        let first = page.eval(&expr)[0].as_str().unwrap_or_default().to_string();
+        assert_eq!(first, "images.html#bi-gan-zi", "browser: {q}");
+    }
+}

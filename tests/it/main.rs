@@ -8,6 +8,8 @@ mod cli;
 mod common;
 mod escaping;
 mod fidelity;
+#[path = "../search/forms.rs"]
+mod forms;
 mod invalid;
 #[cfg(feature = "pdf")]
 mod print;

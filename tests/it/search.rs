@@ -87,7 +87,7 @@ fn every_exported_list_is_what_a_term_query_ranks() {
     let (hb, secs) = (valid.handbook, valid.sections);
     let weights = &hb.settings.search.weights;
     let idx = SearchIndex::build(&secs, |s| weights.of(s.kind)).unwrap();
-    let cfg = handbook::search::config(&hb);
+    let cfg = handbook::search::config(&hb, &secs);
     let (mut lists, mut shared, mut full) = (0, 0, 0);
     for f in export(&idx, &cfg, "").unwrap().iter().filter(|f| f.path.starts_with("search/s/")) {
         let text = std::str::from_utf8(&f.bytes).unwrap();
@@ -97,6 +97,8 @@ fn every_exported_list_is_what_a_term_query_ranks() {
             let (field, term) = match key.split_once(':') {
                 Some(("t", t)) => (FieldKind::Title, t),
                 Some(("b", t)) => (FieldKind::Body, t),
+                Some(("a", t)) => (FieldKind::Asks, t),
+                Some(("p", t)) => (FieldKind::Pinyin, t),
                 _ => panic!("unexpected key {key}"),
             };
             let want: Vec<u64> = postings(&idx, field, term, cfg.top_k)

@@ -10,7 +10,7 @@
   var base = window.HandbookSearchBase || 'search/';
   var meta = null;
   var lists = {};       // "t:term" / "b:term" -> [order, contribution, ...], from shards and groups
-  var docs = {};        // chunk number -> [[url, breadcrumb, title, text], ...]
+  var docs = {};        // chunk number -> [[url, breadcrumb, title, text, asks?], ...]
   var pending = {};     // script src -> Promise
 
   // ---- data loading ---------------------------------------------------------
@@ -64,13 +64,24 @@
     }
     return out;
   }
-  function normalize(s) { return Array.from(s).map(normalizeChar).join(''); }
+  // fold.rs: traditional to simplified, with the pairs the build exported.
+  var foldMap = null;
+  function foldChar(ch) {
+    if (foldMap === null) {
+      foldMap = new Map();
+      var p = Array.from(meta.fold || '');
+      for (var i = 0; i + 1 < p.length; i += 2) foldMap.set(p[i], p[i + 1]);
+    }
+    return foldMap.get(ch) || ch;
+  }
+  // rank.rs prepare(): normalized, then folded; one char out per char in.
+  function prepare(s) { return Array.from(s).map(function (c) { return foldChar(normalizeChar(c)); }).join(''); }
 
   // ---- rank.rs --------------------------------------------------------------
   function stripIgnored(query) {
-    var norm = normalize(query);
+    var norm = prepare(query);
     meta.ignore.forEach(function (w) {
-      w = normalize(w);
+      w = prepare(w);
       if (w) norm = norm.split(w).join(' ');
     });
     return norm;
@@ -84,10 +95,10 @@
     });
     var next = out.length;
     meta.synonyms.forEach(function (group, g) {
-      function present(m) { m = normalize(m); return m !== '' && norm.indexOf(m) >= 0; }
+      function present(m) { m = prepare(m); return m !== '' && norm.indexOf(m) >= 0; }
       if (!group.some(present)) return;
       group.filter(function (m) { return !present(m); }).forEach(function (m) {
-        tokenize(m).forEach(function (t) {
+        tokenize(prepare(m)).forEach(function (t) {
           if (!has(t.text)) out.push({ text: t.text, weight: meta.synonym_percent, group: next, direct: false, synonyms: g });
         });
       });
@@ -103,7 +114,7 @@
     }
     return h;
   }
-  var FIELDS = [['t', 'title_weight'], ['b', 'body_weight']];
+  var FIELDS = [['t', 'title_weight'], ['b', 'body_weight'], ['a', 'asks_weight'], ['p', 'pinyin_weight']];
   function shardOf(term) { return fnv1a(term) % meta.shards; }
   // export.rs TermFilter: a Bloom filter of the indexed terms. A term it rules
   // out is in no section, so its shard is not loaded (its lists are empty).
@@ -143,14 +154,17 @@
     var acc = new Map();
     terms.forEach(function (t) {
       FIELDS.forEach(function (f) {
-        var fw = meta[f[1]], l = postingsOf(f[0], t.text);
+        var fw = meta[f[1]];
+        if (fw === 0) return;
+        var l = postingsOf(f[0], t.text);
         for (var i = 0; i < l.length; i += 2) {
           var a = acc.get(l[i]);
-          if (!a) { a = { base: 0, groups: new Set(), title: new Set() }; acc.set(l[i], a); }
+          if (!a) { a = { base: 0, asks: 0, groups: new Set(), title: new Set() }; acc.set(l[i], a); }
           a.base += fw * t.weight * l[i + 1];
+          if (f[0] === 'a') a.asks += fw * t.weight * l[i + 1];
           if (t.group < 64) {
             a.groups.add(t.group);
-            if (f[0] === 't') a.title.add(t.group);
+            if (f[0] === 't' || f[0] === 'p') a.title.add(t.group);
           }
         }
       });
@@ -158,7 +172,7 @@
     var hits = [];
     acc.forEach(function (a, order) {
       var m = a.groups.size, inTitle = a.title.size === n ? 1 : 0;
-      hits.push({ order: order, score: a.base * (n + 2 * m + 2 * n * inTitle) });
+      hits.push({ order: order, score: a.base * (n + 2 * m + 2 * n * inTitle), viaAsk: 2 * a.asks > a.base });
     });
     hits.sort(function (x, y) { return y.score - x.score || x.order - y.order; });
     return hits;
@@ -168,7 +182,7 @@
   var WIDTH = 80;
   function matches(text, terms) {
     var want = new Set(terms.map(function (t) { return t.text; }));
-    var ranges = tokenize(text).filter(function (t) { return want.has(t.text); })
+    var ranges = tokenize(prepare(text)).filter(function (t) { return want.has(t.text); })
       .map(function (t) { return [t.from, t.to]; });
     ranges.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
     var merged = [];
@@ -194,6 +208,15 @@
     var marks = ranges.filter(function (r) { return r[0] >= start && r[1] <= end; })
       .map(function (r) { return [r[0] - start + lead, r[1] - start + lead]; });
     return { text: out, marks: marks };
+  }
+  function bestAsk(asks, terms) {
+    var best = null, most = 0;
+    asks.forEach(function (a) {
+      var covered = 0;
+      matches(a, terms).forEach(function (r) { covered += r[1] - r[0]; });
+      if (covered > most) { most = covered; best = a; }
+    });
+    return best;
   }
 
   // ---- the query ------------------------------------------------------------
@@ -221,7 +244,7 @@
               var results = top.map(function (h) {
                 var d = docs[Math.floor(h.order / meta.chunk)][h.order % meta.chunk];
                 return { order: h.order, score: h.score, url: d[0], breadcrumb: d[1], title: d[2],
-                  snippet: snippet(d[3], terms) };
+                  snippet: snippet(d[3], terms), ask: h.viaAsk ? bestAsk(d[4] || [], terms) : null };
               });
               return { terms: terms, hits: hits.length, results: results };
             });
@@ -298,6 +321,9 @@
       li.setAttribute('data-href', href(res.url, r.terms));
       li.appendChild(el('span', 'search-result-title', res.title));
       li.appendChild(el('span', 'search-result-breadcrumb', res.breadcrumb));
+      // Why it was found: the question an author said this section answers
+      // (search data, labelled as such, never shown as the handbook's text).
+      if (res.ask) li.appendChild(el('span', 'search-result-ask', '匹配问题：' + res.ask));
       var p = el('span', 'search-result-snippet');
       p.appendChild(marked(res.snippet));
       li.appendChild(p);
