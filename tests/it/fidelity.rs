@@ -7,8 +7,10 @@
 //! every line end. ASCII punctuation inside Chinese text may take its full-width
 //! form, so both sides are compared with it mapped to full width.
 
-use crate::common::{article_text, article_text_nodes, require, shipped};
+use crate::common::{article_text, article_text_nodes, repo, require, shipped};
+use handbook::model::SectionKind;
 use handbook::model::is_cjk;
+use handbook::pipeline;
 
 const SEED: &str = "../shared/seed/000_c11b6c6c4891f629.txt";
 
@@ -156,4 +158,48 @@ fn no_whitespace_between_chinese_characters_on_chapter_pages() {
             }
         }
     }
+}
+
+/// Asks are search data, not the handbook's text: every entry and point of
+/// the shipped handbook has at least three, and none of them appears on any
+/// page of the site (chapter pages, the print page, the first page); the
+/// browser's search data is the one place they live.
+#[test]
+fn asks_are_search_data_never_page_text() {
+    let hb = pipeline::check(&repo()).valid.unwrap().handbook;
+    let secs = handbook::model::sections(&hb);
+    let thin: Vec<&str> = secs
+        .iter()
+        .filter(|s| matches!(s.kind, SectionKind::Entry | SectionKind::Point) && s.asks.len() < 3)
+        .map(|s| s.id.as_str())
+        .collect();
+    assert!(thin.is_empty(), "entries and points with fewer than 3 asks: {thin:?}");
+    let site = &shipped().out;
+    let pages: Vec<(String, String)> = walkdir::WalkDir::new(site)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| (e.path().display().to_string(), std::fs::read_to_string(e.path()).unwrap()))
+        .collect();
+    assert!(pages.len() > 5, "the site's pages were read");
+    let mut asks = 0;
+    for s in secs.iter() {
+        for ask in &s.asks {
+            asks += 1;
+            for (path, html) in &pages {
+                assert!(!html.contains(ask.as_str()), "the ask “{}” of `{}` is shown in {path}", ask.value, s.id);
+            }
+        }
+    }
+    let owners = secs.iter().filter(|s| matches!(s.kind, SectionKind::Entry | SectionKind::Point)).count();
+    assert!(owners > 50 && asks >= 3 * owners, "{asks} asks checked for {owners} entries and points");
+    // The control: the search data does carry them.
+    let docs: String = walkdir::WalkDir::new(site.join("search/d"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect();
+    let first = secs.iter().flat_map(|s| &s.asks).next().unwrap();
+    assert!(docs.contains(first.as_str()), "the browser's search data carries the asks");
 }

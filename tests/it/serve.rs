@@ -110,6 +110,43 @@ fn serves_rebuilds_reloads_and_shows_errors_until_fixed() {
     server.stop();
 }
 
+/// The API of `serve` on the shipped handbook: pinyin and traditional
+/// queries find 笔杆子 first, and a question found through an ask says so.
+#[test]
+fn the_api_finds_pinyin_traditional_and_asks_like_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    for part in ["content", "theme"] {
+        copy_dir(&crate::common::repo().join(part), &dir.path().join(part));
+    }
+    std::fs::copy(crate::common::repo().join("book.toml"), dir.path().join("book.toml")).unwrap();
+    let server = serve(dir.path());
+    for q in ["biganzi", "bgz", "筆桿子", "不会写材料怎么办"] {
+        let (status, body) = get(server.addr, &format!("/api/search?q={}&limit=5", handbook_encode(q)));
+        assert_eq!(status, 200, "{body}");
+        let api: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let cli = handbook::search::search_site(&dir.path().join("book"), q, 5).unwrap();
+        assert_eq!(api["results"][0]["id"], "bi-gan-zi", "{q}: {body}");
+        for (a, c) in api["results"].as_array().unwrap().iter().zip(&cli) {
+            assert_eq!((a["id"].as_str(), a["ask"].as_str()), (Some(c.id.as_str()), c.ask.as_deref()), "{q}");
+        }
+    }
+    let (_, body) = get(server.addr, &format!("/api/search?q={}&limit=1", handbook_encode("不会写材料怎么办")));
+    assert!(body.contains("\"ask\""), "a result found through an ask carries it: {body}");
+    server.stop();
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let dest = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
 #[test]
 fn the_search_api_answers_like_the_cli() {
     let dir = fixture(None);
