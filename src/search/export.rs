@@ -6,10 +6,12 @@
 //! - `search/search.js` — the code (`theme/search/search.js`), followed by a
 //!   `HandbookSearch.meta(…)` call with the ranking configuration, the shard
 //!   count, the doc count and a Bloom filter of the indexed terms ([`TermFilter`]);
-//! - `search/s/<n>.js` — shard `n`: for each term whose FNV-1a hash (over
-//!   UTF-16 code units) is `n` modulo the shard count, its lists in both fields
+//! - `search/{s,u,l}/<n>.js` — shard `n` of its [`Family`]:
+//!   for each term whose FNV-1a hash (over UTF-16 code units) is `n` modulo the
+//!   family's shard count, its lists in every field
 //!   under the keys `t:<term>`, `b:<term>`, `a:<term>` (asks) and `p:<term>`
-//!   (the title's pinyin): `[order, contribution, …]`
+//!   (the title's pinyin) and `c:<character>` (the asks' characters):
+//!   `[order, contribution, …]`
 //!   exactly as [`rank::postings`] returns them;
 //! - `search/g/<n>.js` — the lists of every term of synonym group `n`, loaded
 //!   as one file when a query triggers the group;
@@ -31,7 +33,7 @@ use std::collections::BTreeMap;
 pub const CHUNK: usize = 4;
 /// Target size of one shard file, in bytes: small, so that a query with many
 /// terms (synonyms expand it) downloads little beyond its own lists.
-const SHARD_BYTES: usize = 2_000;
+const SHARD_BYTES: usize = 1_200;
 
 /// FNV-1a over UTF-16 code units: trivial to write identically in JavaScript.
 pub fn shard_hash(key: &str) -> u32 {
@@ -48,6 +50,39 @@ pub fn key(field: FieldKind, term: &str) -> String {
     format!("{}:{term}", field.prefix())
 }
 
+/// Terms live in three families of shards, so that what a question needs is
+/// not diluted by lists it never reads: `s/` for Han words of two characters
+/// or more (bigrams: most of a question's terms), `u/` for single Han
+/// characters (the asks' characters, a lone character), `l/` for Latin words
+/// (pinyin, numbers, English).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    Words,
+    Chars,
+    Latin,
+}
+
+impl Family {
+    pub const ALL: [Family; 3] = [Family::Words, Family::Chars, Family::Latin];
+
+    pub fn of(term: &str) -> Family {
+        let mut chars = term.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), Some(_)) if super::tokenize::is_han(c) => Family::Words,
+            (Some(c), None) if super::tokenize::is_han(c) => Family::Chars,
+            _ => Family::Latin,
+        }
+    }
+
+    pub fn dir(self) -> &'static str {
+        match self {
+            Family::Words => "s",
+            Family::Chars => "u",
+            Family::Latin => "l",
+        }
+    }
+}
+
 /// The term of a key made by [`key`].
 fn term_of(key: &str) -> &str {
     key.split_once(':').map_or(key, |(_, t)| t)
@@ -57,7 +92,10 @@ fn term_of(key: &str) -> &str {
 struct Meta<'a> {
     #[serde(flatten)]
     config: &'a RankConfig,
+    /// Shards of [`Family::Words`], [`Family::Chars`] and [`Family::Latin`].
     shards: u32,
+    char_shards: u32,
+    latin_shards: u32,
     chunk: usize,
     docs: u64,
     /// `None` when the handbook has too many terms for a small filter.
@@ -133,23 +171,29 @@ fn fmix32(mut h: u32) -> u32 {
 
 /// Everything the browser needs, plus `config.json` for the CLI.
 pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::Result<Vec<OutFile>> {
-    let lists = all_postings(idx, cfg.top_k)?;
-    let total: usize = lists.iter().map(|(k, v)| k.len() + 8 + v.len() * 5).sum();
-    // A power of two at most total / SHARD_BYTES: shards average at least SHARD_BYTES.
-    let shards = (1usize << (total / SHARD_BYTES).max(1).ilog2()).clamp(8, 1 << 16) as u32;
-    let mut by_shard: BTreeMap<u32, BTreeMap<&str, &[u64]>> = BTreeMap::new();
-    for (k, v) in &lists {
-        // Both fields' lists of a term share a shard: one file per term at most.
-        by_shard.entry(shard_hash(term_of(k)) % shards).or_default().insert(k, v);
-    }
-
+    let lists = all_postings(idx, cfg)?;
     let mut files = Vec::new();
-    // Every shard is written, empty ones too: a query's term may hash to any.
-    let empty = BTreeMap::new();
-    for n in 0..shards {
-        let entries = by_shard.get(&n).unwrap_or(&empty);
-        files.push(script(format!("{}/s/{n}.js", SEARCH_DIR), &format!("shard({n},"), entries));
+    let mut counts = [0u32; 3];
+    for (i, family) in Family::ALL.into_iter().enumerate() {
+        let mine: Vec<&(String, Vec<u64>)> = lists.iter().filter(|(k, _)| Family::of(term_of(k)) == family).collect();
+        let total: usize = mine.iter().map(|(k, v)| k.len() + 8 + v.len() * 5).sum();
+        // A power of two at most total / SHARD_BYTES: shards average at least SHARD_BYTES.
+        let shards = (1usize << (total / SHARD_BYTES).max(1).ilog2()).clamp(8, 1 << 16) as u32;
+        let mut by_shard: BTreeMap<u32, BTreeMap<&str, &[u64]>> = BTreeMap::new();
+        for (k, v) in mine {
+            // Every field's lists of a term share a shard: one file per term at most.
+            by_shard.entry(shard_hash(term_of(k)) % shards).or_default().insert(k, v);
+        }
+        // Every shard is written, empty ones too: a query's term may hash to any.
+        let empty = BTreeMap::new();
+        for n in 0..shards {
+            let entries = by_shard.get(&n).unwrap_or(&empty);
+            let dir = family.dir();
+            files.push(script(format!("{SEARCH_DIR}/{dir}/{n}.js"), &format!("shard({n},"), entries));
+        }
+        counts[i] = shards;
     }
+    let [shards, char_shards, latin_shards] = counts;
     // One file per synonym group with the lists of all its members' terms: a
     // query that triggers a group loads one file instead of one per term.
     let wanted: std::collections::HashSet<String> = cfg
@@ -157,7 +201,7 @@ pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::
         .iter()
         .flatten()
         .flat_map(|m| super::tokenize::tokenize(m))
-        .flat_map(|t| FieldKind::ALL.map(|f| key(f, &t.text)))
+        .flat_map(|t| FieldKind::WORDS.map(|f| key(f, &t.text)))
         .collect();
     let by_key: std::collections::HashMap<&str, &[u64]> =
         lists.iter().filter(|(k, _)| wanted.contains(k)).map(|(k, v)| (k.as_str(), v.as_slice())).collect();
@@ -165,7 +209,7 @@ pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::
         let mut entries: BTreeMap<String, &[u64]> = BTreeMap::new();
         for member in group {
             for t in super::tokenize::tokenize(member) {
-                for field in FieldKind::ALL {
+                for field in FieldKind::WORDS {
                     let k = key(field, &t.text);
                     if let Some(v) = by_key.get(k.as_str()) {
                         entries.insert(k, v);
@@ -192,7 +236,15 @@ pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::
     }
     // The meta rides along with the code: one file, one round trip less per first query.
     let terms: std::collections::BTreeSet<&str> = lists.iter().map(|(k, _)| term_of(k)).collect();
-    let meta = Meta { config: cfg, shards, chunk: CHUNK, docs, terms: TermFilter::new(terms.into_iter()) };
+    let meta = Meta {
+        config: cfg,
+        shards,
+        char_shards,
+        latin_shards,
+        chunk: CHUNK,
+        docs,
+        terms: TermFilter::new(terms.into_iter()),
+    };
     let mut code = search_js.as_bytes().to_vec();
     code.extend(script(String::new(), "meta(", &meta).bytes);
     files.push(OutFile { path: format!("{}/search.js", SEARCH_DIR), bytes: code });
@@ -206,7 +258,7 @@ pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::
 /// Every term of both fields with its list, in key order: what
 /// [`rank::postings`] returns for it, computed in one pass over each
 /// segment's term dictionary (a query per term cost far more; see the README).
-fn all_postings(idx: &SearchIndex, k: usize) -> tantivy::Result<Vec<(String, Vec<u64>)>> {
+fn all_postings(idx: &SearchIndex, cfg: &RankConfig) -> tantivy::Result<Vec<(String, Vec<u64>)>> {
     use tantivy::DocSet;
     use tantivy::postings::Postings;
     use tantivy::query::{Bm25StatisticsProvider, Bm25Weight};
@@ -215,6 +267,7 @@ fn all_postings(idx: &SearchIndex, k: usize) -> tantivy::Result<Vec<(String, Vec
     let docs = searcher.total_num_docs()?;
     let mut out = Vec::new();
     for field in FieldKind::ALL {
+        let k = cfg.list_len(field);
         let f = idx.fields.of(field);
         let average_fieldnorm = searcher.total_num_tokens(f)? as f32 / docs as f32;
         // term -> (doc freq over all segments, [(order, weight, fieldnorm id, term freq)]).

@@ -3,7 +3,7 @@
 
 use super::fold::Fold;
 use super::pinyin;
-use super::tokenize::tokenize;
+use super::tokenize::{is_han, tokenize};
 use crate::model::Section;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -27,10 +27,15 @@ pub enum FieldKind {
     Asks,
     /// The title's pinyin: full syllables and initials ([`super::pinyin`]).
     Pinyin,
+    /// The asks' Han characters, one by one (see `rank::QueryTerm::chars`).
+    AskChars,
 }
 
 impl FieldKind {
-    pub const ALL: [FieldKind; 4] = [FieldKind::Title, FieldKind::Body, FieldKind::Asks, FieldKind::Pinyin];
+    pub const ALL: [FieldKind; 5] =
+        [FieldKind::Title, FieldKind::Body, FieldKind::Asks, FieldKind::Pinyin, FieldKind::AskChars];
+    /// The fields a word of the query (a bigram, a Latin word) is looked up in.
+    pub const WORDS: [FieldKind; 4] = [FieldKind::Title, FieldKind::Body, FieldKind::Asks, FieldKind::Pinyin];
 
     /// The key prefix of this field's terms in the exported data.
     pub fn prefix(self) -> &'static str {
@@ -39,6 +44,7 @@ impl FieldKind {
             FieldKind::Body => "b",
             FieldKind::Asks => "a",
             FieldKind::Pinyin => "p",
+            FieldKind::AskChars => "c",
         }
     }
 }
@@ -59,6 +65,7 @@ pub struct Fields {
     /// The asks, one per line (stored: a result found through one shows it).
     pub asks: tantivy::schema::Field,
     pub pinyin: tantivy::schema::Field,
+    pub ask_chars: tantivy::schema::Field,
 }
 
 impl Fields {
@@ -69,6 +76,7 @@ impl Fields {
             FieldKind::Body => self.body,
             FieldKind::Asks => self.asks,
             FieldKind::Pinyin => self.pinyin,
+            FieldKind::AskChars => self.ask_chars,
         }
     }
 
@@ -83,6 +91,9 @@ impl Fields {
                     .set_index_option(IndexRecordOption::WithFreqs),
             )
             .set_stored();
+        let derived = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default().set_tokenizer(TOKENIZER).set_index_option(IndexRecordOption::WithFreqs),
+        );
         let fields = Fields {
             // Stored only: results show it, nothing looks it up (an indexed field costs a term dictionary).
             id: b.add_text_field("id", STORED),
@@ -93,15 +104,9 @@ impl Fields {
             title: b.add_text_field("title", text.clone()),
             body: b.add_text_field("body", text.clone()),
             asks: b.add_text_field("asks", text.clone()),
-            // Derived from the title: indexed, not stored.
-            pinyin: b.add_text_field(
-                "pinyin",
-                TextOptions::default().set_indexing_options(
-                    TextFieldIndexing::default()
-                        .set_tokenizer(TOKENIZER)
-                        .set_index_option(IndexRecordOption::WithFreqs),
-                ),
-            ),
+            // Derived from the title and the asks: indexed, not stored.
+            pinyin: b.add_text_field("pinyin", derived.clone()),
+            ask_chars: b.add_text_field("ask_chars", derived),
         };
         (b.build(), fields)
     }
@@ -117,6 +122,7 @@ impl Fields {
             body: schema.get_field("body")?,
             asks: schema.get_field("asks")?,
             pinyin: schema.get_field("pinyin")?,
+            ask_chars: schema.get_field("ask_chars")?,
         })
     }
 }
@@ -177,6 +183,10 @@ impl SearchIndex {
                 d.add_text(fields.asks, ask.as_str());
             }
             d.add_text(fields.pinyin, pinyin::words(&Fold::full().apply(&s.title)).join(" "));
+            // Each character alone: the tokenizer makes a lone Han character a term.
+            let chars: Vec<String> =
+                s.asks.iter().flat_map(|a| a.as_str().chars()).filter(|&c| is_han(c)).map(String::from).collect();
+            d.add_text(fields.ask_chars, chars.join(" "));
             writer.add_document(d)?;
         }
         let index = writer.finalize()?;

@@ -9,12 +9,15 @@
 //!
 //! ```text
 //! base  = Σ field_weight × term_weight × contribution
-//! score = base × (n + 2·m + 2·n·[every query term is in the title or its pinyin])
+//! score = base × (n + c·m + 2·n·[every query term is in the title or its pinyin])
+//!       + chars × n
 //! ```
 //!
 //! where `n` counts the query's groups (each distinct term of the query, and
 //! each synonym group it triggered) and `m` how many of them the document
-//! matches. Ties go to the earlier section in reading order. A section whose
+//! matches, `c` is [`RankConfig::coverage`], and `chars` the query's single
+//! characters found in the section's asks ([`QueryTerm::chars`]), weighed
+//! alike. Ties go to the earlier section in reading order. A section whose
 //! asks field gave more of its base than its title and text did was found
 //! through an ask ([`Hit::via_ask`]): the result shows that ask.
 //!
@@ -23,7 +26,7 @@
 
 use super::fold::Fold;
 use super::index::{FieldKind, ORDER, SearchIndex, WEIGHT};
-use super::tokenize::{normalize_char, tokenize};
+use super::tokenize::{is_han, normalize_char, tokenize};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use tantivy::collector::TopDocs;
@@ -46,6 +49,11 @@ pub struct RankConfig {
     pub asks_weight: u64,
     /// Weight of the title's pinyin.
     pub pinyin_weight: u64,
+    /// Weight of the asks' single characters (see [`QueryTerm::chars`]).
+    pub ask_chars_weight: u64,
+    /// How much each query group a section matches multiplies its score by
+    /// (see the formula above, where it is 2).
+    pub coverage: u64,
     /// Weight of a term that comes from a synonym, in percent of a direct term.
     pub synonym_percent: u64,
     /// Synonym groups: a query containing one member also searches the others.
@@ -65,6 +73,8 @@ impl RankConfig {
             body_weight: 1,
             asks_weight: 3,
             pinyin_weight: 3,
+            ask_chars_weight: 2,
+            coverage: 4,
             synonym_percent: 50,
             synonyms,
             ignore,
@@ -79,7 +89,15 @@ impl RankConfig {
             FieldKind::Body => self.body_weight,
             FieldKind::Asks => self.asks_weight,
             FieldKind::Pinyin => self.pinyin_weight,
+            FieldKind::AskChars => self.ask_chars_weight,
         }
+    }
+
+    /// How many sections a term's list in `field` holds: the asks' single
+    /// characters, a weak signal, keep a quarter (which bounds what a
+    /// question's characters download).
+    pub fn list_len(&self, field: FieldKind) -> usize {
+        if field == FieldKind::AskChars { self.top_k / 4 } else { self.top_k }
     }
 
     /// The query's fold table.
@@ -104,6 +122,18 @@ pub struct QueryTerm {
     pub group: usize,
     /// `true` for a term of the query itself (not from a synonym).
     pub direct: bool,
+    /// A single character of the query, looked up in the asks' characters
+    /// only and counted towards no group: a reader's question and an author's
+    /// ask for the same thing share characters more often than words
+    /// (稿件 / 文稿), so this is a weak signal that needs no vocabulary.
+    pub chars: bool,
+}
+
+impl QueryTerm {
+    /// The fields this term is looked up in.
+    pub fn fields(&self) -> &'static [FieldKind] {
+        if self.chars { &[FieldKind::AskChars] } else { &FieldKind::WORDS }
+    }
 }
 
 /// The query without its ignored words, normalized (each ignored word becomes a space).
@@ -118,7 +148,8 @@ pub fn strip_ignored(query: &str, cfg: &RankConfig, fold: &Fold) -> String {
     norm
 }
 
-/// The query's own distinct terms, then the terms of every synonym of a phrase it contains.
+/// The query's own distinct terms, then the terms of every synonym of a
+/// phrase it contains, then the query's distinct Han characters (for the asks' characters).
 pub fn expand(query: &str, cfg: &RankConfig) -> Vec<QueryTerm> {
     let fold = cfg.folder();
     let norm = strip_ignored(query, cfg, &fold);
@@ -126,7 +157,7 @@ pub fn expand(query: &str, cfg: &RankConfig) -> Vec<QueryTerm> {
     for t in tokenize(&norm) {
         if !out.iter().any(|o| o.text == t.text) {
             let group = out.len();
-            out.push(QueryTerm { text: t.text, weight: 100, group, direct: true });
+            out.push(QueryTerm { text: t.text, weight: 100, group, direct: true, chars: false });
         }
     }
     let mut next_group = out.len();
@@ -141,11 +172,23 @@ pub fn expand(query: &str, cfg: &RankConfig) -> Vec<QueryTerm> {
         for member in group.iter().filter(|m| !present(m)) {
             for t in tokenize(&prepare(&fold, member)) {
                 if !out.iter().any(|o| o.text == t.text) {
-                    out.push(QueryTerm { text: t.text, weight: cfg.synonym_percent, group: next_group, direct: false });
+                    out.push(QueryTerm {
+                        text: t.text,
+                        weight: cfg.synonym_percent,
+                        group: next_group,
+                        direct: false,
+                        chars: false,
+                    });
                 }
             }
         }
         next_group += 1;
+    }
+    let mut seen = std::collections::HashSet::new();
+    for c in norm.chars().filter(|&c| is_han(c)) {
+        if seen.insert(c) {
+            out.push(QueryTerm { text: c.to_string(), weight: 100, group: 0, direct: true, chars: true });
+        }
     }
     out
 }
@@ -197,31 +240,37 @@ pub fn combine<'a>(
     cfg: &RankConfig,
     lists: impl Fn(FieldKind, &str) -> &'a [Posting],
 ) -> Vec<Hit> {
-    let n = terms.iter().map(|t| t.group + 1).max().unwrap_or(0).min(64) as u64;
+    let n = terms.iter().filter(|t| !t.chars).map(|t| t.group + 1).max().unwrap_or(0).min(64) as u64;
     if n == 0 {
         return Vec::new();
     }
     #[derive(Default)]
     struct Acc {
         base: u64,
+        /// From the asks' characters: outside the coverage factor.
+        chars: u64,
         asks: u64,
         groups: u64,
         title_groups: u64,
     }
     let mut acc: HashMap<u32, Acc> = HashMap::new();
     for t in terms {
-        for field in FieldKind::ALL {
+        for &field in t.fields() {
             let fw = cfg.weight(field);
             if fw == 0 {
                 continue;
             }
             for &(order, c) in lists(field, &t.text) {
                 let a = acc.entry(order).or_default();
-                a.base += fw * t.weight * c;
-                if field == FieldKind::Asks {
+                if t.chars {
+                    a.chars += fw * t.weight * c;
+                } else {
+                    a.base += fw * t.weight * c;
+                }
+                if matches!(field, FieldKind::Asks | FieldKind::AskChars) {
                     a.asks += fw * t.weight * c;
                 }
-                if t.group < 64 {
+                if t.group < 64 && !t.chars {
                     a.groups |= 1 << t.group;
                     if matches!(field, FieldKind::Title | FieldKind::Pinyin) {
                         a.title_groups |= 1 << t.group;
@@ -236,7 +285,8 @@ pub fn combine<'a>(
         .map(|(order, a)| {
             let m = u64::from(a.groups.count_ones());
             let in_title = u64::from(a.title_groups == all);
-            Hit { order, score: a.base * (n + 2 * m + 2 * n * in_title), via_ask: 2 * a.asks > a.base }
+            let score = a.base * (n + cfg.coverage * m + 2 * n * in_title) + a.chars * n;
+            Hit { order, score, via_ask: 2 * a.asks > a.base + a.chars }
         })
         .collect();
     hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.order.cmp(&b.order)));
@@ -248,8 +298,8 @@ pub fn search(idx: &SearchIndex, cfg: &RankConfig, query: &str) -> tantivy::Resu
     let terms = expand(query, cfg);
     let mut lists: HashMap<(FieldKind, String), Vec<Posting>> = HashMap::new();
     for t in &terms {
-        for field in FieldKind::ALL.into_iter().filter(|&f| cfg.weight(f) > 0) {
-            lists.insert((field, t.text.clone()), postings(idx, field, &t.text, cfg.top_k)?);
+        for &field in t.fields().iter().filter(|&&f| cfg.weight(f) > 0) {
+            lists.insert((field, t.text.clone()), postings(idx, field, &t.text, cfg.list_len(field))?);
         }
     }
     let hits = combine(&terms, cfg, |f, t| lists.get(&(f, t.to_string())).map(Vec::as_slice).unwrap_or(&[]));
@@ -263,10 +313,22 @@ mod tests {
     #[test]
     fn synonyms_expand_only_when_a_member_is_present() {
         let cfg = RankConfig::new(vec![vec!["报告".into(), "材料".into()]], vec!["怎么办".into()]);
-        let terms: Vec<(String, u64)> = expand("写报告", &cfg).into_iter().map(|t| (t.text, t.weight)).collect();
-        assert_eq!(terms, [("写报".into(), 100), ("报告".into(), 100), ("材料".into(), 50)]);
-        assert_eq!(expand("写作", &cfg).len(), 1);
-        assert_eq!(expand("写报告怎么办", &cfg).len(), 3, "ignored words are not searched");
+        let words = |q: &str| -> Vec<(String, u64)> {
+            expand(q, &cfg).into_iter().filter(|t| !t.chars).map(|t| (t.text, t.weight)).collect()
+        };
+        assert_eq!(words("写报告"), [("写报".into(), 100), ("报告".into(), 100), ("材料".into(), 50)]);
+        assert_eq!(words("写作").len(), 1);
+        assert_eq!(words("写报告怎么办").len(), 3, "ignored words are not searched");
+    }
+
+    #[test]
+    fn a_query_s_own_characters_are_searched_once_in_the_asks_only() {
+        let cfg = RankConfig::new(vec![vec!["报告".into(), "材料".into()]], vec!["怎么办".into()]);
+        let chars: Vec<String> =
+            expand("报告报告怎么办", &cfg).into_iter().filter(|t| t.chars).map(|t| t.text).collect();
+        assert_eq!(chars, ["报", "告"], "distinct, in order, not from synonyms or ignored words");
+        let t = expand("报", &cfg).into_iter().find(|t| t.chars).unwrap();
+        assert_eq!(t.fields(), [FieldKind::AskChars]);
     }
 
     #[test]
@@ -281,7 +343,7 @@ mod tests {
             _ => &[],
         });
         let order: Vec<u32> = hits.iter().map(|h| h.order).collect();
-        // 2 has both terms (base 200 × (2+4)); 3 has one (300 × (2+2)); 1 has one (100 × 4).
+        // 2 has both terms (base 200 × (2+2·4)); 3 has one (300 × (2+4)); 1 has one (100 × 6).
         assert_eq!(order, [2, 3, 1]);
     }
 }

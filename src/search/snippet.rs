@@ -39,7 +39,7 @@ impl Snippet {
 pub fn matches(text: &str, terms: &[QueryTerm], fold: &Fold) -> Vec<(usize, usize)> {
     let mut ranges: Vec<(usize, usize)> = tokenize(&prepare(fold, text))
         .into_iter()
-        .filter(|t| terms.iter().any(|q| q.text == t.text))
+        .filter(|t| terms.iter().any(|q| !q.chars && q.text == t.text))
         .map(|t| (t.from, t.to))
         .collect();
     ranges.sort_unstable();
@@ -54,12 +54,18 @@ pub fn matches(text: &str, terms: &[QueryTerm], fold: &Fold) -> Vec<(usize, usiz
 }
 
 /// The ask (by index) that shows why a result was found through its asks:
-/// the one whose matched characters are the most, the first of equals.
+/// the one with the most characters inside matched words (counted twice)
+/// and of the query's own characters (once), the first of equals.
 pub fn best_ask(asks: &[String], terms: &[QueryTerm], fold: &Fold) -> Option<usize> {
+    let chars: std::collections::HashSet<&str> = terms.iter().filter(|t| t.chars).map(|t| t.text.as_str()).collect();
     let mut best = None;
     let mut most = 0;
     for (i, ask) in asks.iter().enumerate() {
-        let covered: usize = matches(ask, terms, fold).iter().map(|(s, e)| e - s).sum();
+        let words: usize = matches(ask, terms, fold).iter().map(|(s, e)| e - s).sum();
+        let mut seen = std::collections::HashSet::new();
+        let single =
+            prepare(fold, ask).chars().filter(|c| chars.contains(c.to_string().as_str()) && seen.insert(*c)).count();
+        let covered = 2 * words + single;
         if covered > most {
             most = covered;
             best = Some(i);

@@ -198,7 +198,8 @@ fn search_results_screenshot_and_empty_state() {
         page.screenshot(&PathBuf::from(dir).join("search-results.png"));
     }
     page.eval("document.getElementById('search-input').value = ''");
-    page.type_text("zzzz不存在的词qqq");
+    // Nothing shares a word or a character with this.
+    page.type_text("zzzz㐀㐁qqq");
     page.wait_for("document.getElementById('search-status').textContent.includes('没有找到')");
 }
 
@@ -216,7 +217,7 @@ fn the_term_filter_skips_absent_terms_and_never_an_indexed_one() {
         // The shard files of this query only (run_query opened a fresh page).
         let reqs = page.requests();
         let from = reqs.iter().rposition(|r| r.ends_with("index.html")).unwrap_or(0);
-        reqs[from..].iter().filter(|r| r.contains("/search/s/")).count()
+        reqs[from..].iter().filter(|r| ["/search/s/", "/search/u/", "/search/l/"].iter().any(|d| r.contains(d))).count()
     };
     // Present: the control that shard loads are seen at all.
     assert!(shards_loaded(&mut page, "挡小事") >= 1, "an indexed term's shard is loaded");
@@ -225,7 +226,8 @@ fn the_term_filter_skips_absent_terms_and_never_an_indexed_one() {
     assert_eq!(shards_loaded(&mut page, "zzxq wvvk"), 0);
     // Every indexed term of a sample (from the exported shards themselves) passes.
     let mut terms: Vec<String> = Vec::new();
-    for e in std::fs::read_dir(site.join("search/s")).unwrap() {
+    for e in std::fs::read_dir(site.join("search/s")).unwrap().chain(std::fs::read_dir(site.join("search/u")).unwrap())
+    {
         let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
         let json = &text[text.find(',').unwrap() + 1..text.rfind(");").unwrap()];
         let lists: serde_json::Map<String, Value> = serde_json::from_str(json).unwrap();
@@ -319,6 +321,8 @@ fn every_set_ranks_alike_in_the_browser_and_the_cli() {
     let mut mismatches = Vec::new();
     let mut table = String::from("| ranking | set | queries | hit@1 | hit@3 | MRR |\n|---|---|---|---|---|---|\n");
     let mut total = 0;
+    let code = std::fs::metadata(site.join("search/search.js")).unwrap().len();
+    let mut worst = (0, String::new());
     for (name, queries) in &sets {
         let (mut h1, mut h3, mut mrr) = (0.0, 0.0, 0.0);
         for (q, answers) in queries {
@@ -327,6 +331,13 @@ fn every_set_ranks_alike_in_the_browser_and_the_cli() {
                 serde_json::to_string(q).unwrap()
             );
             let browser: Vec<(String, Option<String>, String)> = serde_json::from_value(page.eval(&expr)).unwrap();
+            // Bytes from opening search to these results: the code and every file the query needed.
+            let files: Vec<String> = serde_json::from_value(page.eval("window.HandbookSearch.lastFiles")).unwrap();
+            let bytes =
+                code + files.iter().map(|f| std::fs::metadata(site.join("search").join(f)).unwrap().len()).sum::<u64>();
+            if bytes > worst.0 {
+                worst = (bytes, format!("{name}: {q} ({} files)", files.len()));
+            }
             let cli: Vec<(String, Option<String>, String)> =
                 search_site(site, q, 10).unwrap().into_iter().map(|r| (r.url, r.ask, r.snippet.text)).collect();
             let n = 3.min(cli.len());
@@ -356,7 +367,9 @@ fn every_set_ranks_alike_in_the_browser_and_the_cli() {
         ));
     }
     println!("{table}");
+    println!("worst query: {} — {} bytes", worst.1, worst.0);
     assert!(total > 400, "every set was run: {total} queries");
+    assert!(worst.0 <= 75_000, "the worst query downloads {} bytes (target ≤ 75 KB): {}", worst.0, worst.1);
     assert_inside(&page.requests(), site);
     assert!(mismatches.is_empty(), "{} of {total} differ:\n{}", mismatches.len(), mismatches.join("\n"));
 }

@@ -89,7 +89,11 @@ fn every_exported_list_is_what_a_term_query_ranks() {
     let idx = SearchIndex::build(&secs, |s| weights.of(s.kind)).unwrap();
     let cfg = handbook::search::config(&hb, &secs);
     let (mut lists, mut shared, mut full) = (0, 0, 0);
-    for f in export(&idx, &cfg, "").unwrap().iter().filter(|f| f.path.starts_with("search/s/")) {
+    for f in export(&idx, &cfg, "")
+        .unwrap()
+        .iter()
+        .filter(|f| f.path.starts_with("search/s/") || f.path.starts_with("search/u/"))
+    {
         let text = std::str::from_utf8(&f.bytes).unwrap();
         let json = &text[text.find(',').unwrap() + 1..text.rfind(");").unwrap()];
         let map: std::collections::BTreeMap<String, Vec<u64>> = serde_json::from_str(json).unwrap();
@@ -99,9 +103,10 @@ fn every_exported_list_is_what_a_term_query_ranks() {
                 Some(("b", t)) => (FieldKind::Body, t),
                 Some(("a", t)) => (FieldKind::Asks, t),
                 Some(("p", t)) => (FieldKind::Pinyin, t),
+                Some(("c", t)) => (FieldKind::AskChars, t),
                 _ => panic!("unexpected key {key}"),
             };
-            let want: Vec<u64> = postings(&idx, field, term, cfg.top_k)
+            let want: Vec<u64> = postings(&idx, field, term, cfg.list_len(field))
                 .unwrap()
                 .into_iter()
                 .flat_map(|(order, c)| [u64::from(order), c])
@@ -109,7 +114,7 @@ fn every_exported_list_is_what_a_term_query_ranks() {
             assert_eq!(list, want, "{key}");
             lists += 1;
             shared += usize::from(list.len() > 2);
-            full += usize::from(list.len() == 2 * cfg.top_k);
+            full += usize::from(list.len() == 2 * cfg.list_len(field));
         }
     }
     assert!(

@@ -104,6 +104,14 @@
       });
       next++;
     });
+    // The query's distinct Han characters, for the asks' characters only (rank.rs QueryTerm::chars).
+    var seen = new Set();
+    Array.from(norm).forEach(function (c) {
+      if (isHan(c.codePointAt(0)) && !seen.has(c)) {
+        seen.add(c);
+        out.push({ text: c, weight: 100, group: 0, direct: true, chars: true });
+      }
+    });
     return out;
   }
   function fnv1a(key) {
@@ -114,8 +122,15 @@
     }
     return h;
   }
-  var FIELDS = [['t', 'title_weight'], ['b', 'body_weight'], ['a', 'asks_weight'], ['p', 'pinyin_weight']];
-  function shardOf(term) { return fnv1a(term) % meta.shards; }
+  var WORD_FIELDS = [['t', 'title_weight'], ['b', 'body_weight'], ['a', 'asks_weight'], ['p', 'pinyin_weight']];
+  var CHAR_FIELDS = [['c', 'ask_chars_weight']];
+  // export.rs Family: Han words of 2+ characters in s/, single Han characters in u/, Latin words in l/.
+  function shardFile(term) {
+    var chars = Array.from(term), han = chars.length > 0 && isHan(chars[0].codePointAt(0));
+    if (han && chars.length >= 2) return 's/' + (fnv1a(term) % meta.shards);
+    if (han) return 'u/' + (fnv1a(term) % meta.char_shards);
+    return 'l/' + (fnv1a(term) % meta.latin_shards);
+  }
   // export.rs TermFilter: a Bloom filter of the indexed terms. A term it rules
   // out is in no section, so its shard is not loaded (its lists are empty).
   var filterBits = null;
@@ -141,28 +156,29 @@
   // none for a term in no section.
   function fileOf(t) {
     if (!t.direct) return 'g/' + t.synonyms;
-    return mayBeIndexed(t.text) ? 's/' + shardOf(t.text) : null;
+    return mayBeIndexed(t.text) ? shardFile(t.text) : null;
   }
   function postingsOf(field, term) {
     return lists[field + ':' + term] || [];
   }
   function combine(terms) {
     var n = 0;
-    terms.forEach(function (t) { n = Math.max(n, t.group + 1); });
+    terms.forEach(function (t) { if (!t.chars) n = Math.max(n, t.group + 1); });
     n = Math.min(n, 64);
     if (n === 0) return [];
     var acc = new Map();
     terms.forEach(function (t) {
-      FIELDS.forEach(function (f) {
+      (t.chars ? CHAR_FIELDS : WORD_FIELDS).forEach(function (f) {
         var fw = meta[f[1]];
         if (fw === 0) return;
         var l = postingsOf(f[0], t.text);
         for (var i = 0; i < l.length; i += 2) {
           var a = acc.get(l[i]);
-          if (!a) { a = { base: 0, asks: 0, groups: new Set(), title: new Set() }; acc.set(l[i], a); }
-          a.base += fw * t.weight * l[i + 1];
-          if (f[0] === 'a') a.asks += fw * t.weight * l[i + 1];
-          if (t.group < 64) {
+          if (!a) { a = { base: 0, chars: 0, asks: 0, groups: new Set(), title: new Set() }; acc.set(l[i], a); }
+          if (t.chars) a.chars += fw * t.weight * l[i + 1];
+          else a.base += fw * t.weight * l[i + 1];
+          if (f[0] === 'a' || f[0] === 'c') a.asks += fw * t.weight * l[i + 1];
+          if (t.group < 64 && !t.chars) {
             a.groups.add(t.group);
             if (f[0] === 't' || f[0] === 'p') a.title.add(t.group);
           }
@@ -172,7 +188,8 @@
     var hits = [];
     acc.forEach(function (a, order) {
       var m = a.groups.size, inTitle = a.title.size === n ? 1 : 0;
-      hits.push({ order: order, score: a.base * (n + 2 * m + 2 * n * inTitle), viaAsk: 2 * a.asks > a.base });
+      hits.push({ order: order, score: a.base * (n + meta.coverage * m + 2 * n * inTitle) + a.chars * n,
+        viaAsk: 2 * a.asks > a.base + a.chars });
     });
     hits.sort(function (x, y) { return y.score - x.score || x.order - y.order; });
     return hits;
@@ -181,7 +198,7 @@
   // ---- snippet.rs -----------------------------------------------------------
   var WIDTH = 80;
   function matches(text, terms) {
-    var want = new Set(terms.map(function (t) { return t.text; }));
+    var want = new Set(terms.filter(function (t) { return !t.chars; }).map(function (t) { return t.text; }));
     var ranges = tokenize(prepare(text)).filter(function (t) { return want.has(t.text); })
       .map(function (t) { return [t.from, t.to]; });
     ranges.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
@@ -210,10 +227,13 @@
     return { text: out, marks: marks };
   }
   function bestAsk(asks, terms) {
+    var chars = new Set(terms.filter(function (t) { return t.chars; }).map(function (t) { return t.text; }));
     var best = null, most = 0;
     asks.forEach(function (a) {
-      var covered = 0;
-      matches(a, terms).forEach(function (r) { covered += r[1] - r[0]; });
+      var words = 0, seen = new Set(), single = 0;
+      matches(a, terms).forEach(function (r) { words += r[1] - r[0]; });
+      Array.from(prepare(a)).forEach(function (c) { if (chars.has(c) && !seen.has(c)) { seen.add(c); single++; } });
+      var covered = 2 * words + single;
       if (covered > most) { most = covered; best = a; }
     });
     return best;
@@ -241,6 +261,9 @@
             .then(function () {
               api.lastPhases.docs = performance.now() - t1;
               api.lastPhases.files = Object.keys(need).length + Object.keys(chunks).length;
+              // What this query needed, as paths under search/ (the tests count their bytes).
+              api.lastFiles = Object.keys(need).concat(Object.keys(chunks).map(function (c) { return 'd/' + c; }))
+                .map(function (f) { return f + '.js'; });
               var results = top.map(function (h) {
                 var d = docs[Math.floor(h.order / meta.chunk)][h.order % meta.chunk];
                 return { order: h.order, score: h.score, url: d[0], breadcrumb: d[1], title: d[2],
