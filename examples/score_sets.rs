@@ -141,7 +141,8 @@ fn main() {
         sets.push((kind.to_string(), queries.collect()));
     }
 
-    let bm25 = RankConfig { asks_weight: 0, pinyin_weight: 0, fold: String::new(), ..plain.cfg.clone() };
+    let bm25 =
+        RankConfig { asks_weight: 0, pinyin_weight: 0, ask_chars_weight: 0, fold: String::new(), ..plain.cfg.clone() };
     let rankings: [(&str, &Site, &RankConfig); 4] = [
         ("bigram BM25 alone", &plain, &bm25),
         ("+ asks", &plain, &plain.cfg),

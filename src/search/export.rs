@@ -33,7 +33,7 @@ use std::collections::BTreeMap;
 pub const CHUNK: usize = 4;
 /// Target size of one shard file, in bytes: small, so that a query with many
 /// terms (synonyms expand it) downloads little beyond its own lists.
-const SHARD_BYTES: usize = 1_200;
+const SHARD_BYTES: usize = 800;
 
 /// FNV-1a over UTF-16 code units: trivial to write identically in JavaScript.
 pub fn shard_hash(key: &str) -> u32 {
@@ -109,7 +109,7 @@ struct Meta<'a> {
 ///
 /// `k` bits per term at `(h1 + i·h2) mod m` (u32 arithmetic), `h1` the FNV-1a
 /// shard hash, `h2` its murmur3 finalizer made odd; `bits` is base64, bit `b`
-/// at byte `b / 8`, mask `1 << b % 8`. About 1% false positives, which only
+/// at byte `b / 8`, mask `1 << b % 8`. About 2% false positives, which only
 /// load a file for nothing.
 #[derive(Serialize, Debug)]
 pub struct TermFilter {
@@ -120,9 +120,9 @@ pub struct TermFilter {
     bytes: Vec<u8>,
 }
 
-/// Ten bits a term: about 1% false positives with seven probes.
-const FILTER_BITS_PER_TERM: usize = 10;
-/// Beyond this (16 KB, about 13,000 terms) the filter would cost every first
+/// Eight bits a term: about 2% false positives with six probes (a false positive only loads a file for nothing).
+const FILTER_BITS_PER_TERM: usize = 8;
+/// Beyond this (16 KB, about 16,000 terms) the filter would cost every first
 /// query more than it saves.
 const FILTER_MAX_BITS: usize = 1 << 17;
 
@@ -133,7 +133,7 @@ impl TermFilter {
             return None;
         }
         let mut bytes = vec![0u8; m / 8];
-        let k = 7;
+        let k = 6;
         for t in terms {
             for b in probes(t, m as u32, k) {
                 bytes[b as usize / 8] |= 1 << (b % 8);
