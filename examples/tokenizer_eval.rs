@@ -82,7 +82,7 @@ fn main() {
         };
         table(v.name, &queries, rank);
     }
-    let cfg = pipeline::search_config(&hb);
+    let cfg = handbook::search::config(&hb, &secs);
     let weights = hb.settings.search.weights.clone();
     let shipped = SearchIndex::build(&secs, |s| weights.of(s.kind)).unwrap();
     table("shipped ranking (bigrams + coverage + synonyms)", &queries, |q| {
@@ -120,7 +120,7 @@ fn build(secs: &[Section], plain: jieba_rs::Jieba, user: jieba_rs::Jieba) -> (In
     }
     let schema = b.build();
     let index = Index::create_in_ram(schema.clone());
-    index.tokenizers().register("bi", TextAnalyzer::from(BigramTokenizer));
+    index.tokenizers().register("bi", TextAnalyzer::from(BigramTokenizer::default()));
     let mut jb = JiebaTokenizer::with_jieba(plain);
     jb.set_search_mode(true);
     index.tokenizers().register("jb", TextAnalyzer::from(jb));

@@ -4,7 +4,8 @@
 //! one) suffixed `-c<k>`, so the copies have the real content's shapes and
 //! text, and differ: copy `k`'s first chapter gets one extra intro paragraph
 //! with a planted phrase unique to it ([`planted_phrase`]), which search must
-//! find at rank 1. Copies are written as YAML with JSON-style values.
+//! find at rank 1. Each copy's asks end in its number (asks are meant to be
+//! one section's own). Copies are written as YAML with JSON-style values.
 //! Deterministic: the same input and factor give the same files.
 
 use serde_json::Value;
@@ -88,13 +89,21 @@ pub fn generate(root: &Path, factor: usize, out: &Path) -> std::io::Result<usize
     Ok(written)
 }
 
-/// Suffixes every id and reference inside `v` with `-c<k>`.
+/// Suffixes every id and reference inside `v` with `-c<k>`, and every ask
+/// with ` <k>`: asks lead one question to one section, so a copy's asks are
+/// its own (the same ask in two sections is a warning, which a thousand
+/// identical copies would print by the hundred thousand).
 fn rename(v: &Value, k: usize) -> Value {
     match v {
         Value::Object(map) => Value::Object(
             map.iter()
                 .map(|(key, val)| {
-                    let val = if ID_KEYS.contains(&key.as_str()) {
+                    let val = if key == "asks" {
+                        let asks = val.as_array().into_iter().flatten();
+                        Value::Array(
+                            asks.map(|a| Value::String(format!("{} {k}", a.as_str().unwrap_or_default()))).collect(),
+                        )
+                    } else if ID_KEYS.contains(&key.as_str()) {
                         match val {
                             Value::String(s) => Value::String(suffix(s, k)),
                             Value::Array(a) => Value::Array(

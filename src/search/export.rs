@@ -13,8 +13,9 @@
 //!   (the title's pinyin) and `c:<character>` (the asks' characters):
 //!   `[order, contribution, …]`
 //!   exactly as [`rank::postings`] returns them;
-//! - `search/g/<n>.js` — the lists of every term of synonym group `n`, loaded
-//!   as one file when a query triggers the group;
+//! - `search/g/<n>.js` — the lists of every term of synonym group `n`, cut to
+//!   [`RankConfig::synonym_list_len`], loaded as one file when a query
+//!   triggers the group;
 //! - `search/d/<n>.js` — sections `n·CHUNK …`: url, breadcrumb, title, text
 //!   and, when it has any, its asks; fetched only for the results shown.
 //!
@@ -29,8 +30,9 @@ use crate::layout::{OutFile, SEARCH_DIR};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// Sections per doc file.
-pub const CHUNK: usize = 4;
+/// Sections per doc file: a query's ten results rarely share a file in a big
+/// handbook, so a small file wastes little.
+pub const CHUNK: usize = 2;
 /// Target size of one shard file, in bytes: small, so that a query with many
 /// terms (synonyms expand it) downloads little beyond its own lists.
 const SHARD_BYTES: usize = 800;
@@ -206,13 +208,13 @@ pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::
     let by_key: std::collections::HashMap<&str, &[u64]> =
         lists.iter().filter(|(k, _)| wanted.contains(k)).map(|(k, v)| (k.as_str(), v.as_slice())).collect();
     for (g, group) in cfg.synonyms.iter().enumerate() {
-        let mut entries: BTreeMap<String, &[u64]> = BTreeMap::new();
+        let mut entries: BTreeMap<String, Vec<u64>> = BTreeMap::new();
         for member in group {
             for t in super::tokenize::tokenize(member) {
                 for field in FieldKind::WORDS {
                     let k = key(field, &t.text);
                     if let Some(v) = by_key.get(k.as_str()) {
-                        entries.insert(k, v);
+                        entries.insert(k, top(v, cfg.synonym_list_len(field)));
                     }
                 }
             }
@@ -316,6 +318,17 @@ fn all_postings(idx: &SearchIndex, cfg: &RankConfig) -> tantivy::Result<Vec<(Str
         }
     }
     Ok(out)
+}
+
+/// The first `k` of a list `[order, contribution, …]` by contribution (ties to
+/// the earlier section), back in section order: what [`rank::postings`] gives
+/// for `k`, from the longer list.
+fn top(list: &[u64], k: usize) -> Vec<u64> {
+    let mut pairs: Vec<(u64, u64)> = list.chunks_exact(2).map(|p| (p[0], p[1])).collect();
+    pairs.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    pairs.truncate(k);
+    pairs.sort_unstable();
+    pairs.into_iter().flat_map(|(o, c)| [o, c]).collect()
 }
 
 /// `HandbookSearch.<call><json>);` — JSON is valid JavaScript; U+2028/2029 are

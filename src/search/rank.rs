@@ -100,6 +100,13 @@ impl RankConfig {
         if field == FieldKind::AskChars { self.top_k / 4 } else { self.top_k }
     }
 
+    /// How many sections a synonym's term counts in: a quarter as well (it
+    /// weighs half a query's own term, and a group's file holds the lists of
+    /// all its members).
+    pub fn synonym_list_len(&self, field: FieldKind) -> usize {
+        self.list_len(field) / 4
+    }
+
     /// The query's fold table.
     pub fn folder(&self) -> Fold {
         Fold::from_pairs(&self.fold)
@@ -299,7 +306,8 @@ pub fn search(idx: &SearchIndex, cfg: &RankConfig, query: &str) -> tantivy::Resu
     let mut lists: HashMap<(FieldKind, String), Vec<Posting>> = HashMap::new();
     for t in &terms {
         for &field in t.fields().iter().filter(|&&f| cfg.weight(f) > 0) {
-            lists.insert((field, t.text.clone()), postings(idx, field, &t.text, cfg.list_len(field))?);
+            let k = if t.direct { cfg.list_len(field) } else { cfg.synonym_list_len(field) };
+            lists.insert((field, t.text.clone()), postings(idx, field, &t.text, k)?);
         }
     }
     let hits = combine(&terms, cfg, |f, t| lists.get(&(f, t.to_string())).map(Vec::as_slice).unwrap_or(&[]));

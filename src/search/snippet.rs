@@ -54,8 +54,9 @@ pub fn matches(text: &str, terms: &[QueryTerm], fold: &Fold) -> Vec<(usize, usiz
 }
 
 /// The ask (by index) that shows why a result was found through its asks:
-/// the one with the most characters inside matched words (counted twice)
-/// and of the query's own characters (once), the first of equals.
+/// of those that share a word with the query, the one with the most
+/// characters inside matched words (counted twice) and of the query's own
+/// characters (once), the first of equals.
 pub fn best_ask(asks: &[String], terms: &[QueryTerm], fold: &Fold) -> Option<usize> {
     let chars: std::collections::HashSet<&str> = terms.iter().filter(|t| t.chars).map(|t| t.text.as_str()).collect();
     let mut best = None;
@@ -65,7 +66,9 @@ pub fn best_ask(asks: &[String], terms: &[QueryTerm], fold: &Fold) -> Option<usi
         let mut seen = std::collections::HashSet::new();
         let single =
             prepare(fold, ask).chars().filter(|c| chars.contains(c.to_string().as_str()) && seen.insert(*c)).count();
-        let covered = 2 * words + single;
+        // An ask that shares no word with the query does not say why (one
+        // character in common is too little to show as the reason).
+        let covered = if words == 0 { 0 } else { 2 * words + single };
         if covered > most {
             most = covered;
             best = Some(i);
@@ -118,6 +121,11 @@ mod tests {
         let asks = ["领导不在怎么办".to_string(), "报告交给谁".to_string(), "怎么写好报告".to_string()];
         assert_eq!(best_ask(&asks, &terms, &Fold::default()), Some(2), "怎么写 and 报告 beat either alone");
         assert_eq!(best_ask(&["领导不在家".to_string()], &terms, &Fold::default()), None, "nothing matched, no ask");
+        assert_eq!(
+            best_ask(&["来了新人".to_string()], &terms, &Fold::default()),
+            None,
+            "characters alone are no reason"
+        );
     }
 
     #[test]

@@ -86,6 +86,13 @@ pub fn run_query(page: &mut Page<'_>, site: &Path, q: &str) -> BrowserRun {
     BrowserRun { urls, bytes, files: files.len(), ms }
 }
 
+/// The first page with the search code loaded, for `HandbookSearch.search` calls.
+fn open_search(page: &mut Page<'_>, site: &Path) {
+    page.goto(&file_url(&site.join("index.html")));
+    page.press("s");
+    page.wait_for("window.HandbookSearch && typeof window.HandbookSearch.search === 'function'");
+}
+
 fn strip_highlight(href: &str) -> String {
     match (href.find('?'), href.find('#')) {
         (Some(q), Some(h)) => format!("{}{}", &href[..q], &href[h..]),
@@ -315,9 +322,7 @@ fn every_set_ranks_alike_in_the_browser_and_the_cli() {
         sets.push((kind.to_string(), forms.into_iter().map(|f| (f.q, f.answers)).collect()));
     }
     let mut page = b.page();
-    page.goto(&file_url(&site.join("index.html")));
-    page.press("s");
-    page.wait_for("window.HandbookSearch && typeof window.HandbookSearch.search === 'function'");
+    open_search(&mut page, site);
     let mut mismatches = Vec::new();
     let mut table = String::from("| ranking | set | queries | hit@1 | hit@3 | MRR |\n|---|---|---|---|---|---|\n");
     let mut total = 0;
@@ -381,9 +386,7 @@ fn pinyin_and_traditional_queries_find_the_section_first() {
     let Some(mut b) = browser() else { return };
     let site = &shipped().out;
     let mut page = b.page();
-    page.goto(&file_url(&site.join("index.html")));
-    page.press("s");
-    page.wait_for("window.HandbookSearch && typeof window.HandbookSearch.search === 'function'");
+    open_search(&mut page, site);
     for q in ["biganzi", "bgz", "筆桿子", "BiGanZi", "ｂｇｚ"] {
         let cli = search_site(site, q, 3).unwrap();
         assert_eq!(cli.first().map(|r| r.id.as_str()), Some("bi-gan-zi"), "CLI: {q}");

@@ -9,7 +9,8 @@
   'use strict';
   var base = window.HandbookSearchBase || 'search/';
   var meta = null;
-  var lists = {};       // "t:term" / "b:term" -> [order, contribution, ...], from shards and groups
+  var lists = {};       // "t:term" / "b:term" … -> [order, contribution, ...], from shards
+  var synLists = {};    // the same for a synonym's term (shorter lists), from group files
   var docs = {};        // chunk number -> [[url, breadcrumb, title, text, asks?], ...]
   var pending = {};     // script src -> Promise
 
@@ -18,7 +19,7 @@
   api.meta = function (m) { meta = m; };
   function merge(data) { for (var k in data) lists[k] = data[k]; }
   api.shard = function (n, data) { merge(data); };
-  api.group = function (n, data) { merge(data); };
+  api.group = function (n, data) { for (var k in data) synLists[k] = data[k]; };
   api.docs = function (n, list) { docs[n] = list; };
 
   function load(path) {
@@ -158,8 +159,8 @@
     if (!t.direct) return 'g/' + t.synonyms;
     return mayBeIndexed(t.text) ? shardFile(t.text) : null;
   }
-  function postingsOf(field, term) {
-    return lists[field + ':' + term] || [];
+  function postingsOf(field, t) {
+    return (t.direct ? lists : synLists)[field + ':' + t.text] || [];
   }
   function combine(terms) {
     var n = 0;
@@ -171,7 +172,7 @@
       (t.chars ? CHAR_FIELDS : WORD_FIELDS).forEach(function (f) {
         var fw = meta[f[1]];
         if (fw === 0) return;
-        var l = postingsOf(f[0], t.text);
+        var l = postingsOf(f[0], t);
         for (var i = 0; i < l.length; i += 2) {
           var a = acc.get(l[i]);
           if (!a) { a = { base: 0, chars: 0, asks: 0, groups: new Set(), title: new Set() }; acc.set(l[i], a); }
@@ -233,7 +234,7 @@
       var words = 0, seen = new Set(), single = 0;
       matches(a, terms).forEach(function (r) { words += r[1] - r[0]; });
       Array.from(prepare(a)).forEach(function (c) { if (chars.has(c) && !seen.has(c)) { seen.add(c); single++; } });
-      var covered = 2 * words + single;
+      var covered = words === 0 ? 0 : 2 * words + single;
       if (covered > most) { most = covered; best = a; }
     });
     return best;
