@@ -167,6 +167,16 @@ pub fn expand(query: &str, cfg: &RankConfig) -> Vec<QueryTerm> {
             out.push(QueryTerm { text: t.text, weight: 100, group, direct: true, chars: false });
         }
     }
+    // Pinyin typed with spaces (`bi gan zi`): its words run together are a
+    // term too, as the title's pinyin is indexed.
+    let words: Vec<&str> = norm.split(' ').filter(|w| !w.is_empty()).collect();
+    if words.len() > 1 && words.iter().all(|w| w.chars().all(|c| c.is_ascii_lowercase())) {
+        let joined = words.concat();
+        if !out.iter().any(|o| o.text == joined) {
+            let group = out.len();
+            out.push(QueryTerm { text: joined, weight: 100, group, direct: true, chars: false });
+        }
+    }
     let mut next_group = out.len();
     for group in &cfg.synonyms {
         let present = |m: &String| {
@@ -327,6 +337,14 @@ mod tests {
         assert_eq!(words("写报告"), [("写报".into(), 100), ("报告".into(), 100), ("材料".into(), 50)]);
         assert_eq!(words("写作").len(), 1);
         assert_eq!(words("写报告怎么办").len(), 3, "ignored words are not searched");
+    }
+
+    #[test]
+    fn spaced_pinyin_is_also_searched_run_together() {
+        let cfg = RankConfig::new(vec![], vec![]);
+        let texts: Vec<String> = expand("Bi Gan　 zi", &cfg).into_iter().map(|t| t.text).collect();
+        assert_eq!(texts, ["bi", "gan", "zi", "biganzi"]);
+        assert_eq!(expand("bi 杆", &cfg).len(), 3, "only letters are joined: bi, 杆, and 杆 as a character");
     }
 
     #[test]

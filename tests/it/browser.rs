@@ -387,7 +387,7 @@ fn pinyin_and_traditional_queries_find_the_section_first() {
     let site = &shipped().out;
     let mut page = b.page();
     open_search(&mut page, site);
-    for q in ["biganzi", "bgz", "筆桿子", "BiGanZi", "ｂｇｚ"] {
+    for q in ["biganzi", "bgz", "筆桿子", "BiGanZi", "ｂｇｚ", "bi gan zi"] {
         let cli = search_site(site, q, 3).unwrap();
         assert_eq!(cli.first().map(|r| r.id.as_str()), Some("bi-gan-zi"), "CLI: {q}");
         let expr = format!(

@@ -94,6 +94,12 @@
     tokenize(norm).forEach(function (t) {
       if (!has(t.text)) out.push({ text: t.text, weight: 100, group: out.length, direct: true });
     });
+    // rank.rs: pinyin typed with spaces (`bi gan zi`) is also searched run together.
+    var words = norm.split(' ').filter(function (w) { return w !== ''; });
+    if (words.length > 1 && words.every(function (w) { return /^[a-z]+$/.test(w); })) {
+      var joined = words.join('');
+      if (!has(joined)) out.push({ text: joined, weight: 100, group: out.length, direct: true });
+    }
     var next = out.length;
     meta.synonyms.forEach(function (group, g) {
       function present(m) { m = prepare(m); return m !== '' && norm.indexOf(m) >= 0; }
