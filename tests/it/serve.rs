@@ -116,7 +116,7 @@ fn serves_rebuilds_reloads_and_shows_errors_until_fixed() {
 fn the_api_finds_pinyin_traditional_and_asks_like_the_cli() {
     let dir = tempfile::tempdir().unwrap();
     for part in ["content", "theme"] {
-        copy_dir(&crate::common::repo().join(part), &dir.path().join(part));
+        crate::common::copy_dir(&crate::common::repo().join(part), &dir.path().join(part));
     }
     std::fs::copy(crate::common::repo().join("book.toml"), dir.path().join("book.toml")).unwrap();
     let server = serve(dir.path());
@@ -133,18 +133,6 @@ fn the_api_finds_pinyin_traditional_and_asks_like_the_cli() {
     let (_, body) = get(server.addr, &format!("/api/search?q={}&limit=1", handbook_encode("不会写材料怎么办")));
     assert!(body.contains("\"ask\""), "a result found through an ask carries it: {body}");
     server.stop();
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let dest = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
 }
 
 #[test]
