@@ -231,7 +231,12 @@ fn in_process(root: &Path, queries: &[Q]) -> (f64, f64) {
     let secs = sections(&hb);
     let cfg = handbook::search::config(&hb, &secs);
     let weights = hb.settings.search.weights.clone();
-    let idx = SearchIndex::build(&secs, |s| weights.of(s.kind)).unwrap();
+    let idx = SearchIndex::build(
+        &secs,
+        |s| weights.of(s.kind),
+        handbook::search::rank::RankConfig::new(vec![], vec![]).near_words,
+    )
+    .unwrap();
     let mut t = Vec::new();
     for _ in 0..5 {
         for q in queries {

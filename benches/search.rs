@@ -57,12 +57,22 @@ fn bench_size(name: &str, root: &Path, queries: &[Q]) {
     let builds: Vec<f64> = (0..5)
         .map(|_| {
             let t = Instant::now();
-            let idx = SearchIndex::build(&secs, |s| weights.of(s.kind)).unwrap();
+            let idx = SearchIndex::build(
+                &secs,
+                |s| weights.of(s.kind),
+                handbook::search::rank::RankConfig::new(vec![], vec![]).near_words,
+            )
+            .unwrap();
             std::hint::black_box(idx.num_docs());
             t.elapsed().as_secs_f64() * 1000.0
         })
         .collect();
-    let idx = SearchIndex::build(&secs, |s| weights.of(s.kind)).unwrap();
+    let idx = SearchIndex::build(
+        &secs,
+        |s| weights.of(s.kind),
+        handbook::search::rank::RankConfig::new(vec![], vec![]).near_words,
+    )
+    .unwrap();
     let rounds = if secs.len() > 5000 { 3 } else { 20 };
     let mut ours = Vec::new();
     let mut peer = Vec::new();

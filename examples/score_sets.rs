@@ -11,9 +11,10 @@
 //! shipped handbook and of `handbook init`'s, generated here.
 //!
 //! Rankings:
-//! - bigram BM25 alone: titles and text, no asks, no pinyin, no `search:` block;
-//! - + asks: the same with the asks field;
-//! - + semantic layer: not built (see the README);
+//! - bigram BM25 alone: titles and text, no asks, no pinyin, no near words,
+//!   no `search:` block;
+//! - + asks: the same with the asks, their characters and the pinyin;
+//! - + semantic layer: the same with the near words ([`handbook::search::near`]);
 //! - as shipped;
 //! - as shipped without the settings' whole `search:` block.
 //!
@@ -141,11 +142,19 @@ fn main() {
         sets.push((kind.to_string(), queries.collect()));
     }
 
-    let bm25 =
-        RankConfig { asks_weight: 0, pinyin_weight: 0, ask_chars_weight: 0, fold: String::new(), ..plain.cfg.clone() };
-    let rankings: [(&str, &Site, &RankConfig); 4] = [
+    let bm25 = RankConfig {
+        asks_weight: 0,
+        pinyin_weight: 0,
+        ask_chars_weight: 0,
+        near_weight: 0,
+        fold: String::new(),
+        ..plain.cfg.clone()
+    };
+    let asks = RankConfig { near_weight: 0, ..plain.cfg.clone() };
+    let rankings: [(&str, &Site, &RankConfig); 5] = [
         ("bigram BM25 alone", &plain, &bm25),
-        ("+ asks", &plain, &plain.cfg),
+        ("+ asks", &plain, &asks),
+        ("+ semantic layer", &plain, &plain.cfg),
         ("as shipped", &shipped, &shipped.cfg),
         ("as shipped without the `search:` block", &plain, &plain.cfg),
     ];

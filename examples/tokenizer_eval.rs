@@ -84,7 +84,12 @@ fn main() {
     }
     let cfg = handbook::search::config(&hb, &secs);
     let weights = hb.settings.search.weights.clone();
-    let shipped = SearchIndex::build(&secs, |s| weights.of(s.kind)).unwrap();
+    let shipped = SearchIndex::build(
+        &secs,
+        |s| weights.of(s.kind),
+        handbook::search::rank::RankConfig::new(vec![], vec![]).near_words,
+    )
+    .unwrap();
     table("shipped ranking (bigrams + coverage + synonyms)", &queries, |q| {
         handbook::search::search_index(&shipped, &cfg, q, 10).unwrap().into_iter().map(|r| r.id).collect()
     });

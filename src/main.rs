@@ -265,6 +265,9 @@ fn results_text(query: &str, results: &[SearchResult], terminal: bool) -> String
         if let Some(ask) = &r.ask {
             text += &format!("   匹配问题：{ask}\n");
         }
+        if let Some(near) = &r.near {
+            text += &format!("   意思相近：{near}\n");
+        }
         text += &format!("   {}\n\n", r.snippet.marked(open, close));
     }
     text

@@ -9,15 +9,18 @@
 //! - `search/{s,u,l}/<n>.js` — shard `n` of its [`Family`]:
 //!   for each term whose FNV-1a hash (over UTF-16 code units) is `n` modulo the
 //!   family's shard count, its lists in every field
-//!   under the keys `t:<term>`, `b:<term>`, `a:<term>` (asks) and `p:<term>`
-//!   (the title's pinyin) and `c:<character>` (the asks' characters):
+//!   under the keys `t:<term>`, `b:<term>`, `a:<term>` (asks), `p:<term>`
+//!   (the title's pinyin), `n:<term>` (the near words, [`super::near`]) and
+//!   `c:<character>` (the asks' characters):
 //!   `[order, contribution, …]`
 //!   exactly as [`rank::postings`] returns them;
 //! - `search/g/<n>.js` — the lists of every term of synonym group `n`, cut to
 //!   [`RankConfig::synonym_list_len`], loaded as one file when a query
 //!   triggers the group;
 //! - `search/d/<n>.js` — sections `n·CHUNK …`: url, breadcrumb, title, text
-//!   and, when it has any, its asks; fetched only for the results shown.
+//!   and, when it has any, its asks, then its near words that came from a
+//!   sentence, with that sentence's offset (`[word, offset, …]`); fetched
+//!   only for the results shown.
 //!
 //! A query downloads the code, the meta, one shard per distinct term that the
 //! filter says may be indexed, and the docs of the shown results: the size of
@@ -226,8 +229,13 @@ pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::
     for order in 0..docs as u32 {
         let d = idx.doc_by_order(order)?;
         let mut row: Vec<serde_json::Value> = [d.url, d.breadcrumb, d.title, d.text].map(Into::into).into();
-        if !d.asks.is_empty() {
+        let near: Vec<serde_json::Value> =
+            d.near.into_iter().filter_map(|(w, at)| Some([w.into(), at?.into()])).flatten().collect();
+        if !d.asks.is_empty() || !near.is_empty() {
             row.push(d.asks.into());
+        }
+        if !near.is_empty() {
+            row.push(near.into());
         }
         chunk.push(row);
         if chunk.len() == CHUNK || order as u64 + 1 == docs {
@@ -267,8 +275,11 @@ fn all_postings(idx: &SearchIndex, cfg: &RankConfig) -> tantivy::Result<Vec<(Str
     use tantivy::schema::IndexRecordOption;
     let searcher = &idx.searcher;
     let docs = searcher.total_num_docs()?;
-    let mut out = Vec::new();
-    for field in FieldKind::ALL {
+    use rayon::prelude::*;
+    // One field per task: the fields are independent, and this runs on the
+    // critical path of a build.
+    let per_field = FieldKind::ALL.par_iter().map(|&field| -> tantivy::Result<Vec<(String, Vec<u64>)>> {
+        let mut out = Vec::new();
         let k = cfg.list_len(field);
         let f = idx.fields.of(field);
         let average_fieldnorm = searcher.total_num_tokens(f)? as f32 / docs as f32;
@@ -316,6 +327,11 @@ fn all_postings(idx: &SearchIndex, cfg: &RankConfig) -> tantivy::Result<Vec<(Str
             list.sort_unstable_by_key(|&(_, o)| o);
             out.push((key(field, &term), list.into_iter().flat_map(|(c, o)| [u64::from(o), c]).collect()));
         }
+        Ok(out)
+    });
+    let mut out = Vec::new();
+    for list in per_field.collect::<Vec<_>>() {
+        out.extend(list?);
     }
     Ok(out)
 }

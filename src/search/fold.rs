@@ -8,14 +8,15 @@
 //! configuration, so that the CLI and the browser fold a query with the very
 //! same table and the browser downloads a few kilobytes, not the whole table.
 
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// A character-for-character map (one char out per char in: offsets into a
 /// folded text are offsets into the original).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Fold {
-    map: HashMap<char, char>,
+    map: FxHashMap<char, char>,
 }
 
 impl Fold {
@@ -23,7 +24,7 @@ impl Fold {
     pub fn full() -> &'static Fold {
         static FULL: OnceLock<Fold> = OnceLock::new();
         FULL.get_or_init(|| {
-            let mut map = HashMap::new();
+            let mut map = FxHashMap::default();
             for (from, to) in hanconv::RawDictionary::TSCharacters.iter() {
                 let (mut f, mut t) = (from.chars(), to.chars());
                 if let (Some(f), None, Some(t), None) = (f.next(), f.next(), t.next(), t.next())

@@ -2,6 +2,7 @@
 //! document per section, built in memory as a pure function of the sections.
 
 use super::fold::Fold;
+use super::near::{Near, Table};
 use super::pinyin;
 use super::tokenize::{is_han, tokenize};
 use crate::model::Section;
@@ -29,13 +30,16 @@ pub enum FieldKind {
     Pinyin,
     /// The asks' Han characters, one by one (see `rank::QueryTerm::chars`).
     AskChars,
+    /// Words near the section's own in meaning ([`super::near`]).
+    Near,
 }
 
 impl FieldKind {
-    pub const ALL: [FieldKind; 5] =
-        [FieldKind::Title, FieldKind::Body, FieldKind::Asks, FieldKind::Pinyin, FieldKind::AskChars];
+    pub const ALL: [FieldKind; 6] =
+        [FieldKind::Title, FieldKind::Body, FieldKind::Asks, FieldKind::Pinyin, FieldKind::AskChars, FieldKind::Near];
     /// The fields a word of the query (a bigram, a Latin word) is looked up in.
-    pub const WORDS: [FieldKind; 4] = [FieldKind::Title, FieldKind::Body, FieldKind::Asks, FieldKind::Pinyin];
+    pub const WORDS: [FieldKind; 5] =
+        [FieldKind::Title, FieldKind::Body, FieldKind::Asks, FieldKind::Pinyin, FieldKind::Near];
 
     /// The key prefix of this field's terms in the exported data.
     pub fn prefix(self) -> &'static str {
@@ -45,6 +49,7 @@ impl FieldKind {
             FieldKind::Asks => "a",
             FieldKind::Pinyin => "p",
             FieldKind::AskChars => "c",
+            FieldKind::Near => "n",
         }
     }
 }
@@ -66,6 +71,10 @@ pub struct Fields {
     pub asks: tantivy::schema::Field,
     pub pinyin: tantivy::schema::Field,
     pub ask_chars: tantivy::schema::Field,
+    pub near: tantivy::schema::Field,
+    /// The near words with the char offset of the sentence each came from
+    /// (`word\toffset` lines): stored only, for the snippet of a result found for meaning.
+    pub near_at: tantivy::schema::Field,
 }
 
 impl Fields {
@@ -77,6 +86,7 @@ impl Fields {
             FieldKind::Asks => self.asks,
             FieldKind::Pinyin => self.pinyin,
             FieldKind::AskChars => self.ask_chars,
+            FieldKind::Near => self.near,
         }
     }
 
@@ -106,7 +116,9 @@ impl Fields {
             asks: b.add_text_field("asks", text.clone()),
             // Derived from the title and the asks: indexed, not stored.
             pinyin: b.add_text_field("pinyin", derived.clone()),
-            ask_chars: b.add_text_field("ask_chars", derived),
+            ask_chars: b.add_text_field("ask_chars", derived.clone()),
+            near: b.add_text_field("near", derived),
+            near_at: b.add_text_field("near_at", STORED),
         };
         (b.build(), fields)
     }
@@ -123,6 +135,8 @@ impl Fields {
             asks: schema.get_field("asks")?,
             pinyin: schema.get_field("pinyin")?,
             ask_chars: schema.get_field("ask_chars")?,
+            near: schema.get_field("near")?,
+            near_at: schema.get_field("near_at")?,
         })
     }
 }
@@ -148,12 +162,28 @@ pub struct StoredDoc {
     pub title: String,
     pub text: String,
     pub asks: Vec<String>,
+    /// Its near words, best first, with the offset of the sentence each came from.
+    pub near: Vec<(String, Option<usize>)>,
 }
 
 impl SearchIndex {
     /// Builds the index in memory, one document per section, in reading order;
     /// `weight` gives each section's weight in percent.
-    pub fn build(sections: &[Section], weight: impl Fn(&Section) -> u32) -> tantivy::Result<SearchIndex> {
+    pub fn build(
+        sections: &[Section],
+        weight: impl Fn(&Section) -> u32,
+        near_words: usize,
+    ) -> tantivy::Result<SearchIndex> {
+        let nears: Vec<Vec<Near>> = match Table::get() {
+            Some(t) if near_words > 0 => sections
+                .iter()
+                .map(|s| {
+                    let asks: Vec<&str> = s.asks.iter().map(|a| a.as_str()).collect();
+                    t.expand(&s.title, &s.text, &asks, near_words)
+                })
+                .collect(),
+            _ => vec![Vec::new(); sections.len()],
+        };
         let (schema, fields) = Fields::schema();
         let ram = RamDirectory::create();
         let tokenizers = tantivy::tokenizer::TokenizerManager::default();
@@ -187,6 +217,13 @@ impl SearchIndex {
             let chars: Vec<String> =
                 s.asks.iter().flat_map(|a| a.as_str().chars()).filter(|&c| is_han(c)).map(String::from).collect();
             d.add_text(fields.ask_chars, chars.join(" "));
+            let near = &nears[i];
+            d.add_text(fields.near, near.iter().map(|n| n.word.as_str()).collect::<Vec<_>>().join(" "));
+            let at = |n: &Near| n.sentence.map(|s| s.to_string()).unwrap_or_default();
+            d.add_text(
+                fields.near_at,
+                near.iter().map(|n| format!("{}\t{}", n.word, at(n))).collect::<Vec<_>>().join("\n"),
+            );
             writer.add_document(d)?;
         }
         let index = writer.finalize()?;
@@ -291,6 +328,11 @@ impl SearchIndex {
             title: s(self.fields.title),
             text: s(self.fields.body),
             asks: d.get_all(self.fields.asks).filter_map(|v| v.as_str()).map(str::to_string).collect(),
+            near: s(self.fields.near_at)
+                .lines()
+                .filter_map(|l| l.split_once('\t'))
+                .map(|(w, at)| (w.to_string(), at.parse().ok()))
+                .collect(),
         })
     }
 }

@@ -3,6 +3,8 @@
 //!
 //! - [`tokenize`]: the one tokenization rule (CJK bigrams, Latin words).
 //! - [`index`]: the tantivy index, one document per section, built in memory.
+//! - [`near`]: the semantic layer, words near each section's own in meaning,
+//!   from a table derived from a pretrained model (indexed as a field).
 //! - [`rank`]: the ranking function over per-term BM25 lists.
 //! - [`export`]: those lists, sharded by term, as classic `<script>` files the
 //!   browser loads on demand (works from `file://`).
@@ -15,6 +17,7 @@
 pub mod export;
 pub mod fold;
 pub mod index;
+pub mod near;
 pub mod pinyin;
 pub mod rank;
 pub mod snippet;
@@ -43,6 +46,10 @@ pub struct SearchResult {
     /// (shown as "匹配问题"): why a result whose text shares few words with the query is there.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ask: Option<String>,
+    /// The near word it was found for (shown as "意思相近"), when its near
+    /// words gave most of its score: the snippet is then the sentence that word came from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub near: Option<String>,
 }
 
 /// Answers a query from the index in a built site.
@@ -96,9 +103,11 @@ pub fn site_files(
     })?;
     progress("index");
     let weights = &hb.settings.search.weights;
-    let idx = SearchIndex::build(secs, |s| weights.of(s.kind)).map_err(|e| bug("cannot build the search index", e))?;
+    let cfg = config(hb, secs);
+    let idx = SearchIndex::build(secs, |s| weights.of(s.kind), cfg.near_words)
+        .map_err(|e| bug("cannot build the search index", e))?;
     progress("export search data");
-    let mut files = export::export(&idx, &config(hb, secs), js).map_err(|e| bug("cannot export the search data", e))?;
+    let mut files = export::export(&idx, &cfg, js).map_err(|e| bug("cannot export the search data", e))?;
     let index = idx.files().map_err(|e| bug("cannot write the search index", e))?;
     files.extend(index.into_iter().map(|(name, bytes)| OutFile { path: format!("{SEARCH_INDEX_DIR}/{name}"), bytes }));
     Ok(files)
@@ -121,6 +130,7 @@ pub fn search_index(
     let mut out = Vec::new();
     for (i, hit) in hits.iter().take(limit).enumerate() {
         let doc = idx.doc_by_order(hit.order)?;
+        let near = if hit.via_near { snippet::best_near(&doc.near, &terms, &fold) } else { None };
         out.push(SearchResult {
             rank: i + 1,
             id: doc.id.clone(),
@@ -128,12 +138,13 @@ pub fn search_index(
             breadcrumb: doc.breadcrumb.clone(),
             url: doc.url.clone(),
             score: hit.score,
-            snippet: snippet::snippet(&doc.text, &terms, &fold),
+            snippet: snippet::snippet(&doc.text, &terms, &fold, near.and_then(|i| doc.near[i].1)),
             ask: if hit.via_ask {
                 snippet::best_ask(&doc.asks, &terms, &fold).map(|i| doc.asks[i].clone())
             } else {
                 None
             },
+            near: near.map(|i| doc.near[i].0.clone()),
         });
     }
     Ok(out)

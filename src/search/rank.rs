@@ -15,11 +15,14 @@
 //!
 //! where `n` counts the query's groups (each distinct term of the query, and
 //! each synonym group it triggered) and `m` how many of them the document
-//! matches, `c` is [`RankConfig::coverage`], and `chars` the query's single
-//! characters found in the section's asks ([`QueryTerm::chars`]), weighed
-//! alike. Ties go to the earlier section in reading order. A section whose
-//! asks field gave more of its base than its title and text did was found
-//! through an ask ([`Hit::via_ask`]): the result shows that ask.
+//! matches outside its near words, `c` is [`RankConfig::coverage`], and
+//! `chars` the query's single characters found in the section's asks
+//! ([`QueryTerm::chars`]), weighed alike. Ties go to the earlier section in
+//! reading order. A section whose asks field gave more of its base than its
+//! title and text did was found through an ask ([`Hit::via_ask`]): the result
+//! shows that ask; otherwise one whose near words ([`super::near`]) gave most
+//! of it was found for meaning ([`Hit::via_near`]): the result shows the
+//! sentence that word came from.
 //!
 //! Before any of this the query is normalized and folded (traditional to
 //! simplified, with the table in [`RankConfig::fold`]).
@@ -51,6 +54,10 @@ pub struct RankConfig {
     pub pinyin_weight: u64,
     /// Weight of the asks' single characters (see [`QueryTerm::chars`]).
     pub ask_chars_weight: u64,
+    /// Weight of the words near a section's own in meaning ([`super::near`]).
+    pub near_weight: u64,
+    /// How many near words each section gets at build time (0: none).
+    pub near_words: usize,
     /// How much each query group a section matches multiplies its score by
     /// (see the formula above, where it is 2).
     pub coverage: u64,
@@ -74,6 +81,8 @@ impl RankConfig {
             asks_weight: 3,
             pinyin_weight: 3,
             ask_chars_weight: 2,
+            near_weight: 2,
+            near_words: 20,
             coverage: 4,
             synonym_percent: 50,
             synonyms,
@@ -90,14 +99,15 @@ impl RankConfig {
             FieldKind::Asks => self.asks_weight,
             FieldKind::Pinyin => self.pinyin_weight,
             FieldKind::AskChars => self.ask_chars_weight,
+            FieldKind::Near => self.near_weight,
         }
     }
 
     /// How many sections a term's list in `field` holds: the asks' single
-    /// characters, a weak signal, keep a quarter (which bounds what a
-    /// question's characters download).
+    /// characters and the near words, weak signals, keep a quarter (which
+    /// bounds what a question's terms download).
     pub fn list_len(&self, field: FieldKind) -> usize {
-        if field == FieldKind::AskChars { self.top_k / 4 } else { self.top_k }
+        if matches!(field, FieldKind::AskChars | FieldKind::Near) { self.top_k / 4 } else { self.top_k }
     }
 
     /// How many sections a synonym's term counts in: a quarter as well (it
@@ -247,6 +257,9 @@ pub struct Hit {
     pub score: u64,
     /// Its asks gave more of its score than its title and text did.
     pub via_ask: bool,
+    /// Not found through an ask, and its near words gave more of its score
+    /// than the rest did: found for meaning.
+    pub via_near: bool,
 }
 
 /// Combines per-term lists into the ranking. `lists` yields, for each expanded
@@ -267,6 +280,7 @@ pub fn combine<'a>(
         /// From the asks' characters: outside the coverage factor.
         chars: u64,
         asks: u64,
+        near: u64,
         groups: u64,
         title_groups: u64,
     }
@@ -287,7 +301,11 @@ pub fn combine<'a>(
                 if matches!(field, FieldKind::Asks | FieldKind::AskChars) {
                     a.asks += fw * t.weight * c;
                 }
-                if t.group < 64 && !t.chars {
+                if field == FieldKind::Near {
+                    a.near += fw * t.weight * c;
+                }
+                // The near words, a weak signal, count towards no group (as the asks' characters).
+                if t.group < 64 && !t.chars && field != FieldKind::Near {
                     a.groups |= 1 << t.group;
                     if matches!(field, FieldKind::Title | FieldKind::Pinyin) {
                         a.title_groups |= 1 << t.group;
@@ -303,7 +321,8 @@ pub fn combine<'a>(
             let m = u64::from(a.groups.count_ones());
             let in_title = u64::from(a.title_groups == all);
             let score = a.base * (n + cfg.coverage * m + 2 * n * in_title) + a.chars * n;
-            Hit { order, score, via_ask: 2 * a.asks > a.base + a.chars }
+            let via_ask = 2 * a.asks > a.base + a.chars;
+            Hit { order, score, via_ask, via_near: !via_ask && 2 * a.near > a.base + a.chars }
         })
         .collect();
     hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.order.cmp(&b.order)));

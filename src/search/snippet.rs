@@ -77,19 +77,31 @@ pub fn best_ask(asks: &[String], terms: &[QueryTerm], fold: &Fold) -> Option<usi
     best
 }
 
-pub fn snippet(text: &str, terms: &[QueryTerm], fold: &Fold) -> Snippet {
+/// The near word (by index, best first) that shows why a result was found
+/// for meaning: the first that shares a word with the query and came from a
+/// sentence of the text (which the snippet then shows).
+pub fn best_near(near: &[(String, Option<usize>)], terms: &[QueryTerm], fold: &Fold) -> Option<usize> {
+    near.iter().position(|(w, at)| at.is_some() && !matches(w, terms, fold).is_empty())
+}
+
+/// The excerpt of `text` around its matches, or from the sentence at char
+/// offset `at` (the sentence closest in meaning to the query) when given.
+pub fn snippet(text: &str, terms: &[QueryTerm], fold: &Fold, at: Option<usize>) -> Snippet {
     let chars: Vec<char> = text.chars().collect();
     let ranges = matches(text, terms, fold);
     // The window starting a little before a match that covers the most matched characters.
     let mut start = 0;
     let mut best = 0;
-    for &(s, _) in &ranges {
+    for &(s, _) in ranges.iter().filter(|_| at.is_none()) {
         let from = s.saturating_sub(10);
         let covered: usize = ranges.iter().filter(|(a, b)| *a >= from && *b <= from + WIDTH).map(|(a, b)| b - a).sum();
         if covered > best {
             best = covered;
             start = from;
         }
+    }
+    if let Some(at) = at {
+        start = at.min(chars.len());
     }
     let end = (start + WIDTH).min(chars.len());
     let start = end.saturating_sub(WIDTH).min(start);
@@ -131,7 +143,8 @@ mod tests {
     #[test]
     fn marks_the_matched_words() {
         let terms = expand("挡小事", &RankConfig::new(vec![], vec![]));
-        let s = snippet("特别重要的是，要千方百计替局领导挡小事，让领导能集中精力抓大事。", &terms, &Fold::default());
+        let s =
+            snippet("特别重要的是，要千方百计替局领导挡小事，让领导能集中精力抓大事。", &terms, &Fold::default(), None);
         assert_eq!(s.marked("[", "]"), "特别重要的是，要千方百计替局领导[挡小事]，让领导能集中精力抓大事。");
     }
 
@@ -139,9 +152,28 @@ mod tests {
     fn long_texts_are_cut_around_the_match() {
         let text = format!("{}挡小事{}", "甲".repeat(200), "乙".repeat(200));
         let terms = expand("挡小事", &RankConfig::new(vec![], vec![]));
-        let s = snippet(&text, &terms, &Fold::default());
+        let s = snippet(&text, &terms, &Fold::default(), None);
         assert!(s.text.starts_with('…') && s.text.ends_with('…'));
         assert_eq!(s.marks.len(), 1);
         assert!(s.marked("[", "]").contains("[挡小事]"));
+    }
+
+    #[test]
+    fn a_result_found_for_meaning_shows_the_sentence_its_near_word_came_from() {
+        let terms = expand("文稿怎么改", &RankConfig::new(vec![], vec![]));
+        let near = [
+            ("秘密".to_string(), Some(3)),
+            ("文稿".to_string(), None),
+            ("文稿".to_string(), Some(200)),
+            ("稿子".to_string(), Some(5)),
+        ];
+        assert_eq!(best_near(&near, &terms, &Fold::default()), Some(2), "the best near word the query shares");
+        assert_eq!(best_near(&near[..2], &terms, &Fold::default()), None, "none shared, or from no sentence");
+        let text = format!("{}。起草稿件要反复推敲。{}", "甲".repeat(199), "乙".repeat(200));
+        let s = snippet(&text, &terms, &Fold::default(), Some(200));
+        assert!(s.text.starts_with("…起草稿件要反复推敲。"), "{}", s.text);
+        // Near the end, the window keeps its width.
+        let s = snippet("短句一。短句二。", &terms, &Fold::default(), Some(4));
+        assert_eq!(s.text, "短句一。短句二。");
     }
 }

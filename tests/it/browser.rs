@@ -210,6 +210,47 @@ fn search_results_screenshot_and_empty_state() {
     page.wait_for("document.getElementById('search-status').textContent.includes('没有找到')");
 }
 
+/// A result found for meaning shows, in the results list, the near word the
+/// query shares ("意思相近：…", labelled as search data) and the sentence it
+/// came from, as the CLI does. The query is the first of the dev and keyword
+/// sets with such a result in its top 10.
+#[test]
+fn a_result_found_for_meaning_shows_its_word_and_sentence() {
+    let Some(mut b) = browser() else { return };
+    let site = &shipped().out;
+    let queries: Vec<String> =
+        ["dev", "keywords"].iter().flat_map(|n| crate::queries::load_set(n)).map(|q| q.q).collect();
+    let (q, cli) = queries
+        .iter()
+        .find_map(|q| {
+            let results = search_site(site, q, 10).unwrap();
+            results.into_iter().find(|r| r.near.is_some()).map(|r| (q.clone(), r))
+        })
+        .expect("some query of the sets finds a section for meaning");
+    let near = cli.near.clone().unwrap();
+    // The snippet opens on a sentence of the section's text (the one the word came from).
+    let valid = handbook::pipeline::check(&crate::common::repo()).valid.unwrap();
+    let text = valid.sections.iter().find(|s| s.id.as_str() == cli.id).unwrap().text.clone();
+    let opening = cli.snippet.text.trim_start_matches('…').trim_end_matches('…');
+    let at = text.find(opening).expect("the snippet is the section's text");
+    assert!(
+        at == 0 || text[..at].ends_with(['。', '！', '？', '；', '\n']),
+        "{q}: the snippet does not open a sentence: {opening}"
+    );
+    let mut page = b.page();
+    let run = run_query(&mut page, site, &q);
+    let i = run.urls.iter().position(|u| u == &cli.url).expect("the browser shows that result too");
+    let shown = page.eval(&format!(
+        "(o => [o.querySelector('.search-result-ask') && o.querySelector('.search-result-ask').textContent, o.querySelector('.search-result-snippet').textContent])(document.getElementById('search-result-{i}'))"
+    ));
+    assert_eq!(shown[0].as_str(), Some(format!("意思相近：{near}").as_str()), "{q}");
+    assert_eq!(shown[1].as_str(), Some(cli.snippet.text.as_str()), "{q}");
+    if let Some(dir) = std::env::var_os("HANDBOOK_SCREENSHOTS") {
+        page.eval(&format!("document.getElementById('search-result-{i}').scrollIntoView({{block: 'center'}})"));
+        page.screenshot(&PathBuf::from(dir).join("search-meaning.png"));
+    }
+}
+
 /// The term filter as the browser decodes it (`atob`, its own hash over
 /// UTF-16): a term in no section loads no shard, and every indexed term of a
 /// sample loads its shard.
@@ -240,6 +281,10 @@ fn the_term_filter_skips_absent_terms_and_never_an_indexed_one() {
         let lists: serde_json::Map<String, Value> = serde_json::from_str(json).unwrap();
         terms.extend(lists.keys().filter_map(|k| k.split_once(':')).map(|(_, t)| t.to_string()));
     }
+    // Not a term the query side strips (an ignored word such as 如何): it is never looked up.
+    let cfg: handbook::search::rank::RankConfig =
+        serde_json::from_slice(&std::fs::read(site.join("search/config.json")).unwrap()).unwrap();
+    terms.retain(|t| handbook::search::rank::expand(t, &cfg).iter().any(|q| &q.text == t));
     terms.sort();
     terms.dedup();
     assert!(terms.len() > 1000, "{} terms", terms.len());
@@ -300,7 +345,7 @@ fn the_open_results_panel_passes_axe_and_a_click_opens_a_result() {
 /// Every query of every set (the fresh sets, the older set, and the pinyin,
 /// initials and traditional forms of every title) ranks alike in the browser
 /// and the CLI: the same top 3, found for the same reason (the same matched
-/// ask, the same snippet), with no request leaving the site. Prints the
+/// ask or near word, the same snippet or closest sentence), with no request leaving the site. Prints the
 /// browser's hit@1 / hit@3 / MRR per set (the README's browser rows).
 #[test]
 fn every_set_ranks_alike_in_the_browser_and_the_cli() {
@@ -332,10 +377,11 @@ fn every_set_ranks_alike_in_the_browser_and_the_cli() {
         let (mut h1, mut h3, mut mrr) = (0.0, 0.0, 0.0);
         for (q, answers) in queries {
             let expr = format!(
-                "window.HandbookSearch.search({}, 10).then(r => r.results.map(x => [x.url, x.ask || null, x.snippet.text]))",
+                "window.HandbookSearch.search({}, 10).then(r => r.results.map(x => [x.url, x.ask || null, x.near || null, x.snippet.text]))",
                 serde_json::to_string(q).unwrap()
             );
-            let browser: Vec<(String, Option<String>, String)> = serde_json::from_value(page.eval(&expr)).unwrap();
+            type Why = (String, Option<String>, Option<String>, String);
+            let browser: Vec<Why> = serde_json::from_value(page.eval(&expr)).unwrap();
             // Bytes from opening search to these results: the code and every file the query needed.
             let files: Vec<String> = serde_json::from_value(page.eval("window.HandbookSearch.lastFiles")).unwrap();
             let bytes =
@@ -343,8 +389,8 @@ fn every_set_ranks_alike_in_the_browser_and_the_cli() {
             if bytes > worst.0 {
                 worst = (bytes, format!("{name}: {q} ({} files)", files.len()));
             }
-            let cli: Vec<(String, Option<String>, String)> =
-                search_site(site, q, 10).unwrap().into_iter().map(|r| (r.url, r.ask, r.snippet.text)).collect();
+            let cli: Vec<Why> =
+                search_site(site, q, 10).unwrap().into_iter().map(|r| (r.url, r.ask, r.near, r.snippet.text)).collect();
             let n = 3.min(cli.len());
             if browser.len() < n || browser[..n] != cli[..n] {
                 mismatches.push(format!(
@@ -354,7 +400,7 @@ fn every_set_ranks_alike_in_the_browser_and_the_cli() {
                 ));
             }
             let ids: Vec<&str> =
-                browser.iter().map(|(u, _, _)| u.rsplit('#').next().unwrap_or(u).trim_end_matches(".html")).collect();
+                browser.iter().map(|(u, ..)| u.rsplit('#').next().unwrap_or(u).trim_end_matches(".html")).collect();
             if let Some(r) = ids.iter().position(|id| answers.iter().any(|a| a == id)).map(|p| p + 1) {
                 h1 += f64::from(u8::from(r == 1));
                 h3 += f64::from(u8::from(r <= 3));

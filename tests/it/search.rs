@@ -86,8 +86,8 @@ fn every_exported_list_is_what_a_term_query_ranks() {
     let valid = checked.valid.expect("valid");
     let (hb, secs) = (valid.handbook, valid.sections);
     let weights = &hb.settings.search.weights;
-    let idx = SearchIndex::build(&secs, |s| weights.of(s.kind)).unwrap();
     let cfg = handbook::search::config(&hb, &secs);
+    let idx = SearchIndex::build(&secs, |s| weights.of(s.kind), cfg.near_words).unwrap();
     let (mut lists, mut shared, mut full) = (0, 0, 0);
     for f in export(&idx, &cfg, "")
         .unwrap()
@@ -104,6 +104,7 @@ fn every_exported_list_is_what_a_term_query_ranks() {
                 Some(("a", t)) => (FieldKind::Asks, t),
                 Some(("p", t)) => (FieldKind::Pinyin, t),
                 Some(("c", t)) => (FieldKind::AskChars, t),
+                Some(("n", t)) => (FieldKind::Near, t),
                 _ => panic!("unexpected key {key}"),
             };
             let want: Vec<u64> = postings(&idx, field, term, cfg.list_len(field))
@@ -120,5 +121,28 @@ fn every_exported_list_is_what_a_term_query_ranks() {
     assert!(
         lists > 3_000 && shared > 1_000 && full > 10,
         "{lists} lists, {shared} of several sections, {full} cut at top_k"
+    );
+}
+
+/// The semantic layer's committed table is the one its script printed (size,
+/// SHA-256, words and pairs, as `src/search/data/README.md` records them),
+/// and it loads.
+#[test]
+fn the_committed_near_table_loads_and_matches_its_record() {
+    use handbook::search::near::{TABLE_BYTES, Table};
+    use sha2::{Digest, Sha256};
+    let record = std::fs::read_to_string(crate::common::repo().join("src/search/data/README.md")).unwrap();
+    let field = |name: &str| -> String {
+        let line = record.lines().find(|l| l.starts_with(&format!("| {name} |"))).expect("the record has the field");
+        line.split('|').nth(2).unwrap().trim().to_string()
+    };
+    assert_eq!(field("size"), format!("{} bytes", TABLE_BYTES.len()));
+    let sum: String = Sha256::digest(TABLE_BYTES).iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(field("sha256"), sum);
+    let table = Table::get().expect("the table decodes");
+    assert!(
+        field("contents").starts_with(&format!("{} words, {} neighbour pairs", table.len(), table.pairs())),
+        "{}",
+        field("contents")
     );
 }

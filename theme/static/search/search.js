@@ -11,7 +11,7 @@
   var meta = null;
   var lists = {};       // "t:term" / "b:term" … -> [order, contribution, ...], from shards
   var synLists = {};    // the same for a synonym's term (shorter lists), from group files
-  var docs = {};        // chunk number -> [[url, breadcrumb, title, text, asks?], ...]
+  var docs = {};        // chunk number -> [[url, breadcrumb, title, text, asks?, near?], ...]
   var pending = {};     // script src -> Promise
 
   // ---- data loading ---------------------------------------------------------
@@ -129,7 +129,7 @@
     }
     return h;
   }
-  var WORD_FIELDS = [['t', 'title_weight'], ['b', 'body_weight'], ['a', 'asks_weight'], ['p', 'pinyin_weight']];
+  var WORD_FIELDS = [['t', 'title_weight'], ['b', 'body_weight'], ['a', 'asks_weight'], ['p', 'pinyin_weight'], ['n', 'near_weight']];
   var CHAR_FIELDS = [['c', 'ask_chars_weight']];
   // export.rs Family: Han words of 2+ characters in s/, single Han characters in u/, Latin words in l/.
   function shardFile(term) {
@@ -181,11 +181,12 @@
         var l = postingsOf(f[0], t);
         for (var i = 0; i < l.length; i += 2) {
           var a = acc.get(l[i]);
-          if (!a) { a = { base: 0, chars: 0, asks: 0, groups: new Set(), title: new Set() }; acc.set(l[i], a); }
+          if (!a) { a = { base: 0, chars: 0, asks: 0, near: 0, groups: new Set(), title: new Set() }; acc.set(l[i], a); }
           if (t.chars) a.chars += fw * t.weight * l[i + 1];
           else a.base += fw * t.weight * l[i + 1];
           if (f[0] === 'a' || f[0] === 'c') a.asks += fw * t.weight * l[i + 1];
-          if (t.group < 64 && !t.chars) {
+          if (f[0] === 'n') a.near += fw * t.weight * l[i + 1];
+          if (t.group < 64 && !t.chars && f[0] !== 'n') {
             a.groups.add(t.group);
             if (f[0] === 't' || f[0] === 'p') a.title.add(t.group);
           }
@@ -194,9 +195,9 @@
     });
     var hits = [];
     acc.forEach(function (a, order) {
-      var m = a.groups.size, inTitle = a.title.size === n ? 1 : 0;
+      var m = a.groups.size, inTitle = a.title.size === n ? 1 : 0, viaAsk = 2 * a.asks > a.base + a.chars;
       hits.push({ order: order, score: a.base * (n + meta.coverage * m + 2 * n * inTitle) + a.chars * n,
-        viaAsk: 2 * a.asks > a.base + a.chars });
+        viaAsk: viaAsk, viaNear: !viaAsk && 2 * a.near > a.base + a.chars });
     });
     hits.sort(function (x, y) { return y.score - x.score || x.order - y.order; });
     return hits;
@@ -217,14 +218,15 @@
     });
     return merged;
   }
-  function snippet(text, terms) {
+  function snippet(text, terms, at) {
     var chars = Array.from(text), ranges = matches(text, terms);
     var start = 0, best = 0;
-    ranges.forEach(function (r) {
+    if (at == null) ranges.forEach(function (r) {
       var from = Math.max(0, r[0] - 10), covered = 0;
       ranges.forEach(function (q) { if (q[0] >= from && q[1] <= from + WIDTH) covered += q[1] - q[0]; });
       if (covered > best) { best = covered; start = from; }
     });
+    else start = Math.min(at, chars.length);
     var end = Math.min(start + WIDTH, chars.length);
     start = Math.min(Math.max(0, end - WIDTH), start);
     var lead = start > 0 ? 1 : 0;
@@ -244,6 +246,15 @@
       if (covered > most) { most = covered; best = a; }
     });
     return best;
+  }
+
+  // The near word that says why a result was found for meaning, with the
+  // offset of the sentence it came from: the first the query shares a word with.
+  function bestNear(near, terms) {
+    for (var i = 0; i + 1 < near.length; i += 2) {
+      if (matches(near[i], terms).length) return { word: near[i], at: near[i + 1] };
+    }
+    return null;
   }
 
   // ---- the query ------------------------------------------------------------
@@ -273,8 +284,10 @@
                 .map(function (f) { return f + '.js'; });
               var results = top.map(function (h) {
                 var d = docs[Math.floor(h.order / meta.chunk)][h.order % meta.chunk];
+                var near = h.viaNear ? bestNear(d[5] || [], terms) : null;
                 return { order: h.order, score: h.score, url: d[0], breadcrumb: d[1], title: d[2],
-                  snippet: snippet(d[3], terms), ask: h.viaAsk ? bestAsk(d[4] || [], terms) : null };
+                  snippet: snippet(d[3], terms, near ? near.at : null),
+                  ask: h.viaAsk ? bestAsk(d[4] || [], terms) : null, near: near ? near.word : null };
               });
               return { terms: terms, hits: hits.length, results: results };
             });
@@ -354,6 +367,9 @@
       // Why it was found: the question an author said this section answers
       // (search data, labelled as such, never shown as the handbook's text).
       if (res.ask) li.appendChild(el('span', 'search-result-ask', '匹配问题：' + res.ask));
+      // Found for meaning: the word near the section's own that the query
+      // shares (search data too); the snippet is the sentence it came from.
+      if (res.near) li.appendChild(el('span', 'search-result-ask', '意思相近：' + res.near));
       var p = el('span', 'search-result-snippet');
       p.appendChild(marked(res.snippet));
       li.appendChild(p);
