@@ -5,7 +5,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Component, Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Longest request line plus headers we read.
 const MAX_HEAD: usize = 16 * 1024;
@@ -46,6 +46,7 @@ fn reason(status: u16) -> &'static str {
         400 => "Bad Request",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        408 => "Request Timeout",
         413 => "Payload Too Large",
         431 => "Request Header Fields Too Large",
         500 => "Internal Server Error",
@@ -54,12 +55,39 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
-/// Reads one request head. `Err(status)` for input that is not a request we serve.
-pub fn read_request(stream: &mut TcpStream) -> Result<Request, u16> {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let mut reader = BufReader::new(stream.take(MAX_HEAD as u64 + 1));
+/// How long a client has to send its whole request head, however it drips
+/// it: a deadline for the head, not a timeout per read (a client sending a
+/// byte every few seconds would never hit the latter).
+pub const HEAD_DEADLINE: Duration = Duration::from_secs(10);
+
+/// The stream, read with whatever is left of a deadline as each read's timeout.
+struct Deadline<'a> {
+    stream: &'a TcpStream,
+    until: Instant,
+}
+
+impl Read for Deadline<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let left = self.until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(std::io::ErrorKind::TimedOut.into());
+        }
+        self.stream.set_read_timeout(Some(left))?;
+        (&*self.stream).read(buf)
+    }
+}
+
+/// Reads one request head, which must arrive whole within `deadline`.
+/// `Err(status)` for input that is not a request we serve (408 when the
+/// deadline passed first).
+pub fn read_request(stream: &mut TcpStream, deadline: Duration) -> Result<Request, u16> {
+    let until = Instant::now() + deadline;
+    let failed = |e: std::io::Error| {
+        if matches!(e.kind(), std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock) { 408u16 } else { 400 }
+    };
+    let mut reader = BufReader::new(Deadline { stream, until }.take(MAX_HEAD as u64 + 1));
     let mut line = Vec::new();
-    reader.read_until(b'\n', &mut line).map_err(|_| 400u16)?;
+    reader.read_until(b'\n', &mut line).map_err(failed)?;
     if line.len() > MAX_HEAD {
         return Err(431);
     }
@@ -75,7 +103,7 @@ pub fn read_request(stream: &mut TcpStream) -> Result<Request, u16> {
     let mut total = line.len();
     loop {
         let mut h = Vec::new();
-        let n = reader.read_until(b'\n', &mut h).map_err(|_| 400u16)?;
+        let n = reader.read_until(b'\n', &mut h).map_err(failed)?;
         total += n;
         if total > MAX_HEAD {
             return Err(431);
@@ -223,5 +251,36 @@ mod tests {
         assert_eq!(resolve(t.path(), "/..\\x"), Err(400));
         assert_eq!(resolve(t.path(), "/etc/passwd"), Err(404));
         assert_eq!(query_param("q=%E6%8C%A1&limit=3", "q"), Some("挡".into()));
+    }
+
+    /// The deadline is for the whole head: a client that sends a header line
+    /// every 50 ms (each read well within any per-read timeout) is cut off.
+    #[test]
+    fn a_dripped_head_meets_its_deadline() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let drip = std::thread::spawn(move || {
+            let mut c = TcpStream::connect(addr).unwrap();
+            let _ = c.write_all(b"GET / HTTP/1.1\r\n");
+            for _ in 0..40 {
+                std::thread::sleep(Duration::from_millis(50));
+                if c.write_all(b"X-Drip: 1\r\n").is_err() {
+                    break;
+                }
+            }
+        });
+        let (mut s, _) = listener.accept().unwrap();
+        assert_eq!(read_request(&mut s, Duration::from_millis(300)).map(|r| r.path), Err(408));
+        drop(s);
+        drip.join().unwrap();
+        // A head sent at once is read well within it.
+        let send = std::thread::spawn(move || {
+            let mut c = TcpStream::connect(addr).unwrap();
+            c.write_all(b"GET /a%20b?q=1 HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+            c
+        });
+        let (mut s, _) = listener.accept().unwrap();
+        assert_eq!(read_request(&mut s, Duration::from_secs(5)).map(|r| r.path), Ok("/a b".to_string()));
+        drop(send.join().unwrap());
     }
 }

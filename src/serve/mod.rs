@@ -29,8 +29,18 @@ const LIVE_JS: &str = include_str!("live.js");
 /// Longest query the search API accepts, in characters.
 pub const MAX_QUERY: usize = 200;
 pub const MAX_LIMIT: usize = 50;
-/// Connections served at once; more get 503.
-pub const MAX_CONNECTIONS: usize = 128;
+/// Connections served at once (a thread each), at most; fewer when the
+/// process may not open two descriptors per connection ([`capacity`]). At the
+/// limit, the connection that has been reading its request head the longest
+/// is closed to make room: clients that drip or hold their heads cannot lock
+/// out a real request, which sends its head at once. Only when every
+/// connection is past its head does a new one get 503.
+pub const MAX_CONNECTIONS: usize = 1024;
+/// Live-reload event streams open at once (an open page holds one). They do
+/// not count as connections; beyond this a new one gets 503, which a browser's
+/// `EventSource` takes as final (it does not retry), so the pages already
+/// open keep theirs.
+pub const MAX_EVENT_STREAMS: usize = 64;
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -52,6 +62,12 @@ struct Shared {
     subscribers: Mutex<Vec<Sender<String>>>,
     stop: AtomicBool,
     connections: AtomicUsize,
+    /// The connection limit for this process ([`capacity`]).
+    limit: usize,
+    /// Connections still reading their request head, oldest first: their id,
+    /// and a handle to close them with when room is needed.
+    heads: Mutex<std::collections::VecDeque<(u64, TcpStream)>>,
+    streams: AtomicUsize,
     builds: AtomicUsize,
 }
 
@@ -95,6 +111,9 @@ pub fn start(root: &Path, opts: &ServeOptions) -> std::io::Result<(Server, Repor
         subscribers: Mutex::new(Vec::new()),
         stop: AtomicBool::new(false),
         connections: AtomicUsize::new(0),
+        limit: capacity(),
+        heads: Mutex::new(std::collections::VecDeque::new()),
+        streams: AtomicUsize::new(0),
         builds: AtomicUsize::new(0),
     });
     let (first, ..) = rebuild(&shared, false);
@@ -264,6 +283,31 @@ fn watch_loop(shared: Arc<Shared>, poll: Duration) {
     }
 }
 
+/// How many connections this process can hold: [`MAX_CONNECTIONS`], or
+/// fewer when its descriptor limit is low (each connection reading its head
+/// uses two: the socket and the handle that can close it). The soft limit is
+/// raised to the hard one first, as servers do.
+#[cfg(unix)]
+fn capacity() -> usize {
+    use rustix::process::{Resource, getrlimit, setrlimit};
+    let mut lim = getrlimit(Resource::Nofile);
+    if let (Some(cur), max) = (lim.current, lim.maximum)
+        && max.is_none_or(|m| m > cur)
+    {
+        lim.current = Some(max.unwrap_or(u64::MAX).min(1 << 16));
+        let _ = setrlimit(Resource::Nofile, lim);
+    }
+    let files = getrlimit(Resource::Nofile).current.unwrap_or(u64::MAX);
+    // Room for the site's own files, the index, the watcher and the streams.
+    let spare = files.saturating_sub(256 + 2 * MAX_EVENT_STREAMS as u64) / 2;
+    MAX_CONNECTIONS.min(usize::try_from(spare).unwrap_or(usize::MAX)).max(8)
+}
+
+#[cfg(not(unix))]
+fn capacity() -> usize {
+    MAX_CONNECTIONS
+}
+
 fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     let (linger, refused) = std::sync::mpsc::sync_channel::<TcpStream>(64);
     std::thread::spawn(move || {
@@ -271,14 +315,14 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
             http::close(s);
         }
     });
+    let mut next_id = 0u64;
     while !shared.stop.load(Ordering::SeqCst) {
         match listener.accept() {
             Ok((stream, _)) => {
                 if shared.stop.load(Ordering::SeqCst) {
                     break;
                 }
-                if shared.connections.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
-                    shared.connections.fetch_sub(1, Ordering::SeqCst);
+                if shared.connections.load(Ordering::SeqCst) >= shared.limit && !make_room(&shared) {
                     let mut s = stream;
                     http::write_response(&mut s, &Response::error(503, "too many connections"), false);
                     // Closed on the lingering thread, so accepting never waits on it;
@@ -286,10 +330,16 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
                     let _ = linger.try_send(s);
                     continue;
                 }
+                let Ok(handle_to_close) = stream.try_clone() else { continue };
+                next_id += 1;
+                let id = next_id;
+                shared.connections.fetch_add(1, Ordering::SeqCst);
+                shared.heads.lock().unwrap_or_else(|e| e.into_inner()).push_back((id, handle_to_close));
                 let sh = shared.clone();
                 std::thread::spawn(move || {
-                    handle(stream, &sh);
-                    sh.connections.fetch_sub(1, Ordering::SeqCst);
+                    if handle(stream, id, &sh) {
+                        sh.connections.fetch_sub(1, Ordering::SeqCst);
+                    }
                 });
             }
             Err(_) => std::thread::sleep(Duration::from_millis(5)),
@@ -297,19 +347,53 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     }
 }
 
-fn handle(mut stream: TcpStream, shared: &Shared) {
-    let (resp, head) = match http::read_request(&mut stream) {
+/// Closes the connection that has been reading its request head the longest,
+/// and takes its slot; `false` when every connection is past its head.
+fn make_room(shared: &Shared) -> bool {
+    let Some((_, oldest)) = shared.heads.lock().unwrap_or_else(|e| e.into_inner()).pop_front() else {
+        return false;
+    };
+    let _ = oldest.shutdown(std::net::Shutdown::Both);
+    shared.connections.fetch_sub(1, Ordering::SeqCst);
+    true
+}
+
+/// Serves one connection; `true` if it still holds its connection slot when
+/// done (one closed by [`make_room`] or turned into an event stream does not).
+fn handle(mut stream: TcpStream, id: u64, shared: &Shared) -> bool {
+    let read = http::read_request(&mut stream, http::HEAD_DEADLINE);
+    // Its head is read (or failed): it can no longer be closed to make room.
+    let mut heads = shared.heads.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(at) = heads.iter().position(|(i, _)| *i == id) else {
+        // Closed by make_room, which took its slot.
+        return false;
+    };
+    heads.remove(at);
+    drop(heads);
+    let (resp, head) = match read {
         Err(status) => (Response::error(status, "bad request"), false),
         Ok(req) if req.method != "GET" && req.method != "HEAD" => {
             let mut r = Response::error(405, "only GET and HEAD");
             r.extra_headers.push(("Allow".into(), "GET, HEAD".into()));
             (r, false)
         }
-        Ok(req) if req.path == "/__handbook/events" && req.method == "GET" => return events(stream, shared),
+        Ok(req) if req.path == "/__handbook/events" && req.method == "GET" => {
+            if shared.streams.fetch_add(1, Ordering::SeqCst) >= MAX_EVENT_STREAMS {
+                shared.streams.fetch_sub(1, Ordering::SeqCst);
+                (Response::error(503, "too many live-reload streams"), false)
+            } else {
+                // A stream lives as long as its page: it leaves the connection pool.
+                shared.connections.fetch_sub(1, Ordering::SeqCst);
+                events(stream, shared);
+                shared.streams.fetch_sub(1, Ordering::SeqCst);
+                return false;
+            }
+        }
         Ok(req) => (route(&req, shared), req.method == "HEAD"),
     };
     http::write_response(&mut stream, &resp, head);
     http::close(stream);
+    true
 }
 
 fn route(req: &Request, shared: &Shared) -> Response {
