@@ -168,6 +168,11 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Report {
 /// [`build`], telling `progress` which stage starts (for a progress display).
 pub fn build_with_progress(root: &Path, opts: &BuildOptions, progress: Progress<'_>) -> Report {
     std::thread::scope(|scope| {
+        if !opts.html_only {
+            // The semantic layer's table is decoded while the content loads,
+            // on the core that would otherwise wait.
+            scope.spawn(search::near::Table::get);
+        }
         // The search index needs only the validated content: it is built on a
         // second thread from then on, beside the question bank, the pages and mdBook.
         let early = std::sync::Mutex::new(None);

@@ -18,9 +18,10 @@
 //!   [`RankConfig::synonym_list_len`], loaded as one file when a query
 //!   triggers the group;
 //! - `search/d/<n>.js` — sections `n·CHUNK …`: url, breadcrumb, title, text
-//!   and, when it has any, its asks, then its near words that came from a
-//!   sentence, with that sentence's offset (`[word, offset, …]`); fetched
-//!   only for the results shown.
+//!   and, when it has any, its asks; fetched only for the results shown;
+//! - `search/n/<n>.js` — sections `n·NEAR_CHUNK …`: the near words that came
+//!   from a sentence, with that sentence's offset (`[word, offset, …]`);
+//!   fetched only for a shown result found for meaning.
 //!
 //! A query downloads the code, the meta, one shard per distinct term that the
 //! filter says may be indexed, and the docs of the shown results: the size of
@@ -36,6 +37,9 @@ use std::collections::BTreeMap;
 /// Sections per doc file: a query's ten results rarely share a file in a big
 /// handbook, so a small file wastes little.
 pub const CHUNK: usize = 2;
+/// Sections per near-words file (`search/n/`): loaded only for a result
+/// found for meaning, which is rare, so a file can hold several.
+pub const NEAR_CHUNK: usize = 8;
 /// Target size of one shard file, in bytes: small, so that a query with many
 /// terms (synonyms expand it) downloads little beyond its own lists.
 const SHARD_BYTES: usize = 800;
@@ -79,6 +83,17 @@ impl Family {
         }
     }
 
+    /// Target size of one of its shard files. A single character's list is
+    /// short (the asks' characters keep 25 sections) and a question looks up
+    /// each of its characters, so their shards are a quarter the size: a
+    /// question then downloads little beyond its own characters' lists.
+    pub fn shard_bytes(self) -> usize {
+        match self {
+            Family::Chars => SHARD_BYTES / 4,
+            Family::Words | Family::Latin => SHARD_BYTES,
+        }
+    }
+
     pub fn dir(self) -> &'static str {
         match self {
             Family::Words => "s",
@@ -102,6 +117,7 @@ struct Meta<'a> {
     char_shards: u32,
     latin_shards: u32,
     chunk: usize,
+    near_chunk: usize,
     docs: u64,
     /// `None` when the handbook has too many terms for a small filter.
     terms: Option<TermFilter>,
@@ -182,8 +198,9 @@ pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::
     for (i, family) in Family::ALL.into_iter().enumerate() {
         let mine: Vec<&(String, Vec<u64>)> = lists.iter().filter(|(k, _)| Family::of(term_of(k)) == family).collect();
         let total: usize = mine.iter().map(|(k, v)| k.len() + 8 + v.len() * 5).sum();
-        // A power of two at most total / SHARD_BYTES: shards average at least SHARD_BYTES.
-        let shards = (1usize << (total / SHARD_BYTES).max(1).ilog2()).clamp(8, 1 << 16) as u32;
+        // A power of two at most total / target: shards average at least the target.
+        let target = family.shard_bytes();
+        let shards = (1usize << (total / target).max(1).ilog2()).clamp(8, 1 << 16) as u32;
         let mut by_shard: BTreeMap<u32, BTreeMap<&str, &[u64]>> = BTreeMap::new();
         for (k, v) in mine {
             // Every field's lists of a term share a shard: one file per term at most.
@@ -226,22 +243,25 @@ pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::
     }
     let docs = idx.num_docs();
     let mut chunk: Vec<Vec<serde_json::Value>> = Vec::new();
+    let mut near_chunk: Vec<Vec<serde_json::Value>> = Vec::new();
     for order in 0..docs as u32 {
         let d = idx.doc_by_order(order)?;
         let mut row: Vec<serde_json::Value> = [d.url, d.breadcrumb, d.title, d.text].map(Into::into).into();
-        let near: Vec<serde_json::Value> =
-            d.near.into_iter().filter_map(|(w, at)| Some([w.into(), at?.into()])).flatten().collect();
-        if !d.asks.is_empty() || !near.is_empty() {
+        if !d.asks.is_empty() {
             row.push(d.asks.into());
-        }
-        if !near.is_empty() {
-            row.push(near.into());
         }
         chunk.push(row);
         if chunk.len() == CHUNK || order as u64 + 1 == docs {
             let n = order as usize / CHUNK;
             files.push(script(format!("{}/d/{n}.js", SEARCH_DIR), &format!("docs({n},"), &chunk));
             chunk.clear();
+        }
+        // The near words that came from a sentence, with its offset: `[word, offset, …]`.
+        near_chunk.push(d.near.into_iter().filter_map(|(w, at)| Some([w.into(), at?.into()])).flatten().collect());
+        if near_chunk.len() == NEAR_CHUNK || order as u64 + 1 == docs {
+            let n = order as usize / NEAR_CHUNK;
+            files.push(script(format!("{}/n/{n}.js", SEARCH_DIR), &format!("near({n},"), &near_chunk));
+            near_chunk.clear();
         }
     }
     // The meta rides along with the code: one file, one round trip less per first query.
@@ -252,10 +272,11 @@ pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::
         char_shards,
         latin_shards,
         chunk: CHUNK,
+        near_chunk: NEAR_CHUNK,
         docs,
         terms: TermFilter::new(terms.into_iter()),
     };
-    let mut code = search_js.as_bytes().to_vec();
+    let mut code = compact(search_js).into_bytes();
     code.extend(script(String::new(), "meta(", &meta).bytes);
     files.push(OutFile { path: format!("{}/search.js", SEARCH_DIR), bytes: code });
     files.push(OutFile {
@@ -347,6 +368,28 @@ fn top(list: &[u64], k: usize) -> Vec<u64> {
     pairs.into_iter().flat_map(|(o, c)| [o, c]).collect()
 }
 
+/// The browser's code without its whole-line comments and indentation (a
+/// fifth of its bytes, downloaded by every first query). Only where that
+/// cannot change what the code means: not in a file with template literals
+/// (which may span lines), and not on a line after one ending in `\`.
+fn compact(js: &str) -> String {
+    // A template literal can only open on a line of code, not in a comment.
+    if js.lines().any(|l| !l.trim_start().starts_with("//") && l.contains('`')) {
+        return js.to_string();
+    }
+    let mut out = String::with_capacity(js.len());
+    let mut continued = false;
+    for line in js.lines() {
+        let text = if continued { line } else { line.trim_start() };
+        if continued || !text.starts_with("//") {
+            out.push_str(text);
+            out.push('\n');
+        }
+        continued = line.ends_with('\\');
+    }
+    out
+}
+
 /// `HandbookSearch.<call><json>);` — JSON is valid JavaScript; U+2028/2029 are
 /// escaped for older engines.
 fn script(path: String, call: &str, value: &impl Serialize) -> OutFile {
@@ -369,6 +412,19 @@ mod tests {
         assert!(false_positives < 300, "{false_positives} of 10,000 absent terms pass");
         let many: Vec<String> = (0..20_000).map(|i| format!("词{i}")).collect();
         assert!(TermFilter::new(many.iter().map(String::as_str)).is_none(), "too many terms: no filter");
+    }
+
+    #[test]
+    fn compacting_drops_comments_and_indentation_only() {
+        let js = "// head\n  var a = 1; // kept\n    // gone\n  var s = 'x\\\n  y';\n";
+        assert_eq!(super::compact(js), "var a = 1; // kept\nvar s = 'x\\\n  y';\n");
+        let template = "  var t = `a\n  // b`;\n";
+        assert_eq!(super::compact(template), template, "template literals: left alone");
+        assert_eq!(
+            super::compact("  // a `quoted` word\n  f();\n"),
+            "f();\n",
+            "backticks in a comment are no template"
+        );
     }
 
     #[test]

@@ -174,9 +174,12 @@ impl SearchIndex {
         weight: impl Fn(&Section) -> u32,
         near_words: usize,
     ) -> tantivy::Result<SearchIndex> {
+        use rayon::prelude::*;
         let nears: Vec<Vec<Near>> = match Table::get() {
+            // On every core: at a thousand sections and more, this is most of the index's time.
             Some(t) if near_words > 0 => sections
-                .iter()
+                .par_iter()
+                .with_min_len(256)
                 .map(|s| {
                     let asks: Vec<&str> = s.asks.iter().map(|a| a.as_str()).collect();
                     t.expand(&s.title, &s.text, &asks, near_words)

@@ -11,7 +11,8 @@
   var meta = null;
   var lists = {};       // "t:term" / "b:term" … -> [order, contribution, ...], from shards
   var synLists = {};    // the same for a synonym's term (shorter lists), from group files
-  var docs = {};        // chunk number -> [[url, breadcrumb, title, text, asks?, near?], ...]
+  var docs = {};        // chunk number -> [[url, breadcrumb, title, text, asks?], ...]
+  var nears = {};       // near chunk number -> [[word, offset, ...] per section]
   var pending = {};     // script src -> Promise
 
   // ---- data loading ---------------------------------------------------------
@@ -21,6 +22,7 @@
   api.shard = function (n, data) { merge(data); };
   api.group = function (n, data) { for (var k in data) synLists[k] = data[k]; };
   api.docs = function (n, list) { docs[n] = list; };
+  api.near = function (n, list) { nears[n] = list; };
 
   function load(path) {
     if (!pending[path]) {
@@ -272,19 +274,23 @@
         .then(function () {
           api.lastPhases = { lists: performance.now() - t0 };
           var hits = combine(terms), top = hits.slice(0, limit);
+          // The docs of the shown results, and the near words of those found for meaning.
           var chunks = {};
-          top.forEach(function (h) { chunks[Math.floor(h.order / meta.chunk)] = true; });
+          top.forEach(function (h) {
+            chunks['d/' + Math.floor(h.order / meta.chunk)] = true;
+            if (h.viaNear) chunks['n/' + Math.floor(h.order / meta.near_chunk)] = true;
+          });
           var t1 = performance.now();
-          return Promise.all(Object.keys(chunks).map(function (c) { return load('d/' + c + '.js'); }))
+          return Promise.all(Object.keys(chunks).map(function (c) { return load(c + '.js'); }))
             .then(function () {
               api.lastPhases.docs = performance.now() - t1;
               api.lastPhases.files = Object.keys(need).length + Object.keys(chunks).length;
               // What this query needed, as paths under search/ (the tests count their bytes).
-              api.lastFiles = Object.keys(need).concat(Object.keys(chunks).map(function (c) { return 'd/' + c; }))
-                .map(function (f) { return f + '.js'; });
+              api.lastFiles = Object.keys(need).concat(Object.keys(chunks)).map(function (f) { return f + '.js'; });
               var results = top.map(function (h) {
                 var d = docs[Math.floor(h.order / meta.chunk)][h.order % meta.chunk];
-                var near = h.viaNear ? bestNear(d[5] || [], terms) : null;
+                var nearRow = h.viaNear ? nears[Math.floor(h.order / meta.near_chunk)][h.order % meta.near_chunk] : null;
+                var near = nearRow ? bestNear(nearRow, terms) : null;
                 return { order: h.order, score: h.score, url: d[0], breadcrumb: d[1], title: d[2],
                   snippet: snippet(d[3], terms, near ? near.at : null),
                   ask: h.viaAsk ? bestAsk(d[4] || [], terms) : null, near: near ? near.word : null };
