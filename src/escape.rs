@@ -15,8 +15,9 @@ use std::io::{self, Write};
 /// same characters, then the HTML renderer escapes again). Characters that open
 /// an inline Markdown construct anywhere in a line are backslash-escaped;
 /// characters that only matter at the start of a line (`-`, `+`, `=`, `:`,
-/// a number followed by `.` or `)`) are escaped there. Line breaks become
-/// spaces: a text value is one paragraph.
+/// a number followed by `.` or `)`) are escaped there, and a `-` or `.`
+/// followed by another (which smart punctuation would turn into a dash or an
+/// ellipsis) anywhere. Line breaks become spaces: a text value is one paragraph.
 pub fn markdown(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     let mut at_line_start = true;
@@ -57,9 +58,18 @@ pub fn markdown(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            '\r' => {}
+            // mdBook's smart punctuation turns `--` and `...` into dashes and an ellipsis.
+            '-' | '.' if chars.peek() == Some(&c) => {
+                out.push('\\');
+                out.push(c);
+            }
+            // Dropped without ending the line start: `\r-` must not make a list.
+            '\r' => continue,
+            // Whitespace first would be dropped by Markdown and leave what
+            // follows at the start of the line (`\n-` a list item, four
+            // spaces a code block): it is kept as an entity.
+            ' ' | '\n' | '\t' if at_line_start => out.push_str("&#32;"),
             '\n' | '\t' => out.push(' '),
-            ' ' if at_line_start => out.push_str("&#32;"),
             _ => out.push(c),
         }
         at_line_start = false;

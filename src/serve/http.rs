@@ -253,6 +253,62 @@ mod tests {
         assert_eq!(query_param("q=%E6%8C%A1&limit=3", "q"), Some("挡".into()));
     }
 
+    /// Property (proptest, 256 cases in CI): no request path, however it is
+    /// built from traversal, encodings, separators and odd characters,
+    /// resolves to a file outside the site, and the decoder never panics.
+    #[test]
+    fn no_request_path_resolves_outside_the_site() {
+        use proptest::prelude::*;
+        use proptest::test_runner::{Config, TestRunner};
+        let t = tempfile::tempdir().unwrap();
+        let site = t.path().join("site");
+        std::fs::create_dir_all(site.join("sub")).unwrap();
+        std::fs::write(site.join("index.html"), "x").unwrap();
+        std::fs::write(site.join("sub/a.html"), "x").unwrap();
+        std::fs::write(t.path().join("secret.txt"), "outside").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(t.path().join("secret.txt"), site.join("link.txt")).unwrap();
+        let root = site.canonicalize().unwrap();
+        let segment = prop::sample::select(vec![
+            "..",
+            ".",
+            "",
+            "sub",
+            "a.html",
+            "index.html",
+            "secret.txt",
+            "link.txt",
+            "%2e%2e",
+            "%2E%2e",
+            "%2f",
+            "%5c",
+            "..%2f",
+            "%00",
+            "\\",
+            "..\\",
+            "～",
+            "%e2%80%ae",
+            "a b",
+            "%",
+            "%zz",
+            "//",
+            "C:",
+            "~",
+        ]);
+        let mut runner = TestRunner::new(Config { cases: 256, failure_persistence: None, ..Config::default() });
+        runner
+            .run(&prop::collection::vec(segment, 0..8), |segs| {
+                let raw = format!("/{}", segs.join("/"));
+                if let Some(path) = percent_decode(&raw)
+                    && let Ok(file) = resolve(&site, &path)
+                {
+                    prop_assert!(file.starts_with(&root), "{raw} resolved to {}", file.display());
+                }
+                Ok(())
+            })
+            .unwrap();
+    }
+
     /// The deadline is for the whole head: a client that sends a header line
     /// every 50 ms (each read well within any per-read timeout) is cut off.
     #[test]

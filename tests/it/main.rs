@@ -10,6 +10,7 @@ mod escaping;
 mod fidelity;
 #[path = "../search/forms.rs"]
 mod forms;
+mod fuzz;
 mod invalid;
 #[cfg(feature = "pdf")]
 mod print;
