@@ -87,7 +87,7 @@ fn load_with(root: &Path, mut cache: Option<&mut ParseCache>) -> Loaded {
         );
         return loaded;
     }
-    let files: Vec<(PathBuf, std::io::Result<String>)> = yaml_files(&content)
+    let files: Vec<(PathBuf, std::io::Result<String>)> = yaml_files(root, &content, &mut loaded.diagnostics)
         .into_iter()
         .map(|path| (path.strip_prefix(root).unwrap_or(&path).to_path_buf(), std::fs::read_to_string(&path)))
         .collect();
@@ -145,23 +145,56 @@ fn load_with(root: &Path, mut cache: Option<&mut ParseCache>) -> Loaded {
         loaded.sources.insert(PathBuf::from(PRINT_TEMPLATE), t.clone());
     }
     let dir = root.join(STATIC_DIR);
-    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
-        if entry.file_type().is_file()
-            && let Ok(bytes) = std::fs::read(entry.path())
-        {
+    if dir.is_dir() {
+        for entry in walk(root, &dir, &mut loaded.diagnostics) {
+            if !entry.file_type().is_file() {
+                continue;
+            }
             let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
-            loaded.static_files.push((rel, bytes));
+            match std::fs::read(entry.path()) {
+                Ok(bytes) => loaded.static_files.push((rel, bytes)),
+                Err(e) => loaded.diagnostics.push(unreadable(root, entry.path(), &e.to_string())),
+            }
         }
     }
     loaded
 }
 
+/// Every entry below `dir`, in file-name order (deterministic output),
+/// following symbolic links (a linked file or folder counts as what it links
+/// to). An entry that cannot be read, or a link that loops, is an error
+/// with its path, never silently left out.
+fn walk(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<walkdir::DirEntry> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name() {
+        match entry {
+            Ok(e) => out.push(e),
+            Err(e) => {
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                let d = match e.loop_ancestor() {
+                    Some(up) => Diagnostic::in_file(
+                        path.strip_prefix(root).unwrap_or(&path),
+                        format!("a symbolic link loop: it leads back to {}", up.display()),
+                    )
+                    .with_hint("remove the link, or point it at something outside its own folder"),
+                    None => unreadable(root, &path, &e.io_error().map_or_else(|| e.to_string(), |io| io.to_string())),
+                };
+                diagnostics.push(d);
+            }
+        }
+    }
+    out
+}
+
+fn unreadable(root: &Path, path: &Path, why: &str) -> Diagnostic {
+    Diagnostic::in_file(path.strip_prefix(root).unwrap_or(path), format!("cannot read it: {why}"))
+        .with_hint("check that the file or folder exists and that you may read it")
+}
+
 /// `*.yaml` and `*.yml` files below `dir`, in file-name order (deterministic output).
-fn yaml_files(dir: &Path) -> Vec<PathBuf> {
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
+fn yaml_files(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    walk(root, dir, diagnostics)
         .into_iter()
-        .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| e.into_path())
         .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
@@ -428,7 +461,7 @@ fn load_templates(root: &Path, loaded: &mut Loaded) {
         );
         return;
     }
-    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
+    for entry in walk(root, &dir, &mut loaded.diagnostics) {
         let path = entry.path();
         if !entry.file_type().is_file() || path.extension().and_then(|e| e.to_str()) != Some("tera") {
             continue;

@@ -243,3 +243,33 @@ fn escaped_text_comes_out_of_mdbooks_parser_as_itself() {
         .unwrap();
     println!("markdown escaper: {CASES} texts through mdBook's parser");
 }
+
+/// Walk errors under `content/` and `theme/` are errors with their path, not
+/// entries silently left out: a symbolic link loop, and a link to nothing (an
+/// entry that cannot be read, even by root).
+#[cfg(unix)]
+#[test]
+fn walk_errors_are_diagnostics_with_the_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("content"), &tmp.path().join("content"));
+    copy_dir(&repo().join("theme"), &tmp.path().join("theme"));
+    std::fs::copy(repo().join("book.toml"), tmp.path().join("book.toml")).unwrap();
+    assert!(handbook::pipeline::check(tmp.path()).valid.is_some(), "the copy is valid before the links");
+    std::os::unix::fs::symlink(tmp.path().join("content"), tmp.path().join("content/loop")).unwrap();
+    std::os::unix::fs::symlink(tmp.path().join("nowhere.yaml"), tmp.path().join("theme/templates/gone.md.tera"))
+        .unwrap();
+    let checked = handbook::pipeline::check(tmp.path());
+    assert!(checked.valid.is_none());
+    let errors: Vec<String> = checked
+        .report
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| format!("{}: {}", d.location.as_ref().map(|l| l.to_string()).unwrap_or_default(), d.message))
+        .collect();
+    assert!(errors.iter().any(|e| e.contains("content/loop") && e.contains("symbolic link loop")), "{errors:#?}");
+    assert!(
+        errors.iter().any(|e| e.contains("theme/templates/gone.md.tera") && e.contains("cannot read it")),
+        "{errors:#?}"
+    );
+}
