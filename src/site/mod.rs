@@ -27,6 +27,41 @@ use std::path::{Path, PathBuf};
 /// The chapter list script, added to mdBook's `additional-js` (first) so every page loads it.
 const SIDEBAR_JS: &str = "sidebar.js";
 
+/// Removes what builds of `name` that were killed left beside it: the
+/// staging, pages and swap folders (`.{name}.staging-PID`, `.pages-`,
+/// `.new-`, `.old-`) of processes that no longer run. A running build's are
+/// left alone (on platforms where that cannot be told, nothing is removed).
+fn remove_abandoned(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    for entry in entries.filter_map(std::result::Result::ok) {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file.strip_prefix(&format!(".{name}.")) else { continue };
+        let pid = ["staging-", "pages-", "new-", "old-"]
+            .iter()
+            .find_map(|kind| rest.strip_prefix(kind))
+            .and_then(|p| p.split(['-', '.']).next())
+            .and_then(|p| p.parse::<i32>().ok());
+        if let Some(pid) = pid
+            && pid != std::process::id() as i32
+            && !running(pid)
+        {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+#[cfg(unix)]
+fn running(pid: i32) -> bool {
+    // "No such process" is the one answer that says it is gone (not ours: EPERM).
+    rustix::process::Pid::from_raw(pid)
+        .is_none_or(|p| !matches!(rustix::process::test_kill_process(p), Err(rustix::io::Errno::SRCH)))
+}
+
+#[cfg(not(unix))]
+fn running(_pid: i32) -> bool {
+    true
+}
+
 /// A site being built beside its output folder.
 pub struct Staging {
     dir: PathBuf,
@@ -41,6 +76,7 @@ impl Staging {
         let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
         let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "book".into());
         fs::create_dir_all(&parent).map_err(|e| io_error(&parent, "cannot create the output's parent folder", e))?;
+        remove_abandoned(&parent, &name);
         let staging = Staging { dir: parent.join(format!(".{name}.staging-{}", std::process::id())), out };
         let _ = fs::remove_dir_all(&staging.dir);
         for d in [staging.dir.join("src"), staging.beside()] {

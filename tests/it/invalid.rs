@@ -123,3 +123,105 @@ fn a_tab_is_reported_at_its_own_line_and_column() {
     assert!(stderr.contains(&format!("--> content/basics.yaml:{}:1", n + 1)), "{stderr}");
     assert!(stderr.contains("= hint: indent with spaces"), "{stderr}");
 }
+
+/// Builds stopped from outside at points spread over a whole build (SIGKILL):
+/// the site folder is afterwards the previous site or the new one, byte for
+/// byte, never a mix, and the next build succeeds. Builds whose writes fail
+/// (a file size limit: EFBIG) fail with an error that names the path, and
+/// leave the previous site as it was.
+#[cfg(unix)]
+#[test]
+fn a_build_killed_or_failing_to_write_leaves_a_whole_site() {
+    use std::os::unix::process::CommandExt;
+    let bin = env!("CARGO_BIN_EXE_handbook");
+    let dir = fixture(None);
+    let out = dir.path().join("book");
+    let run = |limit_kb: Option<u64>| {
+        let mut c = std::process::Command::new(bin);
+        c.args(["build", "--no-pdf", "--dir"]).arg(dir.path()).arg("--out").arg(&out);
+        c.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped());
+        if let Some(kb) = limit_kb {
+            // In the child only: every write beyond this size fails with
+            // EFBIG (SIGXFSZ ignored, so the build can report it).
+            unsafe {
+                c.pre_exec(move || {
+                    let lim = libc::rlimit { rlim_cur: kb * 1024, rlim_max: kb * 1024 };
+                    libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+                    if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) == 0 {
+                        Ok(())
+                    } else {
+                        Err(std::io::Error::last_os_error())
+                    }
+                });
+            }
+        }
+        c
+    };
+    assert!(run(None).status().unwrap().success());
+    let old = snapshot(&out);
+    // The new site: the same handbook with one text changed, built elsewhere for reference.
+    let basics = dir.path().join("content/basics.yaml");
+    let text = std::fs::read_to_string(&basics).unwrap();
+    let changed = text.replacen("title: ", "title: 新", 1);
+    assert_ne!(changed, text);
+    std::fs::write(&basics, &changed).unwrap();
+    let reference = dir.path().join("reference");
+    assert!(
+        handbook::pipeline::build(
+            dir.path(),
+            &handbook::pipeline::BuildOptions { out: reference.clone(), no_pdf: true, ..Default::default() }
+        )
+        .ok()
+    );
+    let new = snapshot(&reference);
+    assert_ne!(old, new);
+    // Time a build, then kill builds at points spread over that time.
+    let t = std::time::Instant::now();
+    assert!(run(None).status().unwrap().success());
+    let full = t.elapsed();
+    std::fs::write(&basics, &text).unwrap();
+    assert!(run(None).status().unwrap().success());
+    assert_eq!(snapshot(&out), old);
+    std::fs::write(&basics, &changed).unwrap();
+    let mut outcomes = std::collections::BTreeMap::new();
+    for i in 0..12u32 {
+        let mut child = run(None).spawn().unwrap();
+        std::thread::sleep(full * i / 10);
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = snapshot(&out);
+        let which = if now == old {
+            "old"
+        } else if now == new {
+            "new"
+        } else {
+            "mixed"
+        };
+        *outcomes.entry(which).or_insert(0) += 1;
+        assert!(which != "mixed", "a build killed after {:?} left a mix of the two sites", full * i / 10);
+        // Back to the old site for the next round.
+        std::fs::write(&basics, &text).unwrap();
+        assert!(run(None).status().unwrap().success(), "the build after a killed one succeeds");
+        assert_eq!(snapshot(&out), old);
+        std::fs::write(&basics, &changed).unwrap();
+    }
+    println!("killed builds left: {outcomes:?}");
+    // Writes that fail: each limit cuts the build off at a different file.
+    for kb in [0, 1, 4] {
+        let o = run(Some(kb)).output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "a build whose writes fail at {kb} KB does not succeed");
+        assert!(err.contains("error") && err.contains(dir.path().to_str().unwrap()), "it names the path: {err}");
+        assert_eq!(snapshot(&out), old, "a build whose writes fail at {kb} KB touched the site");
+        println!("writes failing at {kb} KB: {}", err.lines().next().unwrap_or_default());
+    }
+    assert!(run(None).status().unwrap().success());
+    assert_eq!(snapshot(&out), new, "and the next build writes the new site");
+    // What the killed builds left beside the site is gone after a build.
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".book."))
+        .collect();
+    assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
+}
