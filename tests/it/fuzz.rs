@@ -59,15 +59,21 @@ fn apply(text: &str, m: &Mutation) -> String {
     }
 }
 
+/// A copy of the shipped handbook (content, theme, book.toml) in a temporary folder.
+fn shipped_copy() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("content"), &tmp.path().join("content"));
+    copy_dir(&repo().join("theme"), &tmp.path().join("theme"));
+    std::fs::copy(repo().join("book.toml"), tmp.path().join("book.toml")).unwrap();
+    tmp
+}
+
 /// The loader on mutated content files: never a panic or a hang; either the
 /// handbook checks, or every error names a file (with a line and column when
 /// it is a syntax error).
 #[test]
 fn mutated_content_is_checked_or_refused_with_a_location() {
-    let tmp = tempfile::tempdir().unwrap();
-    copy_dir(&repo().join("content"), &tmp.path().join("content"));
-    copy_dir(&repo().join("theme"), &tmp.path().join("theme"));
-    std::fs::copy(repo().join("book.toml"), tmp.path().join("book.toml")).unwrap();
+    let tmp = shipped_copy();
     let files: Vec<String> = ["01-overview", "03-images", "05-transformations", "06-maxims", "handbook"]
         .iter()
         .map(|f| format!("content/{f}.yaml"))
@@ -250,10 +256,7 @@ fn escaped_text_comes_out_of_mdbooks_parser_as_itself() {
 #[cfg(unix)]
 #[test]
 fn walk_errors_are_diagnostics_with_the_path() {
-    let tmp = tempfile::tempdir().unwrap();
-    copy_dir(&repo().join("content"), &tmp.path().join("content"));
-    copy_dir(&repo().join("theme"), &tmp.path().join("theme"));
-    std::fs::copy(repo().join("book.toml"), tmp.path().join("book.toml")).unwrap();
+    let tmp = shipped_copy();
     assert!(handbook::pipeline::check(tmp.path()).valid.is_some(), "the copy is valid before the links");
     std::os::unix::fs::symlink(tmp.path().join("content"), tmp.path().join("content/loop")).unwrap();
     std::os::unix::fs::symlink(tmp.path().join("nowhere.yaml"), tmp.path().join("theme/templates/gone.md.tera"))
