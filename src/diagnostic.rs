@@ -8,7 +8,9 @@
 //! and `book.toml`, `site` for mdBook's templates, `print` for Typst), never
 //! from its message text.
 
+use crate::escape::terminal;
 use crate::model::Pos;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -184,11 +186,14 @@ fn group<'a>(d: &'a Diagnostic, sources: &'a Sources, root: Option<&Path>) -> an
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
+    // Content reaches messages, hints, labels and paths: nothing of it may
+    // drive the terminal (annotate-snippets makes C0 controls in a snippet's
+    // source visible itself; `for_terminal` does the rest of the source).
     let shown = |file: &Path| match root {
-        Some(r) => r.join(file).display().to_string(),
-        None => file.display().to_string(),
+        Some(r) => terminal(&r.join(file).display().to_string()).into_owned(),
+        None => terminal(&file.display().to_string()).into_owned(),
     };
-    let mut group = Group::with_title(level.primary_title(d.message.as_str()));
+    let mut group = Group::with_title(level.primary_title(terminal(&d.message)));
     let mut places: Vec<(&Location, Option<&str>)> = Vec::new();
     if let Some(l) = &d.location {
         places.push((l, None));
@@ -203,10 +208,13 @@ fn group<'a>(d: &'a Diagnostic, sources: &'a Sources, root: Option<&Path>) -> an
     for file in files {
         let here: Vec<&(&Location, Option<&str>)> = places.iter().filter(|(l, _)| l.file == file).collect();
         let source = sources.get(file);
-        let spans: Vec<_> = here.iter().map(|(l, m)| (source.and_then(|s| span(s, l)), *m)).collect();
+        let spans: Vec<_> = here
+            .iter()
+            .map(|(l, m)| (source.and_then(|s| span(s, l).map(|r| for_terminal(s).1(r))), m.map(terminal)))
+            .collect();
         match source {
             Some(src) if spans.iter().any(|(s, _)| s.is_some()) => {
-                let mut snippet = Snippet::source(src.as_str()).path(shown(file)).fold(true);
+                let mut snippet = Snippet::source(for_terminal(src).0).path(shown(file)).fold(true);
                 for (s, m) in spans {
                     let Some(s) = s else { continue };
                     snippet = snippet.annotation(match m {
@@ -224,16 +232,29 @@ fn group<'a>(d: &'a Diagnostic, sources: &'a Sources, root: Option<&Path>) -> an
                     }
                     group = group.element(origin);
                     if let Some(m) = m {
-                        group = group.element(Level::NOTE.message(*m));
+                        group = group.element(Level::NOTE.message(terminal(m)));
                     }
                 }
             }
         }
     }
     for h in &d.hints {
-        group = group.element(Level::HELP.with_name("hint").message(h.as_str()));
+        group = group.element(Level::HELP.with_name("hint").message(terminal(h)));
     }
     group
+}
+
+/// A source for a snippet, and the map of its byte offsets: C1 controls
+/// (which annotate-snippets passes through) become U+FFFD, one byte longer.
+fn for_terminal(src: &str) -> (Cow<'_, str>, impl Fn(Range<usize>) -> Range<usize> + '_) {
+    let c1 = |c: char| ('\u{80}'..='\u{9f}').contains(&c);
+    let shifted = move |at: usize| at + src[..at].chars().filter(|&c| c1(c)).count();
+    let clean = if src.chars().any(c1) {
+        Cow::Owned(src.chars().map(|c| if c1(c) { '\u{fffd}' } else { c }).collect())
+    } else {
+        Cow::Borrowed(src)
+    };
+    (clean, move |r: Range<usize>| shifted(r.start)..shifted(r.end))
 }
 
 /// The byte range a location covers in `src`: its own span, or the token that

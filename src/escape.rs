@@ -7,6 +7,7 @@
 //! project's own (no crate escapes for CommonMark-then-HTML); HTML escaping is
 //! tera's.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 /// Escapes plain text for Markdown that is then rendered to HTML.
@@ -115,6 +116,29 @@ pub fn json_script(v: &impl serde::Serialize) -> String {
         .replace('\u{2029}', "\\u2029")
 }
 
+/// Text for a terminal: control characters (C0 but line break and tab, DEL,
+/// C1) become visible symbols and bidirectional overrides become U+FFFD, so
+/// that content can neither move the cursor, recolour or retitle the
+/// terminal, nor reorder what it shows. One character for one, so character
+/// offsets into the text (a snippet's marks) stay valid.
+pub fn terminal(s: &str) -> Cow<'_, str> {
+    if s.chars().all(|c| terminal_char(c) == c) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.chars().map(terminal_char).collect())
+}
+
+fn terminal_char(c: char) -> char {
+    match c {
+        '\n' | '\t' => c,
+        // Control Pictures: U+2400 + the code (␛ for ESC).
+        '\0'..='\x1f' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+        '\x7f' => '\u{2421}',
+        '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => '\u{fffd}',
+        _ => c,
+    }
+}
+
 /// The escape function tera uses for every `{{ value }}` in a page template.
 pub fn markdown_escape_fn(input: &str, output: &mut dyn Write) -> io::Result<()> {
     output.write_all(markdown(input).as_bytes())
@@ -122,7 +146,16 @@ pub fn markdown_escape_fn(input: &str, output: &mut dyn Write) -> io::Result<()>
 
 #[cfg(test)]
 mod tests {
-    use super::markdown;
+    use super::{markdown, terminal};
+
+    #[test]
+    fn terminal_text_shows_controls_one_for_one() {
+        let hostile = "a\x1b[31mb\x07\r\u{9b}2J\u{202e}c\x7f\n\td";
+        let safe = terminal(hostile);
+        assert_eq!(safe, "a\u{241b}[31mb\u{2407}\u{240d}\u{fffd}2J\u{fffd}c\u{2421}\n\td");
+        assert_eq!(safe.chars().count(), hostile.chars().count(), "offsets into the text stay valid");
+        assert!(matches!(terminal("认真办事"), std::borrow::Cow::Borrowed(_)));
+    }
 
     #[test]
     fn tilde_does_not_strike_through() {

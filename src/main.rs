@@ -255,20 +255,26 @@ fn search(site: &Path, query: &str, limit: usize, json: bool) -> ExitCode {
 /// Ranked results as `handbook search` prints them; matched words in bold
 /// red on a terminal, between « » elsewhere.
 fn results_text(query: &str, results: &[SearchResult], terminal: bool) -> String {
+    // Content text and the query are shown, never obeyed: `safe` makes
+    // control characters and bidi overrides visible (one for one, so the
+    // snippet's marks still fit), whether or not stdout is a terminal now.
+    let safe = |s: &str| handbook::escape::terminal(s).into_owned();
     if results.is_empty() {
-        return format!("没有找到与“{query}”相关的内容。\n");
+        return format!("没有找到与“{}”相关的内容。\n", safe(query));
     }
     let (open, close) = if terminal { ("\x1b[1;31m", "\x1b[0m") } else { ("«", "»") };
     let mut text = String::new();
     for r in results {
-        text += &format!("{}. {}  ({})\n   {}\n", r.rank, r.title, r.breadcrumb, r.url);
+        text += &format!("{}. {}  ({})\n   {}\n", r.rank, safe(&r.title), safe(&r.breadcrumb), safe(&r.url));
         if let Some(ask) = &r.ask {
-            text += &format!("   匹配问题：{ask}\n");
+            text += &format!("   匹配问题：{}\n", safe(ask));
         }
         if let Some(near) = &r.near {
-            text += &format!("   意思相近：{near}\n");
+            text += &format!("   意思相近：{}\n", safe(near));
         }
-        text += &format!("   {}\n\n", r.snippet.marked(open, close));
+        let excerpt = safe(&r.snippet.text).replace('\n', " ");
+        let snippet = handbook::search::snippet::Snippet { text: excerpt, ..r.snippet.clone() };
+        text += &format!("   {}\n\n", snippet.marked(open, close));
     }
     text
 }

@@ -71,7 +71,7 @@ pub struct Valid {
     pub sections: Sections,
     pub bank: Bank,
     /// The page templates, set up (to render again, e.g. with download links).
-    pub tera: tera::Tera,
+    pub tera: render::Templates,
     pub book_config: Config,
     /// The browser search code from the theme.
     pub search_js: Option<String>,

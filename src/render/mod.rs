@@ -47,14 +47,45 @@ impl RenderedBook {
     }
 }
 
-/// Sets up tera in one place: templates, autoescape, escape function.
-pub fn templates(sources: &[(String, String)]) -> Result<tera::Tera, Vec<Diagnostic>> {
+/// The theme's templates, each escaped for what it writes: Markdown pages
+/// (`.md.tera`) with the Markdown escaper, HTML pages (`.html.tera`) with
+/// HTML's (a Markdown backslash would show there). Text templates
+/// (`.txt.tera`, e.g. drill wording) produce plain text that is escaped later,
+/// where it lands; script templates (`.js.tera`) use `json_script`.
+pub struct Templates {
+    markdown: tera::Tera,
+    html: tera::Tera,
+}
+
+impl Templates {
+    pub fn contains_template(&self, name: &str) -> bool {
+        self.markdown.contains_template(name)
+    }
+
+    /// Renders `name` with the escaper its extension calls for.
+    pub fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, tera::Error> {
+        if name.ends_with(".html.tera") { self.html.render(name, ctx) } else { self.markdown.render(name, ctx) }
+    }
+}
+
+/// Sets up tera in one place: templates, autoescape, escape functions, filters.
+pub fn templates(sources: &[(String, String)]) -> Result<Templates, Vec<Diagnostic>> {
+    let markdown = engine(sources, ".md.tera", Some(escape::markdown_escape_fn))?;
+    // Tera's default escape function is HTML's.
+    let html = engine(sources, ".html.tera", None)?;
+    Ok(Templates { markdown, html })
+}
+
+fn engine(
+    sources: &[(String, String)],
+    escaped: &'static str,
+    escape_fn: Option<tera::EscapeFn>,
+) -> Result<tera::Tera, Vec<Diagnostic>> {
     let mut t = tera::Tera::new();
-    // Page templates (`.md.tera`) produce Markdown: every value is escaped for it.
-    // Text templates (`.txt.tera`, e.g. drill wording) produce plain text that is
-    // escaped later, where it lands.
-    t.autoescape_on([".md.tera", ".html.tera"]);
-    t.set_escape_fn(escape::markdown_escape_fn);
+    t.autoescape_on([escaped]);
+    if let Some(f) = escape_fn {
+        t.set_escape_fn(f);
+    }
     // `{{ id | anchor }}` writes mdBook's heading attribute ` {#id}`; tera would
     // read a literal `{#` in a template as the start of a comment.
     // `{{ text | html }}`: for raw HTML blocks in a page, where Markdown escapes would show.
@@ -89,7 +120,7 @@ const DRILL_TEMPLATE: &str = "drill.txt.tera";
 
 /// Builds the question bank: authored questions, and drills worded by the
 /// theme's `drill.txt.tera` (when the settings ask for drills).
-pub fn bank(hb: &Handbook, secs: &Sections, tera: &tera::Tera) -> Result<Bank, Vec<Diagnostic>> {
+pub fn bank(hb: &Handbook, secs: &Sections, tera: &Templates) -> Result<Bank, Vec<Diagnostic>> {
     let authored = crate::quiz::authored(hb, secs);
     let q = &hb.settings.quiz;
     if !q.drills {
@@ -128,7 +159,7 @@ pub fn bank(hb: &Handbook, secs: &Sections, tera: &tera::Tera) -> Result<Bank, V
 pub fn render(
     hb: &Handbook,
     secs: &Sections,
-    tera: &tera::Tera,
+    tera: &Templates,
     bank: &Bank,
     downloads: &[Download],
 ) -> Result<RenderedBook, Vec<Diagnostic>> {
@@ -193,7 +224,7 @@ pub fn render(
 /// The chapter list, rendered once for the whole site by `sidebar.js.tera` and
 /// `toc.html.tera` (mdBook's own chapter list is copied into the data of every
 /// page it renders, which makes a big book's build quadratic).
-fn navigation(tera: &tera::Tera, pages: &[Page]) -> Result<(String, String), Diagnostic> {
+fn navigation(tera: &Templates, pages: &[Page]) -> Result<(String, String), Diagnostic> {
     #[derive(serde::Serialize)]
     struct Entry<'a> {
         url: String,
@@ -219,7 +250,7 @@ fn navigation(tera: &tera::Tera, pages: &[Page]) -> Result<(String, String), Dia
 
 /// The practice page: the drills, grouped by chapter. Its title is the settings'
 /// `practice_title`, else the first heading the template writes.
-fn practice(hb: &Handbook, tera: &tera::Tera, bank: &Bank) -> Result<Page, Diagnostic> {
+fn practice(hb: &Handbook, tera: &Templates, bank: &Bank) -> Result<Page, Diagnostic> {
     let name = "practice.md.tera";
     if !tera.contains_template(name) {
         return Err(Diagnostic::in_file(PathBuf::from(TEMPLATES_DIR).join(name), "missing the practice page template")
