@@ -99,8 +99,18 @@ pub fn html(s: &str) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// Escapes text for raw HTML inside the Markdown mdBook renders (an HTML
+/// block, where Markdown escapes would show): HTML's five entities, braces
+/// as entities too (mdBook expands `{{#include …}}` and its kin before it
+/// parses anything, raw HTML included), and line breaks as spaces (a blank
+/// line would end the HTML block and start Markdown).
+pub fn html_in_markdown(s: &str) -> String {
+    html(&s.replace('\r', "").replace('\n', " ")).replace('{', "&#123;").replace('}', "&#125;")
+}
+
 /// JSON for the inside of a `<script>` element: `<`, `>` and `&` are written as
-/// `\u003c`, `\u003e`, `\u0026`, so neither `</script>` nor `<!--` can appear.
+/// `\u003c`, `\u003e`, `\u0026`, so neither `</script>` nor `<!--` can appear,
+/// and the second brace of `{{` as `\u007b`.
 ///
 /// Keys come out sorted (through `serde_json::Value`): template values arrive
 /// as tera maps, whose order changes from run to run, and a build must write
@@ -114,6 +124,9 @@ pub fn json_script(v: &impl serde::Serialize) -> String {
         .replace('&', "\\u0026")
         .replace('\u{2028}', "\\u2028")
         .replace('\u{2029}', "\\u2029")
+        // In a page's Markdown, mdBook would expand `{{#include …}}`; compact
+        // JSON has `{{` only inside strings.
+        .replace("{{", "{\\u007b")
 }
 
 /// Text for a terminal: control characters (C0 but line break and tab, DEL,

@@ -89,7 +89,9 @@ fn engine(
     // `{{ id | anchor }}` writes mdBook's heading attribute ` {#id}`; tera would
     // read a literal `{#` in a template as the start of a comment.
     // `{{ text | html }}`: for raw HTML blocks in a page, where Markdown escapes would show.
-    t.register_filter("html", |s: &str, _: tera::Kwargs, _: &tera::State| tera::Value::safe_string(&escape::html(s)));
+    t.register_filter("html", |s: &str, _: tera::Kwargs, _: &tera::State| {
+        tera::Value::safe_string(&escape::html_in_markdown(s))
+    });
     // `{{ value | json_script }}`: JSON that is safe inside a `<script>` element.
     t.register_filter("json_script", |v: &tera::Value, _: tera::Kwargs, _: &tera::State| {
         tera::Value::safe_string(&escape::json_script(v))

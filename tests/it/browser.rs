@@ -8,12 +8,12 @@ use handbook::search::search_site;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-fn browser() -> Option<Browser> {
+pub fn browser() -> Option<Browser> {
     let bin = chromium();
     require(bin.is_some(), "Chromium (Debian package `chromium`)").then(|| Browser::launch(&bin.unwrap()))
 }
 
-fn file_url(p: &Path) -> String {
+pub fn file_url(p: &Path) -> String {
     format!("file://{}", p.display())
 }
 
@@ -26,7 +26,7 @@ fn url_path(url: &str) -> Option<PathBuf> {
 
 /// Fails on any request that is not a file inside `site` (about:/data: excepted).
 /// The requests that leave the site folder (anything but a file inside it).
-fn outside(requests: &[String], site: &Path) -> Vec<String> {
+pub fn outside(requests: &[String], site: &Path) -> Vec<String> {
     let site = site.canonicalize().unwrap();
     requests
         .iter()

@@ -259,6 +259,17 @@ impl Page<'_> {
             .collect()
     }
 
+    /// Every JavaScript dialog (alert, confirm, prompt) this page opened.
+    pub fn dialogs(&self) -> usize {
+        self.browser
+            .events
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|e| e["method"] == "Page.javascriptDialogOpening" && e["sessionId"] == json!(self.session))
+            .count()
+    }
+
     pub fn screenshot(&mut self, path: &std::path::Path) {
         let r = self.call("Page.captureScreenshot", json!({ "format": "png" }));
         let data = r["data"].as_str().unwrap();

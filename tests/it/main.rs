@@ -11,6 +11,7 @@ mod fidelity;
 #[path = "../search/forms.rs"]
 mod forms;
 mod fuzz;
+mod hostile;
 mod invalid;
 #[cfg(feature = "pdf")]
 mod print;
