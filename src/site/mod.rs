@@ -76,6 +76,7 @@ impl Staging {
         let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
         let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "book".into());
         fs::create_dir_all(&parent).map_err(|e| io_error(&parent, "cannot create the output's parent folder", e))?;
+        refuse_to_replace(&out)?;
         remove_abandoned(&parent, &name);
         let staging = Staging { dir: parent.join(format!(".{name}.staging-{}", std::process::id())), out };
         let _ = fs::remove_dir_all(&staging.dir);
@@ -326,6 +327,23 @@ fn write(path: &Path, bytes: &[u8]) -> Result<()> {
 
 fn absolute(p: &Path) -> PathBuf {
     std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// The build replaces the output folder whole: never a file, and never a
+/// folder with files in it that is not a site (a mistyped `--out` must not
+/// wipe someone's documents). A site has its `index.html`.
+fn refuse_to_replace(out: &Path) -> Result<()> {
+    let Ok(meta) = fs::symlink_metadata(out) else { return Ok(()) };
+    if !meta.is_dir() {
+        return Err(Diagnostic::in_file(out, "the output path is a file, not a folder")
+            .with_hint("pass another --out, or move the file away; the site is a folder the build replaces whole"));
+    }
+    let empty = fs::read_dir(out).map(|mut d| d.next().is_none()).unwrap_or(false);
+    if !empty && !out.join("index.html").is_file() {
+        return Err(Diagnostic::in_file(out, "the output folder has files in it and is not a site")
+            .with_hint("the build replaces the output folder whole: pass an empty or new folder with --out"));
+    }
+    Ok(())
 }
 
 fn io_error(path: &Path, what: &str, e: std::io::Error) -> Diagnostic {

@@ -444,3 +444,48 @@ fn pinyin_and_traditional_queries_find_the_section_first() {
         assert_eq!(first, "images.html#bi-gan-zi", "browser: {q}");
     }
 }
+
+/// The fuzzed query path, in the browser too: a fixed random sample of
+/// strings (pieces of the handbook's own text with noise around them, any
+/// Unicode, pinyin-like letters, full-width forms) ranks the same ten
+/// results in the same order in the browser as in the CLI.
+#[test]
+fn a_random_sample_of_queries_ranks_alike_in_browser_and_cli() {
+    use proptest::strategy::{Strategy, ValueTree};
+    let Some(mut b) = browser() else { return };
+    let site = &shipped().out;
+    let text: Vec<char> = std::fs::read_dir(crate::common::repo().join("content"))
+        .unwrap()
+        .filter_map(|e| std::fs::read_to_string(e.unwrap().path()).ok())
+        .collect::<String>()
+        .chars()
+        .filter(|c| !c.is_ascii())
+        .collect();
+    let piece = (0..text.len() - 12, 1..12usize).prop_map(move |(at, n)| text[at..at + n].iter().collect::<String>());
+    let noise = || proptest::string::string_regex("[\\u4e00-\\u9fff a-z0-9，。？、（）ａ-ｚ　]{0,6}").unwrap();
+    let query = proptest::prop_oneof![
+        3 => (noise(), piece, noise()).prop_map(|(a, p, c)| format!("{a}{p}{c}")),
+        1 => proptest::string::string_regex(".{0,40}").unwrap(),
+        1 => proptest::string::string_regex("[bcdfghjklmnpqrstwxyz aeiou]{1,20}").unwrap(),
+    ];
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let sample: Vec<String> = (0..100).map(|_| query.new_tree(&mut runner).unwrap().current()).collect();
+    let mut page = b.page();
+    open_search(&mut page, site);
+    let (mut with_results, mut differ) = (0, vec![]);
+    for q in &sample {
+        let expr = format!(
+            "window.HandbookSearch.search({}, 10).then(r => r.results.map(x => x.url))",
+            serde_json::to_string(q).unwrap()
+        );
+        let browser: Vec<String> = serde_json::from_value(page.eval(&expr)).unwrap();
+        let cli: Vec<String> = search_site(site, q, 10).unwrap().into_iter().map(|r| r.url).collect();
+        with_results += usize::from(!cli.is_empty());
+        if browser != cli {
+            differ.push(format!("{q:?}: browser {browser:?} ≠ CLI {cli:?}"));
+        }
+    }
+    println!("random queries: {} compared, {with_results} with results", sample.len());
+    assert!(with_results >= sample.len() / 2, "the sample finds something often enough to compare: {with_results}");
+    assert!(differ.is_empty(), "{} of {} differ:\n{}", differ.len(), sample.len(), differ.join("\n"));
+}

@@ -128,7 +128,8 @@ fn a_tab_is_reported_at_its_own_line_and_column() {
 /// the site folder is afterwards the previous site or the new one, byte for
 /// byte, never a mix, and the next build succeeds. Builds whose writes fail
 /// (a file size limit: EFBIG) fail with an error that names the path, and
-/// leave the previous site as it was.
+/// leave the previous site as it was; so do builds into a path where a file
+/// stands in place of a folder.
 #[cfg(unix)]
 #[test]
 fn a_build_killed_or_failing_to_write_leaves_a_whole_site() {
@@ -217,6 +218,39 @@ fn a_build_killed_or_failing_to_write_leaves_a_whole_site() {
     }
     assert!(run(None).status().unwrap().success());
     assert_eq!(snapshot(&out), new, "and the next build writes the new site");
+    // A file where a folder must go: the site folder's parent, or the site
+    // folder itself. The build fails naming it, and the file stays as it was.
+    let blocked = dir.path().join("blocked");
+    std::fs::write(&blocked, "a file").unwrap();
+    for target in [blocked.join("book"), blocked.clone()] {
+        let o = std::process::Command::new(bin)
+            .args(["build", "--no-pdf", "--dir"])
+            .arg(dir.path())
+            .arg("--out")
+            .arg(&target)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "building into {} does not succeed", target.display());
+        assert!(err.contains(blocked.to_str().unwrap()), "it names the path: {err}");
+        assert_eq!(std::fs::read_to_string(&blocked).unwrap(), "a file");
+        println!("a file where a folder must go: {}", err.lines().next().unwrap_or_default());
+    }
+    std::fs::remove_file(&blocked).unwrap();
+    assert_eq!(snapshot(&out), new);
+    // Nor does a build replace a folder of someone's files that is not a site.
+    let documents = dir.path().join("documents");
+    std::fs::create_dir(&documents).unwrap();
+    std::fs::write(documents.join("notes.txt"), "mine").unwrap();
+    let o = std::process::Command::new(bin)
+        .args(["build", "--no-pdf", "--dir"])
+        .arg(dir.path())
+        .arg("--out")
+        .arg(&documents)
+        .output()
+        .unwrap();
+    assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("is not a site"));
+    assert_eq!(std::fs::read_to_string(documents.join("notes.txt")).unwrap(), "mine");
     // What the killed builds left beside the site is gone after a build.
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
