@@ -14,6 +14,8 @@
 #[path = "../tests/it/cdp.rs"]
 #[allow(dead_code)]
 mod cdp;
+#[path = "support/measure.rs"]
+mod measure;
 
 use handbook::model::sections;
 use handbook::pipeline;
@@ -28,23 +30,11 @@ struct Q {
     q: String,
 }
 
-/// Wall time (s) and peak resident memory (MiB) of one run of `cmd`.
+/// Wall time (s) and peak resident memory (MiB) of one run of `cmd`, which must succeed.
 fn measure(cmd: &mut Command) -> (f64, f64) {
-    use std::os::unix::process::ExitStatusExt;
-    cmd.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
-    let t = Instant::now();
-    // Reaped by wait4 below (which also gives its peak memory), not by `Child::wait`.
-    #[allow(clippy::zombie_processes)]
-    let child = cmd.spawn().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    let mut status = 0;
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // wait4 gives this child's own peak RSS (getrusage(RUSAGE_CHILDREN) would be the max over all children).
-    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
-    let wall = t.elapsed().as_secs_f64();
-    assert!(pid > 0, "wait4 failed");
-    let ok = std::process::ExitStatus::from_raw(status);
-    assert!(ok.success(), "{cmd:?} failed: {ok}");
-    (wall, usage.ru_maxrss as f64 / 1024.0)
+    let (wall, mib, status) = measure::run(cmd);
+    assert!(status.success(), "{cmd:?} failed: {status}");
+    (wall, mib)
 }
 
 /// Writes out what earlier runs left dirty, so that no run pays for the kernel

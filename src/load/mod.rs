@@ -61,6 +61,19 @@ impl Loaded {
 /// threads costs more than they save; measured in the README's bench notes).
 const PARALLEL_BYTES: usize = 16 * 1024;
 
+/// The largest content file read. A chapter file is one page; the shipped
+/// handbook's largest is 30 KB, and one page of megabytes would not load well
+/// in a browser either. Many files may make a big handbook.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+fn too_large(rel: &Path, what: String) -> Diagnostic {
+    Diagnostic::in_file(rel, format!("this content file is too large ({what})"))
+        .with_hint(format!(
+            "a content file is one chapter page and may be at most {} MB (250,000 YAML values): split it into several chapter files",
+            MAX_FILE_BYTES / 1024 / 1024
+        ))
+}
+
 /// Reads the handbook rooted at `root`. Never fails: every problem becomes a diagnostic.
 pub fn load(root: &Path) -> Loaded {
     load_with(root, None)
@@ -89,7 +102,16 @@ fn load_with(root: &Path, mut cache: Option<&mut ParseCache>) -> Loaded {
     }
     let files: Vec<(PathBuf, std::io::Result<String>)> = yaml_files(root, &content, &mut loaded.diagnostics)
         .into_iter()
-        .map(|path| (path.strip_prefix(root).unwrap_or(&path).to_path_buf(), std::fs::read_to_string(&path)))
+        .filter_map(|path| {
+            let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+            // Checked before reading: a huge file is refused without being read.
+            let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+            if size > MAX_FILE_BYTES {
+                add(&mut loaded, &rel, Err(too_large(&rel, format!("{:.1} MB", size as f64 / 1e6))));
+                return None;
+            }
+            Some((rel, std::fs::read_to_string(&path)))
+        })
         .collect();
     // Parsing is most of loading, and files parse independently: on every core
     // once there is enough text, one file a task so one big file does not hold up the rest.
@@ -327,6 +349,9 @@ fn yaml_error(rel: &Path, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
     };
     match e {
         E::AliasError { error, .. } => yaml_error(rel, text, error),
+        // The parser's resource budget (values, depth, aliases…): a size
+        // problem, not a syntax one.
+        E::Budget { breach, .. } => too_large(rel, budget_breach(breach)),
         E::SerdeUnknownField { field, expected, location } => {
             let d = located(Some(*location), format!("unknown field `{field}`"));
             match did_you_mean(field, expected.iter().copied()) {
@@ -387,6 +412,18 @@ fn yaml_error(rel: &Path, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
             located(other.location(), message)
                 .with_hint("this is not valid YAML; check indentation and quoting near here")
         }
+    }
+}
+
+/// What the parser's budget ran out of, in words.
+fn budget_breach(b: &serde_saphyr::budget::BudgetBreach) -> String {
+    use serde_saphyr::budget::BudgetBreach as B;
+    match b {
+        B::Nodes { nodes } => format!("more than {} YAML values", nodes - 1),
+        B::Events { events } => format!("more than {} YAML events", events - 1),
+        B::Depth { depth } => format!("nested {depth} levels deep"),
+        B::ScalarBytes { total_scalar_bytes } => format!("{:.1} MB of text", *total_scalar_bytes as f64 / 1e6),
+        other => format!("{other:?}"),
     }
 }
 

@@ -259,3 +259,29 @@ fn a_build_killed_or_failing_to_write_leaves_a_whole_site() {
         .collect();
     assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
 }
+
+/// A content file over the size limit is refused before it is read, and one
+/// with more values than the parser's budget is refused by it: both say the
+/// file is too large and how to split it, and nothing else is reported.
+#[test]
+fn a_content_file_too_large_is_one_clear_error() {
+    let entry = |i: usize| format!("  - id: e{i}\n    title: 第{i}条\n    text: [大事小事认真办。]\n");
+    for (what, entries) in [("MB", 170_000), ("YAML values", 90_000)] {
+        let dir = fixture(None);
+        let mut text = String::from("kind: qualities\nid: basics\ntitle: 基本作风\npart: part-one\nentries:\n");
+        text.extend((0..entries).map(entry));
+        if what == "MB" {
+            assert!(text.len() as u64 > handbook::load::MAX_FILE_BYTES);
+        } else {
+            assert!((text.len() as u64) < handbook::load::MAX_FILE_BYTES);
+        }
+        std::fs::write(dir.path().join("content/basics.yaml"), text).unwrap();
+        let checked = handbook::pipeline::check(dir.path());
+        let errors: Vec<_> = checked.report.diagnostics.iter().filter(|d| d.is_error()).collect();
+        assert_eq!(errors.len(), 1, "{what}: one error, no cascade: {errors:#?}");
+        let e = errors[0];
+        assert_eq!(e.file(), Some(std::path::Path::new("content/basics.yaml")));
+        assert!(e.message.contains("too large") && e.message.contains(what), "{}", e.message);
+        assert!(e.hints.iter().any(|h| h.contains("split it")), "{:?}", e.hints);
+    }
+}
