@@ -16,6 +16,8 @@ pub const STATIC_DIR: &str = "theme/static";
 pub const SEARCH_JS: &str = "theme/static/search/search.js";
 /// The print layout (Typst), under the root.
 pub const PRINT_TEMPLATE: &str = "theme/print/handbook.typ";
+/// The exam papers' and answer key's layout (Typst).
+pub const EXAM_TEMPLATE: &str = "theme/print/exam.typ";
 
 /// The practice page (drills from the handbook's lists).
 pub const PRACTICE: &str = "practice";

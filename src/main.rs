@@ -49,6 +49,22 @@ enum Command {
         #[command(flatten)]
         fonts: FontArgs,
     },
+    /// Typeset exam papers (every form) and their answer key as PDFs
+    Exam {
+        #[command(flatten)]
+        root: Root,
+        /// The exam, as named in the settings [default: every exam].
+        #[arg(long)]
+        name: Option<String>,
+        /// Draw and order with this seed instead of the exam's own.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// The folder to write `<name>-A.pdf`, … and `<name>-key.pdf` into [default: ROOT].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        fonts: FontArgs,
+    },
     /// Search the built site's index (run `build` first).
     Search {
         #[command(flatten)]
@@ -184,6 +200,7 @@ fn main() -> ExitCode {
         Command::Check { root } => check(&root.dir),
         Command::Build(args) => build(args),
         Command::Print { root, edition, out, fonts } => print(&root.dir, edition.as_deref(), out, fonts),
+        Command::Exam { root, name, seed, out, fonts } => exam(&root.dir, name.as_deref(), seed, out, fonts),
         Command::Search { root, query, site, limit, json } => {
             search(&site.unwrap_or_else(|| root.dir.join("book")), &query, limit, json)
         }
@@ -236,6 +253,28 @@ fn print(root: &Path, edition: Option<&str>, out: Option<PathBuf>, fonts: FontAr
         Ok(()) => finish(&report, root, &format!("wrote {} ({} KB)", out.display(), printed.pdf.len() / 1024)),
         Err(code) => code,
     }
+}
+
+fn exam(root: &Path, name: Option<&str>, seed: Option<u64>, out: Option<PathBuf>, fonts: FontArgs) -> ExitCode {
+    let bar = progress();
+    bar.set_message("typesetting");
+    let report = pipeline::exam(root, name, seed, &fonts.options());
+    bar.finish_and_clear();
+    let Some(files) = &report.value else { return finish(&report, root, "") };
+    let dir = out.unwrap_or_else(|| root.to_path_buf());
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        let d = Diagnostic::in_file(&dir, format!("cannot create the folder: {e}"));
+        return finish(&Report::<()>::from(d), root, "");
+    }
+    let mut wrote = Vec::new();
+    for (file, pdf) in files {
+        let path = dir.join(file);
+        if let Err(code) = Output::File(&path).write(pdf) {
+            return code;
+        }
+        wrote.push(format!("{} ({} KB)", path.display(), pdf.len() / 1024));
+    }
+    finish(&report, root, &format!("wrote {}", wrote.join(", ")))
 }
 
 fn search(site: &Path, query: &str, limit: usize, json: bool) -> ExitCode {

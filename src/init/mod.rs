@@ -41,6 +41,7 @@ pub const THEME: &[(&str, &[u8])] = files!("theme":
     "highlight.js",
     "index.hbs",
     "print/handbook.typ",
+    "print/exam.typ",
     "static/quiz/quiz.js",
     "static/search/search.js",
     "templates/_chapter_head.md.tera",

@@ -9,7 +9,7 @@
 //! serde-saphyr's error variants and locations, toml's spans.
 
 use crate::diagnostic::{Diagnostic, Sources, did_you_mean};
-use crate::layout::{BOOK_TOML, CONTENT_DIR, PRINT_TEMPLATE, SEARCH_JS, STATIC_DIR, TEMPLATES_DIR};
+use crate::layout::{BOOK_TOML, CONTENT_DIR, EXAM_TEMPLATE, PRINT_TEMPLATE, SEARCH_JS, STATIC_DIR, TEMPLATES_DIR};
 use crate::model::{Chapter, ChapterBody, Handbook, KINDS, Pos, Settings};
 use mdbook_driver::config::Config;
 use rayon::prelude::*;
@@ -36,6 +36,8 @@ pub struct Loaded {
     pub static_files: Vec<(String, Vec<u8>)>,
     /// The print layout, `theme/print/handbook.typ`.
     pub print_template: Option<String>,
+    /// The exam papers' layout, `theme/print/exam.typ`.
+    pub exam_template: Option<String>,
     /// mdBook's configuration from `book.toml` (mdBook's defaults when there is
     /// none); `None` when it does not parse.
     pub book_config: Option<Config>,
@@ -161,10 +163,12 @@ fn load_with(root: &Path, mut cache: Option<&mut ParseCache>) -> Loaded {
     load_book_toml(root, &mut loaded);
     load_templates(root, &mut loaded);
     loaded.search_js = std::fs::read_to_string(root.join(SEARCH_JS)).ok();
-    loaded.print_template = std::fs::read_to_string(root.join(PRINT_TEMPLATE)).ok();
-    if let Some(t) = &loaded.print_template {
-        // Kept for the snippets of Typst's errors and warnings.
-        loaded.sources.insert(PathBuf::from(PRINT_TEMPLATE), t.clone());
+    // Kept in the sources too, for the snippets of Typst's errors and warnings.
+    for (path, slot) in [(PRINT_TEMPLATE, &mut loaded.print_template), (EXAM_TEMPLATE, &mut loaded.exam_template)] {
+        *slot = std::fs::read_to_string(root.join(path)).ok();
+        if let Some(t) = slot {
+            loaded.sources.insert(PathBuf::from(path), t.clone());
+        }
     }
     let dir = root.join(STATIC_DIR);
     if dir.is_dir() {

@@ -77,11 +77,87 @@ pub struct PrintSettings {
     pub in_site: bool,
     #[serde(default)]
     pub editions: Vec<Edition>,
+    /// Exam papers (`handbook exam`): questions drawn from the bank, in forms, with one answer key.
+    #[serde(default)]
+    pub exams: Vec<Exam>,
 }
 
 impl Default for PrintSettings {
     fn default() -> Self {
-        PrintSettings { in_site: true, editions: vec![] }
+        PrintSettings { in_site: true, editions: vec![], exams: vec![] }
+    }
+}
+
+/// An exam paper: how many questions of each type, worth how much, from
+/// which chapters, and in how many forms (the same questions, in another
+/// order, options shuffled).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Exam {
+    /// Used in file names (`<name>-A.pdf`, `<name>-key.pdf`) and by `handbook exam --name`.
+    pub name: Id,
+    pub title: Text,
+    /// Minutes allowed, printed in the paper's header.
+    #[serde(default)]
+    pub minutes: Option<u32>,
+    /// Chapter ids the questions come from; empty: every chapter.
+    #[serde(default)]
+    pub chapters: Vec<Id>,
+    /// How many questions of each type.
+    pub questions: PerKind,
+    /// Points for one question of each type (every type asked must have some).
+    pub points: PerKind,
+    /// `authored`, `drills` or `both` (the default): which questions of the bank may be drawn.
+    #[serde(default)]
+    pub from: Option<Text>,
+    /// The draw and the orders: the same seed gives the same papers.
+    #[serde(default)]
+    pub seed: u64,
+    /// How many forms (A, B, …), 1 to 26. Default: 2.
+    #[serde(default = "two_forms")]
+    pub forms: u32,
+}
+
+fn two_forms() -> u32 {
+    2
+}
+
+impl Exam {
+    pub fn from(&self) -> &str {
+        self.from.as_ref().map_or("both", |t| t.as_str())
+    }
+}
+
+/// A number for each question type.
+#[derive(Debug, Clone, Copy, Default, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct PerKind {
+    #[serde(default)]
+    pub single: u32,
+    #[serde(default)]
+    pub multiple: u32,
+    #[serde(default)]
+    pub truefalse: u32,
+    #[serde(default)]
+    pub fill: u32,
+    #[serde(default)]
+    pub matching: u32,
+}
+
+impl PerKind {
+    /// (type, number) in the order a paper's sections come.
+    pub fn each(&self) -> [(&'static str, u32); 5] {
+        [
+            ("single", self.single),
+            ("multiple", self.multiple),
+            ("truefalse", self.truefalse),
+            ("fill", self.fill),
+            ("matching", self.matching),
+        ]
+    }
+
+    pub fn get(&self, kind: &str) -> u32 {
+        self.each().into_iter().find(|(k, _)| *k == kind).map_or(0, |(_, n)| n)
     }
 }
 

@@ -79,6 +79,30 @@ pub struct Valid {
     pub static_files: Vec<(String, Vec<u8>)>,
     /// The print layout from the theme.
     pub print_template: Option<String>,
+    /// The exam layout from the theme.
+    pub exam_template: Option<String>,
+}
+
+/// Exams that ask for more questions of a type than the bank can give, at
+/// the exam's line in the settings, with the count there is.
+fn exam_shortages(hb: &Handbook, bank: &Bank) -> Vec<Diagnostic> {
+    hb.settings
+        .print
+        .exams
+        .iter()
+        .flat_map(|e| {
+            crate::quiz::exam::shortages(bank, e).into_iter().map(move |(kind, asked, there)| {
+                Diagnostic::at(
+                    &hb.settings_file,
+                    e.name.pos,
+                    format!("exam `{}` asks for {asked} `{kind}` questions; the bank holds {there}", e.name),
+                )
+                .with_hint(format!(
+                    "ask for at most {there}, write more `{kind}` questions in content/quiz/, or widen the exam's `chapters:` or `from:`"
+                ))
+            })
+        })
+        .collect()
 }
 
 /// Loads, validates and renders (in memory): everything but writing.
@@ -128,6 +152,9 @@ fn check_cached(
         render::render(&handbook, &secs, &tera, &bank, &[]).map(|book| (bank, book))
     });
     match rendered {
+        Ok((bank, _)) if !exam_shortages(&handbook, &bank).is_empty() => {
+            Checked { report: report.fail(exam_shortages(&handbook, &bank)), valid: None }
+        }
         Ok((bank, book)) => {
             report.value = Some(book);
             let valid = Valid {
@@ -139,6 +166,7 @@ fn check_cached(
                 search_js: loaded.search_js,
                 static_files: loaded.static_files,
                 print_template: loaded.print_template,
+                exam_template: loaded.exam_template,
             };
             Checked { report, valid: Some(valid) }
         }
@@ -336,7 +364,8 @@ fn site_pdfs(v: &Valid, fonts: &FontOptions) -> Result<(SitePdfs, Vec<Diagnostic
     let (mut out, mut warnings) = (Vec::new(), Vec::new());
     for ed in &v.handbook.settings.print.editions {
         let data = print::edition_data(&v.handbook, &v.bank, ed);
-        let mut typeset = printer.pdf(template, &data).map_err(|mut errs| errs.remove(0))?;
+        let mut typeset =
+            printer.pdf(crate::layout::PRINT_TEMPLATE, template, &data).map_err(|mut errs| errs.remove(0))?;
         warnings.append(&mut typeset.warnings);
         let title = match &ed.subtitle {
             Some(s) => format!("{}（{}）", ed.title.value, s.value),
@@ -367,7 +396,8 @@ pub fn print(root: &Path, edition: Option<&str>, fonts: &FontOptions) -> Report<
         let ed = print::find_edition(&v.handbook, edition).map_err(|d| vec![d])?;
         let template = v.print_template.as_deref().ok_or_else(|| vec![missing_print_template()])?;
         let printer = Printer::new(fonts).map_err(|d| vec![d])?;
-        let typeset = printer.pdf(template, &print::edition_data(&v.handbook, &v.bank, ed))?;
+        let typeset =
+            printer.pdf(crate::layout::PRINT_TEMPLATE, template, &print::edition_data(&v.handbook, &v.bank, ed))?;
         Ok::<_, Vec<Diagnostic>>((ed.name.value.clone(), typeset))
     })();
     match printed {
@@ -375,6 +405,68 @@ pub fn print(root: &Path, edition: Option<&str>, fonts: &FontOptions) -> Report<
             typeset.warnings.dedup_by(|a, b| a.message == b.message && a.location == b.location);
             report.diagnostics.extend(typeset.warnings);
             report.value = Some(Printed { edition, pdf: typeset.pdf });
+            report
+        }
+        Err(d) => report.fail(d),
+    }
+}
+
+/// Exam papers as `handbook exam` writes them: (file name, PDF), every form
+/// of every exam asked for, then its key.
+pub fn exam(root: &Path, name: Option<&str>, seed: Option<u64>, fonts: &FontOptions) -> Report<Vec<(String, Vec<u8>)>> {
+    let Checked { report, valid } = check(root);
+    let Some(v) = valid else { return report.map(|_| None) };
+    let mut report = report.map(|_| None);
+    let written = (|| {
+        let exams = &v.handbook.settings.print.exams;
+        let chosen: Vec<&crate::model::Exam> = match name {
+            Some(n) => {
+                let found = exams.iter().find(|e| e.name.as_str() == n).ok_or_else(|| {
+                    let names: Vec<&str> = exams.iter().map(|e| e.name.as_str()).collect();
+                    let d = Diagnostic::in_file(&v.handbook.settings_file, format!("no exam named `{n}`"));
+                    vec![match crate::diagnostic::did_you_mean(n, names.iter().copied()) {
+                        Some(m) => d.with_hint(format!("did you mean `{m}`?")),
+                        None if names.is_empty() => d.with_hint("add one under `print: exams:` in the settings"),
+                        None => d.with_hint(format!("exams: {}", names.join(", "))),
+                    }]
+                })?;
+                vec![found]
+            }
+            None if exams.is_empty() => {
+                return Err(vec![
+                    Diagnostic::in_file(&v.handbook.settings_file, "the settings define no exam")
+                        .with_hint("add one under `print: exams:` (see the README, \"Exam papers\")"),
+                ]);
+            }
+            None => exams.iter().collect(),
+        };
+        let template = v.exam_template.as_deref().ok_or_else(|| {
+            vec![
+                Diagnostic::in_file(crate::layout::EXAM_TEMPLATE, "missing the exam template")
+                    .with_hint("copy theme/print/exam.typ from the handbook tool's theme (`handbook init` writes it)"),
+            ]
+        })?;
+        let printer = Printer::new(fonts).map_err(|d| vec![d])?;
+        let mut files = Vec::new();
+        let mut warnings = Vec::new();
+        for e in chosen {
+            let forms = crate::quiz::exam::papers(&v.bank, e, seed.unwrap_or(e.seed))
+                .ok_or_else(|| exam_shortages(&v.handbook, &v.bank))?;
+            let labels: Vec<String> = forms.iter().map(|f| f.label.clone()).collect();
+            for show in labels.iter().map(String::as_str).chain(["key"]) {
+                let data = crate::quiz::exam::data(e, forms.clone(), show);
+                let typeset = printer.pdf(crate::layout::EXAM_TEMPLATE, template, &data)?;
+                warnings.extend(typeset.warnings);
+                files.push((format!("{}-{show}.pdf", e.name), typeset.pdf));
+            }
+        }
+        Ok::<_, Vec<Diagnostic>>((files, warnings))
+    })();
+    match written {
+        Ok((files, mut warnings)) => {
+            warnings.dedup_by(|a, b| a.message == b.message && a.location == b.location);
+            report.diagnostics.extend(warnings);
+            report.value = Some(files);
             report
         }
         Err(d) => report.fail(d),

@@ -53,10 +53,11 @@ impl Printer {
         }
     }
 
-    /// Typesets an edition: the theme's Typst template over the edition's
-    /// data. Every error and warning Typst reports comes back.
-    pub fn pdf(&self, template: &str, data: &EditionData) -> Result<Typeset, Vec<Diagnostic>> {
-        let serialize = |e: serde_json::Error| vec![Diagnostic::error(format!("cannot serialize the edition: {e}"))];
+    /// Typesets an edition or an exam paper: a Typst template of the theme
+    /// over its data (`/data.json`). Every error and warning Typst reports
+    /// comes back.
+    pub fn pdf(&self, path: &str, template: &str, data: &impl Serialize) -> Result<Typeset, Vec<Diagnostic>> {
+        let serialize = |e: serde_json::Error| vec![Diagnostic::error(format!("cannot serialize the data: {e}"))];
         let mut value = serde_json::to_value(data).map_err(serialize)?;
         #[cfg(feature = "pdf")]
         {
@@ -64,11 +65,11 @@ impl Printer {
             // only the ones this machine has.
             value["fonts"] = serde_json::json!(self.fonts.families());
             let json = serde_json::to_vec(&value).map_err(serialize)?;
-            world::compile_pdf(template, json, &self.fonts)
+            world::compile_pdf(path, template, json, &self.fonts)
         }
         #[cfg(not(feature = "pdf"))]
         {
-            let _ = (template, &mut value);
+            let _ = (path, template, &mut value);
             Err(vec![Diagnostic::error("this handbook tool was built without PDF support")])
         }
     }

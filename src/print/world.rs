@@ -3,7 +3,6 @@
 
 use super::{FontOptions, Typeset};
 use crate::diagnostic::Diagnostic;
-use crate::layout::PRINT_TEMPLATE;
 use crate::model::Pos;
 use std::path::PathBuf;
 use typst::diag::{FileError, FileResult, SourceDiagnostic};
@@ -60,6 +59,8 @@ struct PrintWorld<'a> {
     library: LazyHash<Library>,
     fonts: &'a Fonts,
     main: Source,
+    /// The template's path in the handbook, for diagnostics.
+    path: &'a str,
     data: Bytes,
     data_id: FileId,
 }
@@ -109,12 +110,14 @@ impl World for PrintWorld<'_> {
     }
 }
 
-pub fn compile_pdf(template: &str, data: Vec<u8>, fonts: &Fonts) -> Result<Typeset, Vec<Diagnostic>> {
+/// Compiles `template` (the theme's file at `path`, for diagnostics) over `data`.
+pub fn compile_pdf(path: &str, template: &str, data: Vec<u8>, fonts: &Fonts) -> Result<Typeset, Vec<Diagnostic>> {
     let main = Source::new(file_id("/handbook.typ"), template.to_string());
     let world = PrintWorld {
         library: LazyHash::new(Library::default()),
         fonts,
         main,
+        path,
         data: Bytes::new(data),
         data_id: file_id("/data.json"),
     };
@@ -141,15 +144,15 @@ fn diag(world: &PrintWorld<'_>, e: &SourceDiagnostic) -> Diagnostic {
     };
     let message = format!("print template: {}", e.message);
     let mut d = match in_main(e.span) {
-        Some((pos, r)) => Diagnostic::at(PRINT_TEMPLATE, pos, message).with_span(r),
-        None => Diagnostic::in_file(PRINT_TEMPLATE, message),
+        Some((pos, r)) => Diagnostic::at(world.path, pos, message).with_span(r),
+        None => Diagnostic::in_file(world.path, message),
     };
     if e.severity == typst::diag::Severity::Warning {
         d = d.as_warning();
     }
     for t in &e.trace {
         if let Some((pos, _)) = in_main(t.span.into()) {
-            d = d.with_label(PRINT_TEMPLATE, pos, t.v.to_string());
+            d = d.with_label(world.path, pos, t.v.to_string());
         }
     }
     for h in &e.hints {

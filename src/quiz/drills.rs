@@ -225,11 +225,12 @@ fn lists(hb: &Handbook, secs: &Sections) -> Lists {
     Lists { families, ordered }
 }
 
-/// A small deterministic generator (splitmix64): drills must not change between builds.
-struct Rng(u64);
+/// A small deterministic generator (splitmix64): drills and exam papers must
+/// not change between builds.
+pub(crate) struct Rng(u64);
 
 impl Rng {
-    fn new(seed: u64, salt: &str) -> Rng {
+    pub(crate) fn new(seed: u64, salt: &str) -> Rng {
         let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ seed;
         for b in salt.bytes() {
             h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
@@ -245,7 +246,7 @@ impl Rng {
         z ^ (z >> 31)
     }
 
-    fn shuffle<T>(&mut self, v: &mut [T]) {
+    pub(crate) fn shuffle<T>(&mut self, v: &mut [T]) {
         for i in (1..v.len()).rev() {
             let j = (self.next() % (i as u64 + 1)) as usize;
             v.swap(i, j);

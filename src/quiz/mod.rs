@@ -3,6 +3,7 @@
 //! the LMS exports share.
 
 pub mod drills;
+pub mod exam;
 pub mod export;
 
 use crate::model::{Handbook, Question, Sections};

@@ -33,6 +33,7 @@ pub fn validate(hb: &Handbook, secs: &Sections, gaps: &Gaps) -> Vec<Diagnostic> 
     check_kinds(hb, secs, &mut out);
     quiz::check_quizzes(hb, &mut out);
     check_editions(hb, &mut out);
+    check_exams(hb, &mut out);
     if gaps.complete {
         check_quiz_refs(hb, secs, &mut out);
     }
@@ -343,6 +344,56 @@ fn check_editions(hb: &Handbook, out: &mut Vec<Diagnostic>) {
                         .with_hint(format!("{field}: one of {}", allowed.join(", "))),
                 );
             }
+        }
+    }
+}
+
+fn check_exams(hb: &Handbook, out: &mut Vec<Diagnostic>) {
+    let file = hb.settings_file.as_path();
+    let exams = &hb.settings.print.exams;
+    for (i, e) in exams.iter().enumerate() {
+        if !Id::is_url_safe(e.name.as_str()) {
+            out.push(Diagnostic::at(file, e.name.pos, format!("exam name `{}` is not URL-safe", e.name)).with_hint(
+                "it names the PDF files: lowercase ASCII letters and digits joined by hyphens, e.g. `final`",
+            ));
+        }
+        if exams[..i].iter().any(|x| x.name.value == e.name.value) {
+            out.push(
+                Diagnostic::at(file, e.name.pos, format!("duplicate exam `{}`", e.name))
+                    .with_hint("exam names are unique"),
+            );
+        }
+        for c in &e.chapters {
+            if !hb.chapters.iter().any(|ch| ch.id().value == c.value) {
+                out.push(unknown(file, c, "chapter", hb.chapters.iter().map(|ch| ch.id().as_str())));
+            }
+        }
+        if let Some(v) = &e.from
+            && !["authored", "drills", "both"].contains(&v.as_str())
+        {
+            out.push(
+                Diagnostic::at(file, v.pos, format!("unknown from `{}`", v.value))
+                    .with_hint("from: one of authored, drills, both"),
+            );
+        }
+        if !(1..=26).contains(&e.forms) {
+            out.push(
+                Diagnostic::at(file, e.name.pos, format!("exam `{}` has {} forms", e.name, e.forms))
+                    .with_hint("forms: 1 to 26 (A to Z)"),
+            );
+        }
+        let asked: Vec<&str> = e.questions.each().into_iter().filter(|(_, n)| *n > 0).map(|(k, _)| k).collect();
+        if asked.is_empty() {
+            out.push(
+                Diagnostic::at(file, e.name.pos, format!("exam `{}` asks no questions", e.name))
+                    .with_hint("under `questions:`, say how many of each type, e.g. `single: 10`"),
+            );
+        }
+        for k in asked.iter().filter(|k| e.points.get(k) == 0) {
+            out.push(
+                Diagnostic::at(file, e.name.pos, format!("exam `{}` asks `{k}` questions worth no points", e.name))
+                    .with_hint(format!("under `points:`, give each `{k}` question its points, e.g. `{k}: 2`")),
+            );
         }
     }
 }

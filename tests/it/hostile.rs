@@ -58,6 +58,8 @@ enum Reach {
     Export,
     /// The printed edition (Typst).
     Pdf,
+    /// The exam papers and their key (Typst).
+    Exam,
 }
 use Reach::*;
 
@@ -72,6 +74,7 @@ const FIELDS: &[(&str, &str, &[Reach])] = &[
     ("edition.subtitle", "", &[Pdf]),
     ("edition.organisation", "", &[Pdf]),
     ("edition.date", "", &[Pdf]),
+    ("exam.title", "", &[Exam]),
     ("overview.title", "overview", &[Title, Search]),
     ("overview.heading", "overview", &[Page, Pdf]),
     ("overview.intro", "overview", &[Page, Search, Pdf]),
@@ -112,22 +115,22 @@ const FIELDS: &[(&str, &str, &[Reach])] = &[
     ("maxim.text", "maxims", &[Page, Search, Pdf]),
     ("maxim.quote", "maxims", &[Page, Pdf]),
     ("maxim.ask", "maxims", &[Ask]),
-    ("single.prompt", "qualities", &[Quiz, Export, Pdf]),
-    ("single.option1", "qualities", &[Quiz, Export, Pdf]),
-    ("single.option2", "qualities", &[Quiz, Export, Pdf]),
-    ("single.explanation", "qualities", &[Quiz, Export, Pdf]),
-    ("multiple.prompt", "qualities", &[Quiz, Export, Pdf]),
-    ("multiple.option1", "qualities", &[Quiz, Export, Pdf]),
-    ("multiple.option2", "qualities", &[Quiz, Export, Pdf]),
-    ("truefalse.prompt", "qualities", &[Quiz, Export, Pdf]),
-    ("truefalse.explanation", "qualities", &[Quiz, Export, Pdf]),
-    ("fill.prompt", "qualities", &[Quiz, Export, Pdf]),
-    ("fill.accept", "qualities", &[Quiz, Export, Pdf]),
-    ("matching.prompt", "qualities", &[Quiz, Export, Pdf]),
-    ("matching.left1", "qualities", &[Quiz, Export, Pdf]),
-    ("matching.right1", "qualities", &[Quiz, Export, Pdf]),
-    ("matching.left2", "qualities", &[Quiz, Export, Pdf]),
-    ("matching.right2", "qualities", &[Quiz, Export, Pdf]),
+    ("single.prompt", "qualities", &[Quiz, Export, Pdf, Exam]),
+    ("single.option1", "qualities", &[Quiz, Export, Pdf, Exam]),
+    ("single.option2", "qualities", &[Quiz, Export, Pdf, Exam]),
+    ("single.explanation", "qualities", &[Quiz, Export, Pdf, Exam]),
+    ("multiple.prompt", "qualities", &[Quiz, Export, Pdf, Exam]),
+    ("multiple.option1", "qualities", &[Quiz, Export, Pdf, Exam]),
+    ("multiple.option2", "qualities", &[Quiz, Export, Pdf, Exam]),
+    ("truefalse.prompt", "qualities", &[Quiz, Export, Pdf, Exam]),
+    ("truefalse.explanation", "qualities", &[Quiz, Export, Pdf, Exam]),
+    ("fill.prompt", "qualities", &[Quiz, Export, Pdf, Exam]),
+    ("fill.accept", "qualities", &[Quiz, Export, Pdf, Exam]),
+    ("matching.prompt", "qualities", &[Quiz, Export, Pdf, Exam]),
+    ("matching.left1", "qualities", &[Quiz, Export, Pdf, Exam]),
+    ("matching.right1", "qualities", &[Quiz, Export, Pdf, Exam]),
+    ("matching.left2", "qualities", &[Quiz, Export, Pdf, Exam]),
+    ("matching.right2", "qualities", &[Quiz, Export, Pdf, Exam]),
 ];
 
 const SETTINGS: &str = r#"kind: handbook
@@ -151,6 +154,12 @@ print:
       organisation: «edition.organisation»
       date: «edition.date»
       quizzes: answers
+  exams:
+    - name: final
+      title: «exam.title»
+      questions: { single: 1, multiple: 1, truefalse: 1, fill: 1, matching: 1 }
+      points: { single: 2, multiple: 2, truefalse: 2, fill: 2, matching: 2 }
+      from: authored
 "#;
 
 const CHAPTERS: &[(&str, &str)] = &[
@@ -982,34 +991,61 @@ fn hostile_text_prints_literally() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let printed = std::process::Command::new("pdftotext").arg("-raw").arg(&pdf).arg("-").output().unwrap().stdout;
+    let (mut cases, mut failures) = literal_in_pdfs(&[pdf], Pdf);
+    // The exam papers and their key.
+    let exams = dir.path().join("exams");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_handbook"))
+        .args(["exam", "--dir"])
+        .arg(dir.path())
+        .arg("--out")
+        .arg(&exams)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let papers: Vec<_> = ["final-A.pdf", "final-B.pdf", "final-key.pdf"].map(|f| exams.join(f)).to_vec();
+    let (n, f) = literal_in_pdfs(&papers, Exam);
+    cases += n;
+    failures.extend(f);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    println!("hostile corpus in print: {cases} cases");
+}
+
+/// Whether every field that reaches `reach` reads literally in the PDFs (up
+/// to its control characters, which a PDF does not show): the count of those
+/// that do, and what went wrong for the others.
+#[cfg(feature = "pdf")]
+fn literal_in_pdfs(pdfs: &[std::path::PathBuf], reach: Reach) -> (usize, Vec<String>) {
     // pdftotext breaks lines where Typst did: compare without whitespace.
-    // A text may run from one page to the next, across the page number
+    // A text may run from one page to the next, across the page footer
     // (last on a page) and the running header (the chapter's heading, some
     // lines first on the next page): each page, and each page run on into
     // the next with 0 to 8 of its first lines left out, is a place to look.
     let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-    let printed = String::from_utf8_lossy(&printed);
-    let pages: Vec<Vec<&str>> = printed
-        .split('\x0c')
-        .map(|p| {
-            let mut lines: Vec<&str> = p.lines().filter(|l| !l.trim().is_empty()).collect();
-            if lines.last().is_some_and(|l| l.trim().chars().all(|c| c.is_ascii_digit())) {
-                lines.pop();
+    let mut places: Vec<String> = Vec::new();
+    for pdf in pdfs {
+        let printed = std::process::Command::new("pdftotext").arg("-raw").arg(pdf).arg("-").output().unwrap().stdout;
+        let printed = String::from_utf8_lossy(&printed);
+        let pages: Vec<Vec<&str>> = printed
+            .split('\x0c')
+            .map(|p| {
+                let mut lines: Vec<&str> = p.lines().filter(|l| !l.trim().is_empty()).collect();
+                // The footer: a short line with the page number.
+                if lines.last().is_some_and(|l| l.chars().count() <= 12 && l.chars().any(|c| c.is_ascii_digit())) {
+                    lines.pop();
+                }
+                lines
+            })
+            .collect();
+        places.extend(pages.iter().map(|p| squash(&p.concat())));
+        for w in pages.windows(2) {
+            for skip in 0..=8.min(w[1].len()) {
+                places.push(squash(&(w[0].concat() + &w[1][skip..].concat())));
             }
-            lines
-        })
-        .collect();
-    let mut places: Vec<String> = pages.iter().map(|p| squash(&p.concat())).collect();
-    for w in pages.windows(2) {
-        for skip in 0..=8.min(w[1].len()) {
-            places.push(squash(&(w[0].concat() + &w[1][skip..].concat())));
         }
     }
     let printed = places.join("\u{0}");
     let (mut cases, mut failures) = (0, vec![]);
-    for key in fields_with(Pdf) {
-        // The text up to the control characters (which a PDF does not show).
+    for key in fields_with(reach) {
         let t = shown(&text(key, true));
         let want = squash(&t[..t.find('\u{1b}').unwrap_or(t.len())]);
         match literal(&want, &printed) {
@@ -1017,6 +1053,5 @@ fn hostile_text_prints_literally() {
             Err(e) => failures.push(format!("{key} does not print literally: {e}")),
         }
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
-    println!("hostile corpus in print: {cases} cases");
+    (cases, failures)
 }

@@ -7,6 +7,8 @@ mod cdp;
 mod cli;
 mod common;
 mod escaping;
+#[cfg(feature = "pdf")]
+mod exam;
 mod fidelity;
 #[path = "../search/forms.rs"]
 mod forms;

@@ -261,15 +261,21 @@ fn every_typst_error_and_warning_is_reported_in_the_template() {
     let data = handbook::print::edition_data(&valid.handbook, &valid.bank, &valid.handbook.settings.print.editions[0]);
     let printer = handbook::print::Printer::new(&FontOptions::default()).unwrap();
     // The shipped layout asks only for installed fonts: no warning.
-    assert!(printer.pdf(&template, &data).unwrap().warnings.is_empty());
+    assert!(printer.pdf("theme/print/handbook.typ", &template, &data).unwrap().warnings.is_empty());
     // A warning (a font nobody has) comes back beside the PDF, located.
-    let warned = printer.pdf(&format!("{template}\n#text(font: \"no-such-family\")[x]\n"), &data).unwrap();
+    let warned = printer
+        .pdf("theme/print/handbook.typ", &format!("{template}\n#text(font: \"no-such-family\")[x]\n"), &data)
+        .unwrap();
     let lines = template.lines().count() as u32;
     let w = &warned.warnings[0];
     assert!(w.message.contains("no-such-family"), "{w:?}");
     assert_eq!(w.pos().map(|p| p.line), Some(lines + 2), "{w:?}");
     // Two syntax errors: both, each at its line.
-    let errors = match printer.pdf(&format!("{template}\n#let a = (1 +)\n#let b = (2 +)\n"), &data) {
+    let errors = match printer.pdf(
+        "theme/print/handbook.typ",
+        &format!("{template}\n#let a = (1 +)\n#let b = (2 +)\n"),
+        &data,
+    ) {
         Err(e) => e,
         Ok(_) => panic!("a broken template typesets nothing"),
     };
