@@ -266,7 +266,7 @@ fn prepare(checked: Checked, opts: &BuildOptions, progress: Progress<'_>) -> (Re
     // if not, one warning, and the site is built without the download link.
     let mut pdfs = Vec::new();
     let print = &v.handbook.settings.print;
-    if !opts.no_pdf && print.in_site && !print.editions.is_empty() {
+    if !opts.no_pdf && print.in_site && !(print.editions.is_empty() && print.exams.is_empty()) {
         progress("typeset PDFs");
         match site_pdfs(&v, &opts.fonts) {
             Ok((files, warnings)) => {
@@ -367,13 +367,49 @@ fn site_pdfs(v: &Valid, fonts: &FontOptions) -> Result<(SitePdfs, Vec<Diagnostic
         let mut typeset =
             printer.pdf(crate::layout::PRINT_TEMPLATE, template, &data).map_err(|mut errs| errs.remove(0))?;
         warnings.append(&mut typeset.warnings);
-        let title = match &ed.subtitle {
-            Some(s) => format!("{}（{}）", ed.title.value, s.value),
-            None => ed.title.value.clone(),
-        };
-        out.push((Download { title, url: print::site_path(ed) }, typeset.pdf));
+        let note = ed.subtitle.as_ref().map(|s| s.value.clone());
+        out.push((
+            Download { kind: "edition", title: ed.title.value.clone(), note, url: print::site_path(ed) },
+            typeset.pdf,
+        ));
+    }
+    // The exam papers (not their keys: the site is for the trainees too).
+    if let Some(template) = v.exam_template.as_deref() {
+        for e in &v.handbook.settings.print.exams {
+            for (show, mut typeset) in
+                exam_pdfs(v, &printer, template, e, e.seed, false).map_err(|mut errs| errs.remove(0))?
+            {
+                warnings.append(&mut typeset.warnings);
+                let url = format!("pdf/{}-{show}.pdf", e.name);
+                out.push((Download { kind: "exam", title: e.title.value.clone(), note: Some(show), url }, typeset.pdf));
+            }
+        }
     }
     Ok((out, warnings))
+}
+
+/// Typesets an exam's forms (and, with `key`, its answer key): (label or
+/// `key`, typeset) in that order.
+fn exam_pdfs(
+    v: &Valid,
+    printer: &Printer,
+    template: &str,
+    e: &crate::model::Exam,
+    seed: u64,
+    key: bool,
+) -> Result<Vec<(String, print::Typeset)>, Vec<Diagnostic>> {
+    let forms = crate::quiz::exam::papers(&v.bank, e, seed).ok_or_else(|| exam_shortages(&v.handbook, &v.bank))?;
+    let mut shows: Vec<String> = forms.iter().map(|f| f.label.clone()).collect();
+    if key {
+        shows.push("key".into());
+    }
+    shows
+        .into_iter()
+        .map(|show| {
+            let data = crate::quiz::exam::data(e, forms.clone(), &show);
+            Ok((show, printer.pdf(crate::layout::EXAM_TEMPLATE, template, &data)?))
+        })
+        .collect()
 }
 
 fn missing_print_template() -> Diagnostic {
@@ -450,12 +486,7 @@ pub fn exam(root: &Path, name: Option<&str>, seed: Option<u64>, fonts: &FontOpti
         let mut files = Vec::new();
         let mut warnings = Vec::new();
         for e in chosen {
-            let forms = crate::quiz::exam::papers(&v.bank, e, seed.unwrap_or(e.seed))
-                .ok_or_else(|| exam_shortages(&v.handbook, &v.bank))?;
-            let labels: Vec<String> = forms.iter().map(|f| f.label.clone()).collect();
-            for show in labels.iter().map(String::as_str).chain(["key"]) {
-                let data = crate::quiz::exam::data(e, forms.clone(), show);
-                let typeset = printer.pdf(crate::layout::EXAM_TEMPLATE, template, &data)?;
+            for (show, typeset) in exam_pdfs(&v, &printer, template, e, seed.unwrap_or(e.seed), true)? {
                 warnings.extend(typeset.warnings);
                 files.push((format!("{}-{show}.pdf", e.name), typeset.pdf));
             }

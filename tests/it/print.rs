@@ -221,6 +221,12 @@ fn the_site_offers_the_pdfs_or_says_why_not() {
         assert!(std::fs::read(&p).unwrap().starts_with(b"%PDF"), "{}", p.display());
         assert!(index.contains(&format!("href=\"pdf/{ed}.pdf\"")));
     }
+    // The exam papers too, each form; never the key (the site is the trainees' too).
+    for form in ["final-A", "final-B"] {
+        assert!(std::fs::read(out.join(format!("pdf/{form}.pdf"))).unwrap().starts_with(b"%PDF"));
+        assert!(index.contains(&format!("href=\"pdf/{form}.pdf\"")), "{form} is linked");
+    }
+    assert!(!out.join("pdf/final-key.pdf").exists() && !index.contains("final-key"), "no key in the site");
     // Only the first page links them, once per edition.
     let first = std::fs::read_to_string(out.join(format!("{}.html", shipped().chapters[0]))).unwrap();
     assert_eq!(first.matches("href=\"pdf/trainer.pdf\"").count(), 1);
