@@ -16,6 +16,8 @@ pub const STATIC_DIR: &str = "theme/static";
 pub const SEARCH_JS: &str = "theme/static/search/search.js";
 /// The print layout (Typst), under the root.
 pub const PRINT_TEMPLATE: &str = "theme/print/handbook.typ";
+/// The summary card's layout (Typst): an edition with `layout: card`.
+pub const CARD_TEMPLATE: &str = "theme/print/card.typ";
 /// The exam papers' and answer key's layout (Typst).
 pub const EXAM_TEMPLATE: &str = "theme/print/exam.typ";
 

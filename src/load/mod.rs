@@ -9,7 +9,9 @@
 //! serde-saphyr's error variants and locations, toml's spans.
 
 use crate::diagnostic::{Diagnostic, Sources, did_you_mean};
-use crate::layout::{BOOK_TOML, CONTENT_DIR, EXAM_TEMPLATE, PRINT_TEMPLATE, SEARCH_JS, STATIC_DIR, TEMPLATES_DIR};
+use crate::layout::{
+    BOOK_TOML, CARD_TEMPLATE, CONTENT_DIR, EXAM_TEMPLATE, PRINT_TEMPLATE, SEARCH_JS, STATIC_DIR, TEMPLATES_DIR,
+};
 use crate::model::{Chapter, ChapterBody, Handbook, KINDS, Pos, Settings};
 use mdbook_driver::config::Config;
 use rayon::prelude::*;
@@ -38,6 +40,8 @@ pub struct Loaded {
     pub print_template: Option<String>,
     /// The exam papers' layout, `theme/print/exam.typ`.
     pub exam_template: Option<String>,
+    /// The summary card's layout, `theme/print/card.typ`.
+    pub card_template: Option<String>,
     /// mdBook's configuration from `book.toml` (mdBook's defaults when there is
     /// none); `None` when it does not parse.
     pub book_config: Option<Config>,
@@ -164,7 +168,11 @@ fn load_with(root: &Path, mut cache: Option<&mut ParseCache>) -> Loaded {
     load_templates(root, &mut loaded);
     loaded.search_js = std::fs::read_to_string(root.join(SEARCH_JS)).ok();
     // Kept in the sources too, for the snippets of Typst's errors and warnings.
-    for (path, slot) in [(PRINT_TEMPLATE, &mut loaded.print_template), (EXAM_TEMPLATE, &mut loaded.exam_template)] {
+    for (path, slot) in [
+        (PRINT_TEMPLATE, &mut loaded.print_template),
+        (EXAM_TEMPLATE, &mut loaded.exam_template),
+        (CARD_TEMPLATE, &mut loaded.card_template),
+    ] {
         *slot = std::fs::read_to_string(root.join(path)).ok();
         if let Some(t) = slot {
             loaded.sources.insert(PathBuf::from(path), t.clone());

@@ -184,6 +184,11 @@ pub struct Edition {
     /// `a4` (the default) or `a5`.
     #[serde(default)]
     pub paper: Option<Text>,
+    /// `book` (the default: the chapters in full) or `card` (a summary card
+    /// made from the structured lists alone: every framework, entry, point,
+    /// measure and maxim, on one or two pages).
+    #[serde(default)]
+    pub layout: Option<Text>,
 }
 
 impl Edition {
@@ -193,6 +198,10 @@ impl Edition {
 
     pub fn paper(&self) -> &str {
         self.paper.as_ref().map_or("a4", |t| t.as_str())
+    }
+
+    pub fn layout(&self) -> &str {
+        self.layout.as_ref().map_or("book", |t| t.as_str())
     }
 }
 

@@ -81,6 +81,8 @@ pub struct Valid {
     pub print_template: Option<String>,
     /// The exam layout from the theme.
     pub exam_template: Option<String>,
+    /// The summary card's layout from the theme.
+    pub card_template: Option<String>,
 }
 
 /// Exams that ask for more questions of a type than the bank can give, at
@@ -167,6 +169,7 @@ fn check_cached(
                 static_files: loaded.static_files,
                 print_template: loaded.print_template,
                 exam_template: loaded.exam_template,
+                card_template: loaded.card_template,
             };
             Checked { report, valid: Some(valid) }
         }
@@ -359,13 +362,12 @@ type SitePdfs = Vec<(Download, Vec<u8>)>;
 
 /// Every edition's PDF for the site, with Typst's warnings, or why they cannot be made.
 fn site_pdfs(v: &Valid, fonts: &FontOptions) -> Result<(SitePdfs, Vec<Diagnostic>)> {
-    let template = v.print_template.as_deref().ok_or_else(missing_print_template)?;
     let printer = Printer::new(fonts)?;
     let (mut out, mut warnings) = (Vec::new(), Vec::new());
     for ed in &v.handbook.settings.print.editions {
+        let (path, template) = edition_template(v, ed)?;
         let data = print::edition_data(&v.handbook, &v.bank, ed);
-        let mut typeset =
-            printer.pdf(crate::layout::PRINT_TEMPLATE, template, &data).map_err(|mut errs| errs.remove(0))?;
+        let mut typeset = printer.pdf(path, template, &data).map_err(|mut errs| errs.remove(0))?;
         warnings.append(&mut typeset.warnings);
         let note = ed.subtitle.as_ref().map(|s| s.value.clone());
         out.push((
@@ -412,9 +414,16 @@ fn exam_pdfs(
         .collect()
 }
 
-fn missing_print_template() -> Diagnostic {
-    Diagnostic::in_file(crate::layout::PRINT_TEMPLATE, "missing the print template")
-        .with_hint("copy it from the handbook tool's theme")
+/// The layout an edition is typeset with: the book's, or the card's.
+fn edition_template<'v>(v: &'v Valid, ed: &crate::model::Edition) -> Result<(&'static str, &'v str)> {
+    let (path, template) = match ed.layout() {
+        "card" => (crate::layout::CARD_TEMPLATE, &v.card_template),
+        _ => (crate::layout::PRINT_TEMPLATE, &v.print_template),
+    };
+    let template = template.as_deref().ok_or_else(|| {
+        Diagnostic::in_file(path, "missing the print template").with_hint("copy it from the handbook tool's theme")
+    })?;
+    Ok((path, template))
 }
 
 /// A printed edition as the CLI writes it: its name and its PDF.
@@ -430,10 +439,9 @@ pub fn print(root: &Path, edition: Option<&str>, fonts: &FontOptions) -> Report<
     let mut report = report.map(|_| None);
     let printed = (|| {
         let ed = print::find_edition(&v.handbook, edition).map_err(|d| vec![d])?;
-        let template = v.print_template.as_deref().ok_or_else(|| vec![missing_print_template()])?;
+        let (path, template) = edition_template(&v, ed).map_err(|d| vec![d])?;
         let printer = Printer::new(fonts).map_err(|d| vec![d])?;
-        let typeset =
-            printer.pdf(crate::layout::PRINT_TEMPLATE, template, &print::edition_data(&v.handbook, &v.bank, ed))?;
+        let typeset = printer.pdf(path, template, &print::edition_data(&v.handbook, &v.bank, ed))?;
         Ok::<_, Vec<Diagnostic>>((ed.name.value.clone(), typeset))
     })();
     match printed {

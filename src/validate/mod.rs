@@ -333,9 +333,11 @@ fn check_editions(hb: &Handbook, out: &mut Vec<Diagnostic>) {
                 out.push(unknown(file, c, "chapter", hb.chapters.iter().map(|ch| ch.id().as_str())));
             }
         }
-        for (field, value, allowed) in
-            [("quizzes", &e.quizzes, &["none", "questions", "answers"][..]), ("paper", &e.paper, &["a4", "a5"][..])]
-        {
+        for (field, value, allowed) in [
+            ("quizzes", &e.quizzes, &["none", "questions", "answers"][..]),
+            ("paper", &e.paper, &["a4", "a5"][..]),
+            ("layout", &e.layout, &["book", "card"][..]),
+        ] {
             if let Some(v) = value
                 && !allowed.contains(&v.as_str())
             {

@@ -60,6 +60,8 @@ enum Reach {
     Pdf,
     /// The exam papers and their key (Typst).
     Exam,
+    /// The summary card (Typst): the lists alone.
+    Card,
 }
 use Reach::*;
 
@@ -75,44 +77,44 @@ const FIELDS: &[(&str, &str, &[Reach])] = &[
     ("edition.organisation", "", &[Pdf]),
     ("edition.date", "", &[Pdf]),
     ("exam.title", "", &[Exam]),
-    ("overview.title", "overview", &[Title, Search]),
+    ("overview.title", "overview", &[Title, Search, Card]),
     ("overview.heading", "overview", &[Page, Pdf]),
     ("overview.intro", "overview", &[Page, Search, Pdf]),
     ("overview.ask", "overview", &[Ask]),
-    ("framework.name", "overview", &[Page, Search, Practice, Pdf]),
+    ("framework.name", "overview", &[Page, Search, Practice, Pdf, Card]),
     ("framework.ask", "overview", &[Ask]),
-    ("framework.item1", "overview", &[Page, Search, Practice, Pdf]),
-    ("framework.item2", "overview", &[Page, Practice, Pdf]),
-    ("framework.item3", "overview", &[Page, Practice, Pdf]),
+    ("framework.item1", "overview", &[Page, Search, Practice, Pdf, Card]),
+    ("framework.item2", "overview", &[Page, Practice, Pdf, Card]),
+    ("framework.item3", "overview", &[Page, Practice, Pdf, Card]),
     ("framework.variant", "overview", &[Page]),
-    ("framework.subitem", "overview", &[Page, Pdf]),
-    ("qualities.title", "qualities", &[Title, Search, Pdf]),
+    ("framework.subitem", "overview", &[Page, Pdf, Card]),
+    ("qualities.title", "qualities", &[Title, Search, Pdf, Card]),
     ("qualities.intro", "qualities", &[Page, Search, Pdf]),
-    ("entry.title", "qualities", &[Page, Search, Quiz, Pdf]),
+    ("entry.title", "qualities", &[Page, Search, Quiz, Pdf, Card]),
     ("entry.lead", "qualities", &[Page, Search, Pdf]),
     ("entry.text", "qualities", &[Page, Search, Pdf]),
     ("entry.ask", "qualities", &[Ask]),
-    ("point.title", "qualities", &[Search]),
+    ("point.title", "qualities", &[Search, Card]),
     ("point.lead", "qualities", &[Page, Search, Pdf]),
     ("point.text", "qualities", &[Page, Search, Pdf]),
     ("point.ask", "qualities", &[Ask]),
-    ("images.title", "images", &[Title, Search, Pdf]),
-    ("image.title", "images", &[Page, Search, Pdf]),
+    ("images.title", "images", &[Title, Search, Pdf, Card]),
+    ("image.title", "images", &[Page, Search, Pdf, Card]),
     ("image.text", "images", &[Page, Search, Pdf]),
-    ("relationships.title", "relationships", &[Title, Search, Pdf]),
-    ("relationship.title", "relationships", &[Page, Search, Pdf]),
-    ("relationship.pole1", "relationships", &[Page, Pdf]),
-    ("relationship.pole2", "relationships", &[Page, Pdf]),
+    ("relationships.title", "relationships", &[Title, Search, Pdf, Card]),
+    ("relationship.title", "relationships", &[Page, Search, Pdf, Card]),
+    ("relationship.pole1", "relationships", &[Page, Pdf, Card]),
+    ("relationship.pole2", "relationships", &[Page, Pdf, Card]),
     ("relationship.text", "relationships", &[Page, Search, Pdf]),
-    ("transformations.title", "transformations", &[Title, Search, Pdf]),
-    ("transformation.title", "transformations", &[Search]),
+    ("transformations.title", "transformations", &[Title, Search, Pdf, Card]),
+    ("transformation.title", "transformations", &[Search, Card]),
     ("transformation.heading", "transformations", &[Page, Pdf]),
     ("transformation.text", "transformations", &[Page, Search, Pdf]),
-    ("measure.title", "transformations", &[Page, Search, Pdf]),
+    ("measure.title", "transformations", &[Page, Search, Pdf, Card]),
     ("measure.lead", "transformations", &[Page, Search, Pdf]),
     ("measure.text", "transformations", &[Page, Search, Pdf]),
-    ("maxims.title", "maxims", &[Title, Search, Pdf]),
-    ("maxim.text", "maxims", &[Page, Search, Pdf]),
+    ("maxims.title", "maxims", &[Title, Search, Pdf, Card]),
+    ("maxim.text", "maxims", &[Page, Search, Pdf, Card]),
     ("maxim.quote", "maxims", &[Page, Pdf]),
     ("maxim.ask", "maxims", &[Ask]),
     ("single.prompt", "qualities", &[Quiz, Export, Pdf, Exam]),
@@ -154,6 +156,10 @@ print:
       organisation: «edition.organisation»
       date: «edition.date»
       quizzes: answers
+    - name: card
+      title: 要点卡
+      layout: card
+      quizzes: none
   exams:
     - name: final
       title: «exam.title»
@@ -989,6 +995,19 @@ fn hostile_text_prints_literally() {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let (mut cases, mut failures) = literal_in_pdfs(&[pdf], Pdf);
+    // The summary card.
+    let card = dir.path().join("card.pdf");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_handbook"))
+        .args(["print", "--edition", "card", "--dir"])
+        .arg(dir.path())
+        .arg("--out")
+        .arg(&card)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (n, f) = literal_in_pdfs(&[card], Card);
+    cases += n;
+    failures.extend(f);
     // The exam papers and their key.
     let exams = dir.path().join("exams");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_handbook"))

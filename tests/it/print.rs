@@ -368,3 +368,80 @@ fn content_is_never_read_as_typst_markup() {
     let want = squash(hostile);
     assert!(t.matches(&want).count() >= 2, "the title and the text carry the markup as text:\n{t}");
 }
+
+/// The smallest font size on a PDF's pages: poppler's word boxes are as
+/// tall as their font size (the edition's 10.5 pt body reads 10.50).
+fn smallest_text(pdf: &Path) -> f64 {
+    let out = Command::new("pdftotext").arg("-bbox").arg(pdf).arg("-").output().unwrap();
+    let html = String::from_utf8(out.stdout).unwrap();
+    let attr = |w: &str, name: &str| -> f64 {
+        let at = w.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        w[at..at + w[at..].find('"').unwrap()].parse().unwrap()
+    };
+    html.split("<word ").skip(1).map(|w| attr(w, "yMax") - attr(w, "yMin")).fold(f64::INFINITY, f64::min)
+}
+
+#[test]
+fn the_summary_card_holds_every_list_on_the_pages_it_promises() {
+    if !tools_and_fonts() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for part in ["content", "theme"] {
+        crate::common::copy_dir(&repo().join(part), &dir.path().join(part));
+    }
+    std::fs::copy(repo().join("book.toml"), dir.path().join("book.toml")).unwrap();
+    let settings = dir.path().join("content/handbook.yaml");
+    let text = std::fs::read_to_string(&settings).unwrap();
+    // The shipped card on A4, and the same card on A5.
+    let card = "      layout: card\n      quizzes: none\n";
+    assert!(text.contains(card), "the shipped card edition");
+    let a5 = format!("{card}    - name: card-a5\n      title: 要点卡\n      paper: a5\n{card}");
+    std::fs::write(&settings, text.replacen(card, &a5, 1)).unwrap();
+    let v = pipeline::check(dir.path()).valid.expect("valid with the A5 card");
+    let card = v.handbook.settings.print.editions.iter().find(|e| e.name.as_str() == "card").unwrap();
+    let data = handbook::print::edition_data(&v.handbook, &v.bank, card);
+    // Every list of the content: frameworks with items and sub-items,
+    // entries with points or measures (and poles), maxims.
+    let mut wanted: Vec<String> = Vec::new();
+    for ch in &data.chapters {
+        wanted.push(ch.title.clone());
+        for f in &ch.frameworks {
+            wanted.push(f.name.clone());
+            for i in &f.items {
+                wanted.push(i.text.clone());
+                wanted.extend(i.subitems.iter().cloned());
+            }
+        }
+        for e in &ch.entries {
+            wanted.push(e.title.clone());
+            wanted.extend(e.poles.iter().cloned());
+            wanted.extend(e.points.iter().map(|p| p.title.clone()));
+            wanted.extend(e.measures.iter().map(|m| m.title.clone()));
+        }
+        wanted.extend(ch.maxims.iter().map(|m| m.text.clone()));
+    }
+    assert!(wanted.len() > 100, "the shipped lists: {}", wanted.len());
+    for (edition, pages_at_most, smallest) in [("card", 2, 9.0), ("card-a5", 4, 8.0)] {
+        let report = pipeline::print(dir.path(), Some(edition), &FontOptions::default());
+        assert!(report.ok(), "{:?}", report.diagnostics);
+        let pdf = dir.path().join(format!("{edition}.pdf"));
+        std::fs::write(&pdf, report.value.unwrap().pdf).unwrap();
+        let squashed: String = text_of(&pdf).chars().filter(|c| !c.is_whitespace()).collect();
+        for w in &wanted {
+            let w: String = w.chars().filter(|c| !c.is_whitespace()).collect();
+            assert!(squashed.contains(&w), "{edition}: {w:?} is not on the card");
+        }
+        let pages = text_of(&pdf).matches('\u{c}').count();
+        assert!((1..=pages_at_most).contains(&pages), "{edition}: {pages} pages (promised: at most {pages_at_most})");
+        let small = smallest_text(&pdf);
+        assert!(small >= smallest - 0.01, "{edition}: text as small as {small} pt (at least {smallest})");
+        println!("{edition}: {pages} page(s), {} lists' texts, smallest text {small} pt", wanted.len());
+    }
+}
+
+/// The text in the order Typst wrote it (column after column).
+fn text_of(pdf: &Path) -> String {
+    let out = Command::new("pdftotext").arg("-raw").arg(pdf).arg("-").output().unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
