@@ -449,6 +449,8 @@ struct Seen {
     skeleton: String,
     text: String,
     ran: bool,
+    /// The page scrolls sideways (a long text widened it).
+    wide: bool,
 }
 
 fn look(page: &mut Page<'_>) -> Seen {
@@ -457,12 +459,14 @@ fn look(page: &mut Page<'_>) -> Seen {
         "({ skeleton: Array.from(document.querySelectorAll('*')) \
             .filter(e => !(e.tagName === 'SCRIPT' && /\\/search\\/[a-z]\\//.test(e.src))).map(e => e.tagName + '[' + \
             Array.from(e.attributes).map(a => a.name).sort().join(' ') + ']').join('\\n'), \
-           text: document.title + '\\n' + document.body.textContent, ran: !!window.__hx_ran })",
+           text: document.title + '\\n' + document.body.textContent, ran: !!window.__hx_ran, \
+           wide: document.documentElement.scrollWidth > document.documentElement.clientWidth + 1 })",
     );
     Seen {
         skeleton: v["skeleton"].as_str().unwrap().to_string(),
         text: v["text"].as_str().unwrap().to_string(),
         ran: v["ran"].as_bool().unwrap(),
+        wide: v["wide"].as_bool().unwrap(),
     }
 }
 
@@ -488,6 +492,7 @@ impl Run<'_, '_> {
             action(self.page, site);
             let s = look(self.page);
             assert!(!s.ran, "{what}: a payload script ran");
+            assert!(!s.wide, "{what}: the page is wider than the window (a long text widened it)");
             assert_eq!(self.page.dialogs(), dialogs, "{what}: a dialog opened");
             let out = outside(&self.page.requests()[requests..], site);
             assert!(out.is_empty(), "{what}: requests left the site: {out:?}");
