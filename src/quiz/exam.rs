@@ -81,11 +81,7 @@ pub fn pool<'a>(bank: &'a Bank, exam: &Exam) -> Vec<(&'static str, Vec<&'a Item>
                 a.answer_text() == d.answer_text() && a.refs.iter().any(|r| d.refs.iter().any(|s| s.url == r.url))
             })
     });
-    let all: Vec<&Item> = authored
-        .iter()
-        .copied()
-        .chain(if from == "authored" { None } else { Some(drills) }.into_iter().flatten())
-        .collect();
+    let all: Vec<&Item> = authored.iter().copied().chain(drills).collect();
     exam.questions.each().map(|(k, _)| (k, all.iter().copied().filter(|q| kind_name(q.kind) == k).collect())).to_vec()
 }
 
