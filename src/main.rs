@@ -43,9 +43,12 @@ enum Command {
         /// The edition, as named in the settings [default: the first].
         #[arg(long)]
         edition: Option<String>,
-        /// The PDF to write [default: ROOT/<edition>.pdf].
+        /// The file to write [default: ROOT/<edition>.pdf, or .docx].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// A PDF (Typst), or a Word document to adapt in Word or WPS.
+        #[arg(long, value_enum, default_value_t = PrintFormat::Pdf)]
+        format: PrintFormat,
         #[command(flatten)]
         fonts: FontArgs,
     },
@@ -199,7 +202,9 @@ fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Check { root } => check(&root.dir),
         Command::Build(args) => build(args),
-        Command::Print { root, edition, out, fonts } => print(&root.dir, edition.as_deref(), out, fonts),
+        Command::Print { root, edition, out, format, fonts } => {
+            print(&root.dir, edition.as_deref(), out, format, fonts)
+        }
         Command::Exam { root, name, seed, out, fonts } => exam(&root.dir, name.as_deref(), seed, out, fonts),
         Command::Search { root, query, site, limit, json } => {
             search(&site.unwrap_or_else(|| root.dir.join("book")), &query, limit, json)
@@ -242,13 +247,23 @@ fn build(args: BuildArgs) -> ExitCode {
     finish(&report, &root, &format!("built {} — open file://{}", out.display(), index.display()))
 }
 
-fn print(root: &Path, edition: Option<&str>, out: Option<PathBuf>, fonts: FontArgs) -> ExitCode {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum PrintFormat {
+    Pdf,
+    Docx,
+}
+
+fn print(root: &Path, edition: Option<&str>, out: Option<PathBuf>, format: PrintFormat, fonts: FontArgs) -> ExitCode {
     let bar = progress();
     bar.set_message("typesetting");
-    let report = pipeline::print(root, edition, &fonts.options());
+    let report = match format {
+        PrintFormat::Pdf => pipeline::print(root, edition, &fonts.options()),
+        PrintFormat::Docx => pipeline::print_docx(root, edition),
+    };
     bar.finish_and_clear();
     let Some(printed) = &report.value else { return finish(&report, root, "") };
-    let out = out.unwrap_or_else(|| root.join(format!("{}.pdf", printed.edition)));
+    let ext = if format == PrintFormat::Docx { "docx" } else { "pdf" };
+    let out = out.unwrap_or_else(|| root.join(format!("{}.{ext}", printed.edition)));
     match Output::File(&out).write(&printed.pdf) {
         Ok(()) => finish(&report, root, &format!("wrote {} ({} KB)", out.display(), printed.pdf.len() / 1024)),
         Err(code) => code,

@@ -295,6 +295,19 @@ fn prepare(checked: Checked, opts: &BuildOptions, progress: Progress<'_>) -> (Re
             ),
         }
     }
+    // The book editions as Word documents too (no fonts or Typst needed), beside the PDFs.
+    if !opts.no_pdf && print.in_site {
+        for ed in print.editions.iter().filter(|e| e.layout() == "book") {
+            match print::docx::edition_docx(&print::edition_data(&v.handbook, &v.bank, ed)) {
+                Ok(bytes) => {
+                    let note = ed.subtitle.as_ref().map(|s| s.value.clone());
+                    let url = format!("pdf/{}.docx", ed.name);
+                    pdfs.push((Download { kind: "word", title: ed.title.value.clone(), note, url }, bytes));
+                }
+                Err(d) => report.diagnostics.push(d.as_warning().with_hint("the site is built without this link")),
+            }
+        }
+    }
     let downloads: Vec<Download> = pdfs.iter().map(|(d, _)| d.clone()).collect();
     let book = match report.value.take() {
         Some(book) if downloads.is_empty() => book,
@@ -426,7 +439,7 @@ fn edition_template<'v>(v: &'v Valid, ed: &crate::model::Edition) -> Result<(&'s
     Ok((path, template))
 }
 
-/// A printed edition as the CLI writes it: its name and its PDF.
+/// A printed edition as the CLI writes it: its name and its file (PDF or Word).
 pub struct Printed {
     pub edition: String,
     pub pdf: Vec<u8>,
@@ -509,6 +522,22 @@ pub fn exam(root: &Path, name: Option<&str>, seed: Option<u64>, fonts: &FontOpti
             report
         }
         Err(d) => report.fail(d),
+    }
+}
+
+/// An edition as a Word document (`handbook print --format docx`): no fonts
+/// or Typst needed.
+pub fn print_docx(root: &Path, edition: Option<&str>) -> Report<Printed> {
+    let Checked { report, valid } = check(root);
+    let Some(v) = valid else { return report.map(|_| None) };
+    let report = report.map(|_| None);
+    let docx = print::find_edition(&v.handbook, edition).and_then(|ed| {
+        let bytes = print::docx::edition_docx(&print::edition_data(&v.handbook, &v.bank, ed))?;
+        Ok(Printed { edition: ed.name.value.clone(), pdf: bytes })
+    });
+    match docx {
+        Ok(p) => Report { value: Some(p), ..report },
+        Err(d) => report.fail([d]),
     }
 }
 

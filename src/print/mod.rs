@@ -8,6 +8,7 @@
 //! and is placed as text), so nothing in it needs escaping for Typst. Pure:
 //! returns PDF bytes; only the CLI and the build write files.
 
+pub mod docx;
 #[cfg(feature = "pdf")]
 mod world;
 

@@ -113,7 +113,8 @@ fn engine(
 /// A file the first page links to, e.g. a printed edition's PDF.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Download {
-    /// `edition` or `exam` (the template words each its own way).
+    /// `edition`, `word` (an edition as a Word document) or `exam`: the
+    /// template words each its own way.
     pub kind: &'static str,
     pub title: String,
     /// An edition's subtitle, or an exam form's label (`A`, `B`, …).

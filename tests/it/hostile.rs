@@ -62,60 +62,62 @@ enum Reach {
     Exam,
     /// The summary card (Typst): the lists alone.
     Card,
+    /// The printed edition as a Word document.
+    Word,
 }
 use Reach::*;
 
 /// Every free-text field: its key in the template below, the page it is on,
 /// and where else it lands.
 const FIELDS: &[(&str, &str, &[Reach])] = &[
-    ("part.title", "overview", &[Page, First, Pdf]),
+    ("part.title", "overview", &[Page, First, Pdf, Word]),
     ("search.synonym", "", &[Query]),
     ("search.ignore", "", &[Query]),
     ("quiz.practice_title", "practice", &[Title]),
-    ("edition.title", "", &[Pdf]),
-    ("edition.subtitle", "", &[Pdf]),
-    ("edition.organisation", "", &[Pdf]),
-    ("edition.date", "", &[Pdf]),
+    ("edition.title", "", &[Pdf, Word]),
+    ("edition.subtitle", "", &[Pdf, Word]),
+    ("edition.organisation", "", &[Pdf, Word]),
+    ("edition.date", "", &[Pdf, Word]),
     ("exam.title", "", &[Exam]),
     ("overview.title", "overview", &[Title, Search, Card]),
-    ("overview.heading", "overview", &[Page, Pdf]),
-    ("overview.intro", "overview", &[Page, Search, Pdf]),
+    ("overview.heading", "overview", &[Page, Pdf, Word]),
+    ("overview.intro", "overview", &[Page, Search, Pdf, Word]),
     ("overview.ask", "overview", &[Ask]),
-    ("framework.name", "overview", &[Page, Search, Practice, Pdf, Card]),
+    ("framework.name", "overview", &[Page, Search, Practice, Pdf, Card, Word]),
     ("framework.ask", "overview", &[Ask]),
-    ("framework.item1", "overview", &[Page, Search, Practice, Pdf, Card]),
-    ("framework.item2", "overview", &[Page, Practice, Pdf, Card]),
-    ("framework.item3", "overview", &[Page, Practice, Pdf, Card]),
+    ("framework.item1", "overview", &[Page, Search, Practice, Pdf, Card, Word]),
+    ("framework.item2", "overview", &[Page, Practice, Pdf, Card, Word]),
+    ("framework.item3", "overview", &[Page, Practice, Pdf, Card, Word]),
     ("framework.variant", "overview", &[Page]),
-    ("framework.subitem", "overview", &[Page, Pdf, Card]),
-    ("qualities.title", "qualities", &[Title, Search, Pdf, Card]),
-    ("qualities.intro", "qualities", &[Page, Search, Pdf]),
-    ("entry.title", "qualities", &[Page, Search, Quiz, Pdf, Card]),
-    ("entry.lead", "qualities", &[Page, Search, Pdf]),
-    ("entry.text", "qualities", &[Page, Search, Pdf]),
+    ("framework.subitem", "overview", &[Page, Pdf, Card, Word]),
+    ("qualities.title", "qualities", &[Title, Search, Pdf, Card, Word]),
+    ("qualities.intro", "qualities", &[Page, Search, Pdf, Word]),
+    ("entry.title", "qualities", &[Page, Search, Quiz, Pdf, Card, Word]),
+    ("entry.lead", "qualities", &[Page, Search, Pdf, Word]),
+    ("entry.text", "qualities", &[Page, Search, Pdf, Word]),
     ("entry.ask", "qualities", &[Ask]),
     ("point.title", "qualities", &[Search, Card]),
-    ("point.lead", "qualities", &[Page, Search, Pdf]),
-    ("point.text", "qualities", &[Page, Search, Pdf]),
+    ("point.lead", "qualities", &[Page, Search, Pdf, Word]),
+    ("point.text", "qualities", &[Page, Search, Pdf, Word]),
     ("point.ask", "qualities", &[Ask]),
-    ("images.title", "images", &[Title, Search, Pdf, Card]),
-    ("image.title", "images", &[Page, Search, Pdf, Card]),
-    ("image.text", "images", &[Page, Search, Pdf]),
-    ("relationships.title", "relationships", &[Title, Search, Pdf, Card]),
-    ("relationship.title", "relationships", &[Page, Search, Pdf, Card]),
-    ("relationship.pole1", "relationships", &[Page, Pdf, Card]),
-    ("relationship.pole2", "relationships", &[Page, Pdf, Card]),
-    ("relationship.text", "relationships", &[Page, Search, Pdf]),
-    ("transformations.title", "transformations", &[Title, Search, Pdf, Card]),
+    ("images.title", "images", &[Title, Search, Pdf, Card, Word]),
+    ("image.title", "images", &[Page, Search, Pdf, Card, Word]),
+    ("image.text", "images", &[Page, Search, Pdf, Word]),
+    ("relationships.title", "relationships", &[Title, Search, Pdf, Card, Word]),
+    ("relationship.title", "relationships", &[Page, Search, Pdf, Card, Word]),
+    ("relationship.pole1", "relationships", &[Page, Pdf, Card, Word]),
+    ("relationship.pole2", "relationships", &[Page, Pdf, Card, Word]),
+    ("relationship.text", "relationships", &[Page, Search, Pdf, Word]),
+    ("transformations.title", "transformations", &[Title, Search, Pdf, Card, Word]),
     ("transformation.title", "transformations", &[Search, Card]),
-    ("transformation.heading", "transformations", &[Page, Pdf]),
-    ("transformation.text", "transformations", &[Page, Search, Pdf]),
-    ("measure.title", "transformations", &[Page, Search, Pdf, Card]),
-    ("measure.lead", "transformations", &[Page, Search, Pdf]),
-    ("measure.text", "transformations", &[Page, Search, Pdf]),
-    ("maxims.title", "maxims", &[Title, Search, Pdf, Card]),
-    ("maxim.text", "maxims", &[Page, Search, Pdf, Card]),
-    ("maxim.quote", "maxims", &[Page, Pdf]),
+    ("transformation.heading", "transformations", &[Page, Pdf, Word]),
+    ("transformation.text", "transformations", &[Page, Search, Pdf, Word]),
+    ("measure.title", "transformations", &[Page, Search, Pdf, Card, Word]),
+    ("measure.lead", "transformations", &[Page, Search, Pdf, Word]),
+    ("measure.text", "transformations", &[Page, Search, Pdf, Word]),
+    ("maxims.title", "maxims", &[Title, Search, Pdf, Card, Word]),
+    ("maxim.text", "maxims", &[Page, Search, Pdf, Card, Word]),
+    ("maxim.quote", "maxims", &[Page, Pdf, Word]),
     ("maxim.ask", "maxims", &[Ask]),
     ("single.prompt", "qualities", &[Quiz, Export, Pdf, Exam]),
     ("single.option1", "qualities", &[Quiz, Export, Pdf, Exam]),
@@ -978,6 +980,42 @@ fn xml_texts(xml: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// The edition as a Word document, read back by python-docx: every field
+/// the document holds reads literally (less the control characters XML 1.0
+/// cannot carry, line breaks as spaces), and the file is valid.
+#[test]
+fn hostile_text_in_the_word_edition_stays_text() {
+    let has =
+        std::process::Command::new("python3").args(["-c", "import docx"]).output().is_ok_and(|o| o.status.success());
+    if !crate::common::require(has, "python3 with python-docx (pip install python-docx)") {
+        return;
+    }
+    let dir = fixture(None);
+    write_handbook(dir.path(), true);
+    let report = pipeline::print_docx(dir.path(), Some("trainer"));
+    assert!(report.ok(), "{:?}", report.diagnostics);
+    let path = dir.path().join("trainer.docx");
+    std::fs::write(&path, report.value.unwrap().pdf).unwrap();
+    let out = std::process::Command::new("python3")
+        .arg(crate::common::repo().join("tests/tools/docx_paragraphs.py"))
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "python-docx reads it: {}", String::from_utf8_lossy(&out.stderr));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let all: Vec<&str> = doc["paragraphs"].as_array().unwrap().iter().map(|p| p["text"].as_str().unwrap()).collect();
+    let all = all.join("\n");
+    let xml_form = |s: &str| s.chars().filter(|&c| c >= ' ' || c == '\t').collect::<String>();
+    let mut cases = 0;
+    for key in fields_with(Word) {
+        if let Err(e) = literal(&xml_form(&shown(&text(key, true))), &all) {
+            panic!("{key} does not read literally in the Word edition: {e}");
+        }
+        cases += 1;
+    }
+    println!("hostile corpus in the Word edition: {cases} cases");
 }
 
 #[cfg(feature = "pdf")]

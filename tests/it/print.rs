@@ -215,12 +215,18 @@ fn the_site_offers_the_pdfs_or_says_why_not() {
     }
     let out = &shipped().out;
     let index = std::fs::read_to_string(out.join("index.html")).unwrap();
-    assert!(index.contains("下载 PDF"), "the first page links the editions");
+    assert!(index.contains("下载："), "the first page links the editions");
     for ed in ["trainer", "trainee"] {
         let p = out.join(format!("pdf/{ed}.pdf"));
         assert!(std::fs::read(&p).unwrap().starts_with(b"%PDF"), "{}", p.display());
         assert!(index.contains(&format!("href=\"pdf/{ed}.pdf\"")));
     }
+    // The book editions as Word documents (not the card).
+    for ed in ["trainer", "trainee"] {
+        assert!(std::fs::read(out.join(format!("pdf/{ed}.docx"))).unwrap().starts_with(b"PK"), "{ed}.docx");
+        assert!(index.contains(&format!("href=\"pdf/{ed}.docx\"")), "{ed}.docx is linked");
+    }
+    assert!(!out.join("pdf/card.docx").exists());
     // The exam papers too, each form; never the key (the site is the trainees' too).
     for form in ["final-A", "final-B"] {
         assert!(std::fs::read(out.join(format!("pdf/{form}.pdf"))).unwrap().starts_with(b"%PDF"));
@@ -232,7 +238,7 @@ fn the_site_offers_the_pdfs_or_says_why_not() {
     assert_eq!(first.matches("href=\"pdf/trainer.pdf\"").count(), 1);
     for ch in &shipped().chapters[1..] {
         let page = std::fs::read_to_string(out.join(format!("{ch}.html"))).unwrap();
-        assert!(!page.contains("下载 PDF") && !page.contains("pdf/trainer.pdf"), "{ch}.html links the PDFs");
+        assert!(!page.contains("下载：") && !page.contains("pdf/trainer.pdf"), "{ch}.html links the PDFs");
     }
 
     // Without a font: one warning, a site, no link.
@@ -252,8 +258,12 @@ fn the_site_offers_the_pdfs_or_says_why_not() {
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(warnings[0].message.starts_with("PDFs not built: no font for Chinese text"), "{:?}", warnings[0]);
     let index = std::fs::read_to_string(dir.path().join("book/index.html")).unwrap();
-    assert!(!index.contains("下载 PDF"));
-    assert!(!dir.path().join("book/pdf").exists());
+    assert!(!index.contains(".pdf\""), "no PDF link");
+    // The Word edition needs no font: it is there, and linked.
+    assert!(index.contains("href=\"pdf/all.docx\""), "the Word edition is linked");
+    let pdfs: Vec<_> =
+        std::fs::read_dir(dir.path().join("book/pdf")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(pdfs, ["all.docx"], "only the Word edition");
     let _ = build;
 }
 
@@ -444,4 +454,140 @@ fn the_summary_card_holds_every_list_on_the_pages_it_promises() {
 fn text_of(pdf: &Path) -> String {
     let out = Command::new("pdftotext").arg("-raw").arg(pdf).arg("-").output().unwrap();
     String::from_utf8(out.stdout).unwrap()
+}
+
+/// What python-docx (PyPI) reads from a .docx (tests/tools/docx_paragraphs.py).
+fn read_docx(path: &Path) -> Option<serde_json::Value> {
+    let has = Command::new("python3").args(["-c", "import docx"]).output().is_ok_and(|o| o.status.success());
+    if !require(has, "python3 with python-docx (pip install python-docx)") {
+        return None;
+    }
+    let out = Command::new("python3").arg(repo().join("tests/tools/docx_paragraphs.py")).arg(path).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    Some(serde_json::from_slice(&out.stdout).unwrap())
+}
+
+#[test]
+fn the_trainer_edition_as_word_carries_the_source_with_real_headings() {
+    let seed = repo().join("../shared/seed/000_c11b6c6c4891f629.txt");
+    if !require(seed.exists(), "the source text") {
+        return;
+    }
+    let report = pipeline::print_docx(&repo(), Some("trainer"));
+    assert!(report.ok(), "{:?}", report.diagnostics);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("trainer.docx");
+    std::fs::write(&path, report.value.unwrap().pdf).unwrap();
+    let Some(doc) = read_docx(&path) else { return };
+    let paragraphs = doc["paragraphs"].as_array().unwrap();
+    // Every piece of the source, in order, from the paragraphs' text.
+    let all = squash(&paragraphs.iter().map(|p| p["text"].as_str().unwrap()).collect::<Vec<_>>().join("\n"));
+    let (mut at, mut missing) = (0, Vec::new());
+    let ps = pieces(&source_lines(&std::fs::read_to_string(seed).unwrap()));
+    for p in &ps {
+        match all[at..].find(&squash(p)) {
+            Some(i) => at += i + squash(p).len(),
+            None => missing.push(p.clone()),
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "{} of {} pieces missing or out of order:\n{}",
+        missing.len(),
+        ps.len(),
+        missing.join("\n")
+    );
+    // Chapters are Word's built-in Heading 1 with outline level 0; sections Heading 2 and 3.
+    let v = pipeline::check(&repo()).valid.unwrap();
+    let titles: Vec<String> = v
+        .handbook
+        .ordered()
+        .iter()
+        .map(|c| {
+            let h = c.head();
+            h.heading.as_ref().map_or(h.title.value.clone(), |t| t.value.clone())
+        })
+        .collect();
+    let h1: Vec<&str> =
+        paragraphs.iter().filter(|p| p["style"] == "Heading 1").map(|p| p["text"].as_str().unwrap()).collect();
+    assert_eq!(h1, titles, "one Heading 1 per chapter, in order");
+    for (style, level) in [("Heading 1", 0), ("Heading 2", 1), ("Heading 3", 2)] {
+        let ps: Vec<&serde_json::Value> = paragraphs.iter().filter(|p| p["style"] == style).collect();
+        assert!(!ps.is_empty(), "{style} is used");
+        assert!(
+            ps.iter().all(|p| p["builtin"] == true && p["outline"] == level),
+            "{style}: built-in, outline level {level}"
+        );
+    }
+    assert_eq!(doc["toc"], true, "a TOC field");
+    assert_eq!(doc["footer_page_field"], true, "page numbers in the footer");
+    assert_eq!(doc["east_asia"]["Heading 1"], "黑体");
+    assert_eq!(doc["east_asia"]["(defaults)"], "宋体", "the body's East Asian font");
+    // No stray spaces in Chinese: no space between two Han characters in any paragraph.
+    for p in paragraphs {
+        let t: Vec<char> = p["text"].as_str().unwrap().chars().collect();
+        for w in t.windows(3) {
+            assert!(
+                !(w[1] == ' ' && handbook::model::is_cjk(w[0]) && handbook::model::is_cjk(w[2])),
+                "a space between Chinese characters in {:?}",
+                p["text"]
+            );
+        }
+    }
+}
+
+#[test]
+fn libreoffice_renders_the_word_edition_with_its_contents_and_all_its_text() {
+    let seed = repo().join("../shared/seed/000_c11b6c6c4891f629.txt");
+    let soffice = Command::new("soffice").arg("--version").output().is_ok_and(|o| o.status.success());
+    if !require(soffice, "LibreOffice (Debian libreoffice-writer-nogui)") || !tools_and_fonts() || !seed.exists() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let docx = dir.path().join("trainer.docx");
+    std::fs::write(&docx, pipeline::print_docx(&repo(), Some("trainer")).value.unwrap().pdf).unwrap();
+    let profile = dir.path().join("profile");
+    let out = Command::new("soffice")
+        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(dir.path())
+        .arg(&docx)
+        .output()
+        .unwrap();
+    let pdf = dir.path().join("trainer.pdf");
+    assert!(pdf.exists(), "LibreOffice converted it: {}", String::from_utf8_lossy(&out.stderr));
+    let pages = body_pages(&pdf);
+    // The contents, before the first chapter: every chapter's title, in order.
+    let v = pipeline::check(&repo()).valid.unwrap();
+    let titles: Vec<String> = v
+        .handbook
+        .ordered()
+        .iter()
+        .map(|c| c.head().heading.as_ref().map_or(c.head().title.value.clone(), |t| t.value.clone()))
+        .collect();
+    let all = squash(&pages.concat());
+    let body_starts =
+        all.find(&squash(&v.handbook.ordered()[0].head().intro[0].value)).expect("the first chapter's text");
+    let contents = &all[..body_starts];
+    let mut at = 0;
+    for t in &titles {
+        let i = contents[at..].find(&squash(t)).unwrap_or_else(|| panic!("{t} is not in the contents"));
+        at += i + squash(t).len();
+    }
+    // And every piece of the source, in order.
+    let ps = pieces(&source_lines(&std::fs::read_to_string(seed).unwrap()));
+    let (mut at, mut missing) = (0, Vec::new());
+    for p in &ps {
+        match all[at..].find(&squash(p)) {
+            Some(i) => at += i + squash(p).len(),
+            None => missing.push(p.clone()),
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "{} of {} pieces missing in LibreOffice's rendering:\n{}",
+        missing.len(),
+        ps.len(),
+        missing.join("\n")
+    );
 }
