@@ -75,10 +75,14 @@ fn the_trainer_edition_carries_every_piece_of_the_source() {
     if !require(seed.exists(), "the source text") || !tools_and_fonts() {
         return;
     }
-    let all = squash(&body_pages(&pdfs().trainer).concat());
-    let mut at = 0;
-    let mut missing = Vec::new();
+    assert_every_piece(&seed, &squash(&body_pages(&pdfs().trainer).concat()), "the PDF");
+}
+
+/// Every piece of the source (split as the fidelity test does) stands in
+/// `all` (squashed), in order.
+fn assert_every_piece(seed: &Path, all: &str, what: &str) {
     let ps = pieces(&source_lines(&std::fs::read_to_string(seed).unwrap()));
+    let (mut at, mut missing) = (0, Vec::new());
     for p in &ps {
         match all[at..].find(&squash(p)) {
             Some(i) => at += i + squash(p).len(),
@@ -87,7 +91,7 @@ fn the_trainer_edition_carries_every_piece_of_the_source() {
     }
     assert!(
         missing.is_empty(),
-        "{} of {} pieces missing or out of order in the PDF:\n{}",
+        "{} of {} pieces missing or out of order in {what}:\n{}",
         missing.len(),
         ps.len(),
         missing.join("\n")
@@ -482,21 +486,7 @@ fn the_trainer_edition_as_word_carries_the_source_with_real_headings() {
     let paragraphs = doc["paragraphs"].as_array().unwrap();
     // Every piece of the source, in order, from the paragraphs' text.
     let all = squash(&paragraphs.iter().map(|p| p["text"].as_str().unwrap()).collect::<Vec<_>>().join("\n"));
-    let (mut at, mut missing) = (0, Vec::new());
-    let ps = pieces(&source_lines(&std::fs::read_to_string(seed).unwrap()));
-    for p in &ps {
-        match all[at..].find(&squash(p)) {
-            Some(i) => at += i + squash(p).len(),
-            None => missing.push(p.clone()),
-        }
-    }
-    assert!(
-        missing.is_empty(),
-        "{} of {} pieces missing or out of order:\n{}",
-        missing.len(),
-        ps.len(),
-        missing.join("\n")
-    );
+    assert_every_piece(&seed, &all, "the Word edition's paragraphs");
     // Chapters are Word's built-in Heading 1 with outline level 0; sections Heading 2 and 3.
     let v = pipeline::check(&repo()).valid.unwrap();
     let titles: Vec<String> = v
@@ -575,19 +565,5 @@ fn libreoffice_renders_the_word_edition_with_its_contents_and_all_its_text() {
         at += i + squash(t).len();
     }
     // And every piece of the source, in order.
-    let ps = pieces(&source_lines(&std::fs::read_to_string(seed).unwrap()));
-    let (mut at, mut missing) = (0, Vec::new());
-    for p in &ps {
-        match all[at..].find(&squash(p)) {
-            Some(i) => at += i + squash(p).len(),
-            None => missing.push(p.clone()),
-        }
-    }
-    assert!(
-        missing.is_empty(),
-        "{} of {} pieces missing in LibreOffice's rendering:\n{}",
-        missing.len(),
-        ps.len(),
-        missing.join("\n")
-    );
+    assert_every_piece(&seed, &all, "LibreOffice's rendering");
 }
