@@ -188,7 +188,10 @@ fn stop(mut child: std::process::Child, mut out: std::io::BufReader<std::process
     let mut rest = String::new();
     out.read_to_string(&mut rest).unwrap();
     let mut err = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    // (A test that reads stderr while the server runs has taken it already.)
+    if let Some(mut e) = child.stderr.take() {
+        e.read_to_string(&mut err).unwrap();
+    }
     assert!(rest.contains("stopped"), "{rest}");
     err
 }
@@ -199,7 +202,23 @@ fn serve_takes_the_next_free_port_and_stops_on_ctrl_c() {
     // Hold a port: serve must take the next free one and say which.
     let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = held.local_addr().unwrap().port();
-    let (child, line, out) = serve_bin(dir.path(), &["--port", &port.to_string()]);
+    let (mut child, line, out) = serve_bin(dir.path(), &["--port", &port.to_string()]);
+    // stderr as it comes: the rebuild's report is the sign that it finished
+    // (its page is written before its search data).
+    let err = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let reader = {
+        let (err, mut stderr) = (err.clone(), child.stderr.take().unwrap());
+        std::thread::spawn(move || {
+            use std::io::Read;
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stderr.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                err.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        })
+    };
     let url = line.split_whitespace().nth(1).unwrap_or("").to_string();
     assert!(url.starts_with("http://127.0.0.1:") && !url.ends_with(&format!(":{port}/")), "{line}");
     let (status, body) = {
@@ -218,10 +237,14 @@ fn serve_takes_the_next_free_port_and_stops_on_ctrl_c() {
     std::fs::write(&file, text.replace("大事小事认真办。", "大事小事都认真办。")).unwrap();
     let site = dir.path().join("book/basics.html");
     let t = std::time::Instant::now();
-    while !std::fs::read_to_string(&site).unwrap().contains("都认真办") && t.elapsed().as_secs() < 10 {
+    while !(std::fs::read_to_string(&site).unwrap().contains("都认真办") && err.lock().unwrap().contains("rebuilt in"))
+        && t.elapsed().as_secs() < 10
+    {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    let err = stop(child, out);
+    stop(child, out);
+    reader.join().unwrap();
+    let err = err.lock().unwrap().clone();
     assert!(!err.contains("warning: listening on"), "loopback: no warning: {err}");
     assert!(err.contains("rebuilt in ") && err.lines().any(|l| l.starts_with("timing load")), "{err}");
     drop(held);
