@@ -313,26 +313,35 @@ fn check_refs(secs: &Sections, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_editions(hb: &Handbook, out: &mut Vec<Diagnostic>) {
+/// What editions and exams share: a name that names files (URL-safe,
+/// unique among its kind) and chapters that exist.
+fn check_named(hb: &Handbook, what: &str, hint: &str, named: &[(&Id, &[Id])], out: &mut Vec<Diagnostic>) {
     let file = hb.settings_file.as_path();
-    let eds = &hb.settings.print.editions;
-    for (i, e) in eds.iter().enumerate() {
-        if !Id::is_url_safe(e.name.as_str()) {
-            out.push(Diagnostic::at(file, e.name.pos, format!("edition name `{}` is not URL-safe", e.name)).with_hint(
-                "it names the PDF file: lowercase ASCII letters and digits joined by hyphens, e.g. `trainer`",
-            ));
+    for (i, (name, chapters)) in named.iter().enumerate() {
+        if !Id::is_url_safe(name.as_str()) {
+            out.push(Diagnostic::at(file, name.pos, format!("{what} name `{name}` is not URL-safe")).with_hint(hint));
         }
-        if eds[..i].iter().any(|x| x.name.value == e.name.value) {
+        if named[..i].iter().any(|(x, _)| x.value == name.value) {
             out.push(
-                Diagnostic::at(file, e.name.pos, format!("duplicate edition `{}`", e.name))
-                    .with_hint("edition names are unique"),
+                Diagnostic::at(file, name.pos, format!("duplicate {what} `{name}`"))
+                    .with_hint(format!("{what} names are unique")),
             );
         }
-        for c in &e.chapters {
+        for c in chapters.iter() {
             if !hb.chapters.iter().any(|ch| ch.id().value == c.value) {
                 out.push(unknown(file, c, "chapter", hb.chapters.iter().map(|ch| ch.id().as_str())));
             }
         }
+    }
+}
+
+fn check_editions(hb: &Handbook, out: &mut Vec<Diagnostic>) {
+    let file = hb.settings_file.as_path();
+    let eds = &hb.settings.print.editions;
+    let named: Vec<(&Id, &[Id])> = eds.iter().map(|e| (&e.name, e.chapters.as_slice())).collect();
+    let hint = "it names the PDF file: lowercase ASCII letters and digits joined by hyphens, e.g. `trainer`";
+    check_named(hb, "edition", hint, &named, out);
+    for e in eds {
         for (field, value, allowed) in [
             ("quizzes", &e.quizzes, &["none", "questions", "answers"][..]),
             ("paper", &e.paper, &["a4", "a5"][..]),
@@ -353,23 +362,10 @@ fn check_editions(hb: &Handbook, out: &mut Vec<Diagnostic>) {
 fn check_exams(hb: &Handbook, out: &mut Vec<Diagnostic>) {
     let file = hb.settings_file.as_path();
     let exams = &hb.settings.print.exams;
-    for (i, e) in exams.iter().enumerate() {
-        if !Id::is_url_safe(e.name.as_str()) {
-            out.push(Diagnostic::at(file, e.name.pos, format!("exam name `{}` is not URL-safe", e.name)).with_hint(
-                "it names the PDF files: lowercase ASCII letters and digits joined by hyphens, e.g. `final`",
-            ));
-        }
-        if exams[..i].iter().any(|x| x.name.value == e.name.value) {
-            out.push(
-                Diagnostic::at(file, e.name.pos, format!("duplicate exam `{}`", e.name))
-                    .with_hint("exam names are unique"),
-            );
-        }
-        for c in &e.chapters {
-            if !hb.chapters.iter().any(|ch| ch.id().value == c.value) {
-                out.push(unknown(file, c, "chapter", hb.chapters.iter().map(|ch| ch.id().as_str())));
-            }
-        }
+    let named: Vec<(&Id, &[Id])> = exams.iter().map(|e| (&e.name, e.chapters.as_slice())).collect();
+    let hint = "it names the PDF files: lowercase ASCII letters and digits joined by hyphens, e.g. `final`";
+    check_named(hb, "exam", hint, &named, out);
+    for e in exams {
         if let Some(v) = &e.from
             && !["authored", "drills", "both"].contains(&v.as_str())
         {

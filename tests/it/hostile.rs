@@ -1029,44 +1029,37 @@ fn hostile_text_prints_literally() {
     let dir = fixture(None);
     write_handbook(dir.path(), true);
     let pdf = dir.path().join("trainer.pdf");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_handbook"))
-        .args(["print", "--dir"])
-        .arg(dir.path())
-        .arg("--out")
-        .arg(&pdf)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    run_handbook(dir.path(), &["print"], &pdf);
     let (mut cases, mut failures) = literal_in_pdfs(&[pdf], Pdf);
     // The summary card.
     let card = dir.path().join("card.pdf");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_handbook"))
-        .args(["print", "--edition", "card", "--dir"])
-        .arg(dir.path())
-        .arg("--out")
-        .arg(&card)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    run_handbook(dir.path(), &["print", "--edition", "card"], &card);
     let (n, f) = literal_in_pdfs(&[card], Card);
     cases += n;
     failures.extend(f);
     // The exam papers and their key.
     let exams = dir.path().join("exams");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_handbook"))
-        .args(["exam", "--dir"])
-        .arg(dir.path())
-        .arg("--out")
-        .arg(&exams)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    run_handbook(dir.path(), &["exam"], &exams);
     let papers: Vec<_> = ["final-A.pdf", "final-B.pdf", "final-key.pdf"].map(|f| exams.join(f)).to_vec();
     let (n, f) = literal_in_pdfs(&papers, Exam);
     cases += n;
     failures.extend(f);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     println!("hostile corpus in print: {cases} cases");
+}
+
+/// Runs `handbook ARGS --dir DIR --out OUT`, which must succeed.
+#[cfg(feature = "pdf")]
+fn run_handbook(dir: &Path, args: &[&str], out: &Path) {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_handbook"))
+        .args(args)
+        .arg("--dir")
+        .arg(dir)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "handbook {args:?}: {}", String::from_utf8_lossy(&o.stderr));
 }
 
 /// Whether every field that reaches `reach` reads literally in the PDFs (up
