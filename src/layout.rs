@@ -20,6 +20,8 @@ pub const PRINT_TEMPLATE: &str = "theme/print/handbook.typ";
 pub const CARD_TEMPLATE: &str = "theme/print/card.typ";
 /// The exam papers' and answer key's layout (Typst).
 pub const EXAM_TEMPLATE: &str = "theme/print/exam.typ";
+/// The exam papers' words, for the PDF and Word papers alike (YAML).
+pub const EXAM_WORDS: &str = "theme/print/exam.yaml";
 
 /// The practice page (drills from the handbook's lists).
 pub const PRACTICE: &str = "practice";

@@ -52,7 +52,7 @@ enum Command {
         #[command(flatten)]
         fonts: FontArgs,
     },
-    /// Typeset exam papers (every form) and their answer key as PDFs
+    /// Typeset exam papers (every form) and their answer key, as PDFs or Word documents
     Exam {
         #[command(flatten)]
         root: Root,
@@ -65,6 +65,9 @@ enum Command {
         /// The folder to write `<name>-A.pdf`, … and `<name>-key.pdf` into [default: ROOT].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// PDFs (Typst), or Word documents to adapt in Word or WPS.
+        #[arg(long, value_enum, default_value_t = PrintFormat::Pdf)]
+        format: PrintFormat,
         #[command(flatten)]
         fonts: FontArgs,
     },
@@ -205,7 +208,9 @@ fn main() -> ExitCode {
         Command::Print { root, edition, out, format, fonts } => {
             print(&root.dir, edition.as_deref(), out, format, fonts)
         }
-        Command::Exam { root, name, seed, out, fonts } => exam(&root.dir, name.as_deref(), seed, out, fonts),
+        Command::Exam { root, name, seed, out, format, fonts } => {
+            exam(&root.dir, name.as_deref(), seed, out, format, fonts)
+        }
         Command::Search { root, query, site, limit, json } => {
             search(&site.unwrap_or_else(|| root.dir.join("book")), &query, limit, json)
         }
@@ -270,10 +275,20 @@ fn print(root: &Path, edition: Option<&str>, out: Option<PathBuf>, format: Print
     }
 }
 
-fn exam(root: &Path, name: Option<&str>, seed: Option<u64>, out: Option<PathBuf>, fonts: FontArgs) -> ExitCode {
+fn exam(
+    root: &Path,
+    name: Option<&str>,
+    seed: Option<u64>,
+    out: Option<PathBuf>,
+    format: PrintFormat,
+    fonts: FontArgs,
+) -> ExitCode {
     let bar = progress();
     bar.set_message("typesetting");
-    let report = pipeline::exam(root, name, seed, &fonts.options());
+    let report = match format {
+        PrintFormat::Pdf => pipeline::exam(root, name, seed, &fonts.options()),
+        PrintFormat::Docx => pipeline::exam_docx(root, name, seed),
+    };
     bar.finish_and_clear();
     let Some(files) = &report.value else { return finish(&report, root, "") };
     let dir = out.unwrap_or_else(|| root.to_path_buf());

@@ -42,6 +42,7 @@ pub const THEME: &[(&str, &[u8])] = files!("theme":
     "index.hbs",
     "print/handbook.typ",
     "print/exam.typ",
+    "print/exam.yaml",
     "print/card.typ",
     "static/quiz/quiz.js",
     "static/search/search.js",

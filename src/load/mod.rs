@@ -1,7 +1,8 @@
 //! Stage 1, load: the only stage that reads the handbook's files.
 //!
 //! Reads `book.toml`, every YAML file under `content/`, the page templates
-//! under `theme/templates/` and the theme's static files, and turns YAML into
+//! under `theme/templates/`, the print layouts and the exam papers' words,
+//! the theme's static files, and turns YAML into
 //! the typed model. Each file is read in two steps: its `kind:` field first,
 //! then the whole file as exactly that kind, so that errors keep their line
 //! and column (untagged enums would reduce them to "did not match any
@@ -10,7 +11,8 @@
 
 use crate::diagnostic::{Diagnostic, Sources, did_you_mean};
 use crate::layout::{
-    BOOK_TOML, CARD_TEMPLATE, CONTENT_DIR, EXAM_TEMPLATE, PRINT_TEMPLATE, SEARCH_JS, STATIC_DIR, TEMPLATES_DIR,
+    BOOK_TOML, CARD_TEMPLATE, CONTENT_DIR, EXAM_TEMPLATE, EXAM_WORDS, PRINT_TEMPLATE, SEARCH_JS, STATIC_DIR,
+    TEMPLATES_DIR,
 };
 use crate::model::{Chapter, ChapterBody, Handbook, KINDS, Pos, Settings};
 use mdbook_driver::config::Config;
@@ -42,6 +44,8 @@ pub struct Loaded {
     pub exam_template: Option<String>,
     /// The summary card's layout, `theme/print/card.typ`.
     pub card_template: Option<String>,
+    /// The exam papers' words, `theme/print/exam.yaml` (`None` without one, or when it does not parse).
+    pub exam_words: Option<crate::model::ExamWords>,
     /// mdBook's configuration from `book.toml` (mdBook's defaults when there is
     /// none); `None` when it does not parse.
     pub book_config: Option<Config>,
@@ -177,6 +181,13 @@ fn load_with(root: &Path, mut cache: Option<&mut ParseCache>) -> Loaded {
         if let Some(t) = slot {
             loaded.sources.insert(PathBuf::from(path), t.clone());
         }
+    }
+    if let Ok(text) = std::fs::read_to_string(root.join(EXAM_WORDS)) {
+        match self::parse::<crate::model::ExamWords>(Path::new(EXAM_WORDS), &text) {
+            Ok(words) => loaded.exam_words = Some(words),
+            Err(d) => loaded.diagnostics.push(d),
+        }
+        loaded.sources.insert(PathBuf::from(EXAM_WORDS), text);
     }
     let dir = root.join(STATIC_DIR);
     if dir.is_dir() {

@@ -8,6 +8,7 @@
 mod schema;
 mod sections;
 mod text;
+mod words;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -16,6 +17,7 @@ use std::path::PathBuf;
 pub use schema::content_schema;
 pub use sections::{Section, SectionKind, Sections, sections};
 pub use text::{Id, Pos, Text, is_cjk, normalize_text};
+pub use words::{ExamWords, KindWords, Pattern};
 
 /// The kinds a content file may declare, in the order the README documents them.
 pub const KINDS: &[&str] =

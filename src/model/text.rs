@@ -15,7 +15,7 @@ pub struct Pos {
 }
 
 impl Pos {
-    fn of<T>(s: &Spanned<T>) -> Self {
+    pub(crate) fn of<T>(s: &Spanned<T>) -> Self {
         Pos { line: s.referenced.line() as u32, column: s.referenced.column() as u32 }
     }
 

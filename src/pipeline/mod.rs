@@ -83,6 +83,8 @@ pub struct Valid {
     pub exam_template: Option<String>,
     /// The summary card's layout from the theme.
     pub card_template: Option<String>,
+    /// The exam papers' words from the theme.
+    pub exam_words: Option<crate::model::ExamWords>,
 }
 
 /// Exams that ask for more questions of a type than the bank can give, at
@@ -140,6 +142,9 @@ fn check_cached(
         progress("validate");
         report.diagnostics.extend(validate::validate(hb, secs, &validate::Gaps { complete: loaded.complete() }));
     }
+    if let Some(words) = &loaded.exam_words {
+        report.diagnostics.extend(validate::check_exam_words(words));
+    }
     let tera = render::templates(&loaded.templates).map_err(|d| report.diagnostics.extend(d)).ok();
     let (Some(handbook), Some(secs), Some(tera), Some(book_config)) = (handbook, secs, tera, loaded.book_config) else {
         return Checked { report, valid: None };
@@ -170,6 +175,7 @@ fn check_cached(
                 print_template: loaded.print_template,
                 exam_template: loaded.exam_template,
                 card_template: loaded.card_template,
+                exam_words: loaded.exam_words,
             };
             Checked { report, valid: Some(valid) }
         }
@@ -389,7 +395,8 @@ fn site_pdfs(v: &Valid, fonts: &FontOptions) -> Result<(SitePdfs, Vec<Diagnostic
         ));
     }
     // The exam papers (not their keys: the site is for the trainees too).
-    if let Some(template) = v.exam_template.as_deref() {
+    // With the theme's exam layout and words (an older theme may lack them).
+    if let (Some(template), Some(_)) = (v.exam_template.as_deref(), &v.exam_words) {
         for e in &v.handbook.settings.print.exams {
             for (show, mut typeset) in
                 exam_pdfs(v, &printer, template, e, e.seed, false).map_err(|mut errs| errs.remove(0))?
@@ -413,6 +420,7 @@ fn exam_pdfs(
     seed: u64,
     key: bool,
 ) -> Result<Vec<(String, print::Typeset)>, Vec<Diagnostic>> {
+    let words = exam_words(v)?;
     let forms = crate::quiz::exam::papers(&v.bank, e, seed).ok_or_else(|| exam_shortages(&v.handbook, &v.bank))?;
     let mut shows: Vec<String> = forms.iter().map(|f| f.label.clone()).collect();
     if key {
@@ -421,7 +429,7 @@ fn exam_pdfs(
     shows
         .into_iter()
         .map(|show| {
-            let data = crate::quiz::exam::data(e, forms.clone(), &show);
+            let data = crate::quiz::exam::data(e, forms.clone(), &show, words);
             Ok((show, printer.pdf(crate::layout::EXAM_TEMPLATE, template, &data)?))
         })
         .collect()
@@ -468,35 +476,51 @@ pub fn print(root: &Path, edition: Option<&str>, fonts: &FontOptions) -> Report<
     }
 }
 
+/// The exams `handbook exam` writes: the one named, or every one.
+fn chosen_exams<'v>(v: &'v Valid, name: Option<&str>) -> Result<Vec<&'v crate::model::Exam>, Vec<Diagnostic>> {
+    let exams = &v.handbook.settings.print.exams;
+    match name {
+        Some(n) => {
+            let found = exams.iter().find(|e| e.name.as_str() == n).ok_or_else(|| {
+                let names: Vec<&str> = exams.iter().map(|e| e.name.as_str()).collect();
+                let d = Diagnostic::in_file(&v.handbook.settings_file, format!("no exam named `{n}`"));
+                vec![match crate::diagnostic::did_you_mean(n, names.iter().copied()) {
+                    Some(m) => d.with_hint(format!("did you mean `{m}`?")),
+                    None if names.is_empty() => d.with_hint("add one under `print: exams:` in the settings"),
+                    None => d.with_hint(format!("exams: {}", names.join(", "))),
+                }]
+            })?;
+            Ok(vec![found])
+        }
+        None if exams.is_empty() => Err(vec![
+            Diagnostic::in_file(&v.handbook.settings_file, "the settings define no exam")
+                .with_hint("add one under `print: exams:` (see the README, \"Exam papers\")"),
+        ]),
+        None => Ok(exams.iter().collect()),
+    }
+}
+
+/// The theme's exam words, which every paper needs.
+fn exam_words(v: &Valid) -> Result<&crate::model::ExamWords, Vec<Diagnostic>> {
+    v.exam_words.as_ref().ok_or_else(|| {
+        vec![
+            Diagnostic::in_file(crate::layout::EXAM_WORDS, "missing the exam papers' words")
+                .with_hint("copy theme/print/exam.yaml from the handbook tool's theme (`handbook init` writes it)"),
+        ]
+    })
+}
+
+/// What `handbook exam` writes, in order: (file name, bytes).
+pub type Papers = Vec<(String, Vec<u8>)>;
+
 /// Exam papers as `handbook exam` writes them: (file name, PDF), every form
 /// of every exam asked for, then its key.
-pub fn exam(root: &Path, name: Option<&str>, seed: Option<u64>, fonts: &FontOptions) -> Report<Vec<(String, Vec<u8>)>> {
+pub fn exam(root: &Path, name: Option<&str>, seed: Option<u64>, fonts: &FontOptions) -> Report<Papers> {
     let Checked { report, valid } = check(root);
     let Some(v) = valid else { return report.map(|_| None) };
     let mut report = report.map(|_| None);
     let written = (|| {
-        let exams = &v.handbook.settings.print.exams;
-        let chosen: Vec<&crate::model::Exam> = match name {
-            Some(n) => {
-                let found = exams.iter().find(|e| e.name.as_str() == n).ok_or_else(|| {
-                    let names: Vec<&str> = exams.iter().map(|e| e.name.as_str()).collect();
-                    let d = Diagnostic::in_file(&v.handbook.settings_file, format!("no exam named `{n}`"));
-                    vec![match crate::diagnostic::did_you_mean(n, names.iter().copied()) {
-                        Some(m) => d.with_hint(format!("did you mean `{m}`?")),
-                        None if names.is_empty() => d.with_hint("add one under `print: exams:` in the settings"),
-                        None => d.with_hint(format!("exams: {}", names.join(", "))),
-                    }]
-                })?;
-                vec![found]
-            }
-            None if exams.is_empty() => {
-                return Err(vec![
-                    Diagnostic::in_file(&v.handbook.settings_file, "the settings define no exam")
-                        .with_hint("add one under `print: exams:` (see the README, \"Exam papers\")"),
-                ]);
-            }
-            None => exams.iter().collect(),
-        };
+        let chosen = chosen_exams(&v, name)?;
         let template = v.exam_template.as_deref().ok_or_else(|| {
             vec![
                 Diagnostic::in_file(crate::layout::EXAM_TEMPLATE, "missing the exam template")
@@ -521,6 +545,32 @@ pub fn exam(root: &Path, name: Option<&str>, seed: Option<u64>, fonts: &FontOpti
             report.value = Some(files);
             report
         }
+        Err(d) => report.fail(d),
+    }
+}
+
+/// Exam papers as Word documents (`handbook exam --format docx`): every
+/// form (`<name>-A.docx`, …; no answers), then the key. No fonts or Typst needed.
+pub fn exam_docx(root: &Path, name: Option<&str>, seed: Option<u64>) -> Report<Papers> {
+    let Checked { report, valid } = check(root);
+    let Some(v) = valid else { return report.map(|_| None) };
+    let report = report.map(|_| None);
+    let written = (|| {
+        let words = exam_words(&v)?;
+        let mut files = Vec::new();
+        for e in chosen_exams(&v, name)? {
+            let forms = crate::quiz::exam::papers(&v.bank, e, seed.unwrap_or(e.seed))
+                .ok_or_else(|| exam_shortages(&v.handbook, &v.bank))?;
+            let shows = forms.iter().map(|f| f.label.clone()).chain(["key".to_string()]);
+            for show in shows.collect::<Vec<_>>() {
+                let data = crate::quiz::exam::data(e, forms.clone(), &show, words);
+                files.push((format!("{}-{show}.docx", e.name), print::docx::exam_docx(&data).map_err(|d| vec![d])?));
+            }
+        }
+        Ok::<_, Vec<Diagnostic>>(files)
+    })();
+    match written {
+        Ok(files) => Report { value: Some(files), ..report },
         Err(d) => report.fail(d),
     }
 }

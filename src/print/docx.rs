@@ -7,15 +7,19 @@
 //! the footer holds the page number; East Asian text is set in 宋体 (body) and
 //! 黑体 (headings). Content is text: docx-rs writes it as XML text, and the
 //! characters XML 1.0 cannot carry are left out. Like the book layout, the
-//! document prints the chapters' text; the quizzes stay in the PDF, whose
-//! wording comes from the theme.
+//! document prints the chapters' text; the quizzes stay in the PDF.
+//!
+//! Exam papers ([`exam_docx`]) print the lines [`crate::quiz::exam::data`]
+//! made from the theme's words, as the PDF does: a form holds its questions
+//! and options in its order and no answers; the key is a file of its own.
 
 use super::EditionData;
 use crate::diagnostic::Diagnostic;
+use crate::quiz::exam::{ExamData, Question};
 use crate::render::view::{ChapterView, EntryView};
 use docx_rs::{
     AlignmentType, Docx, FieldCharType, Footer, InstrText, InstrToC, PageNum, Paragraph, Run, RunFonts, Style,
-    StyleType,
+    StyleType, Tab, TabValueType,
 };
 
 const BODY_FONT: &str = "宋体";
@@ -141,9 +145,9 @@ fn fonts(east_asia: &str) -> RunFonts {
     RunFonts::new().east_asia(east_asia).ascii(LATIN_FONT).hi_ansi(LATIN_FONT)
 }
 
-/// The edition as a `.docx` file.
-pub fn edition_docx(data: &EditionData) -> Result<Vec<u8>, Diagnostic> {
-    let ed = &data.edition;
+/// A document with the styles every file here uses: 宋体 body, headings
+/// 1–3 in 黑体 with outline levels, the contents' levels, a title.
+fn styled() -> Docx {
     let mut doc = Docx::new().default_fonts(fonts(BODY_FONT)).default_size(21);
     for (level, size) in [(1usize, 32usize), (2, 28), (3, 24)] {
         doc = doc.add_style(
@@ -165,14 +169,39 @@ pub fn edition_docx(data: &EditionData) -> Result<Vec<u8>, Diagnostic> {
                 .indent(Some(((level - 1) * 420) as i32), None, None, None),
         );
     }
-    doc = doc.add_style(
+    doc.add_style(
         Style::new("Title", StyleType::Paragraph)
             .name("Title")
             .based_on("Normal")
             .bold()
             .size(48)
             .fonts(fonts(HEADING_FONT)),
-    );
+    )
+}
+
+/// The footer: the page number between `before` and `after`.
+fn page_footer(before: &str, after: &str) -> Footer {
+    let mut p = Paragraph::new().align(AlignmentType::Center);
+    if !before.is_empty() {
+        p = p.add_run(Run::new().add_text(text(before)));
+    }
+    p = p.add_page_num(PageNum::new());
+    if !after.is_empty() {
+        p = p.add_run(Run::new().add_text(text(after)));
+    }
+    Footer::new().add_paragraph(p)
+}
+
+fn pack(doc: Docx) -> Result<Vec<u8>, Diagnostic> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    doc.build().pack(&mut out).map_err(|e| Diagnostic::error(format!("cannot write the Word document: {e}")))?;
+    Ok(out.into_inner())
+}
+
+/// The edition as a `.docx` file.
+pub fn edition_docx(data: &EditionData) -> Result<Vec<u8>, Diagnostic> {
+    let ed = &data.edition;
+    let mut doc = styled();
     doc = doc.add_paragraph(para(&ed.title).style("Title").align(AlignmentType::Center));
     for line in [&ed.subtitle, &ed.organisation, &ed.date].into_iter().flatten() {
         doc = doc.add_paragraph(para(line).align(AlignmentType::Center));
@@ -184,10 +213,91 @@ pub fn edition_docx(data: &EditionData) -> Result<Vec<u8>, Diagnostic> {
     for p in body {
         doc = doc.add_paragraph(p);
     }
-    doc = doc.footer(
-        Footer::new().add_paragraph(Paragraph::new().add_page_num(PageNum::new()).align(AlignmentType::Center)),
-    );
-    let mut out = std::io::Cursor::new(Vec::new());
-    doc.build().pack(&mut out).map_err(|e| Diagnostic::error(format!("cannot write the Word document: {e}")))?;
-    Ok(out.into_inner())
+    pack(doc.footer(page_footer("", "")))
+}
+
+/// A line to write on: underlined full-width spaces.
+fn blank(width: usize) -> Run {
+    Run::new().add_text("\u{3000}".repeat(width)).underline("single")
+}
+
+/// An indented paragraph of a question's options or columns.
+fn indented(p: Paragraph) -> Paragraph {
+    p.style("Normal").indent(Some(420), None, None, None)
+}
+
+/// One question as a form prints it: its number and prompt (each `____` a
+/// line to write on), then its options or its two columns.
+fn exam_question(kind: &str, q: &Question, truefalse_blank: &str) -> Vec<Paragraph> {
+    let mut p = Paragraph::new().style("Normal").add_run(Run::new().add_text(format!("{}. ", q.number)));
+    for (i, piece) in q.prompt.split("____").enumerate() {
+        if i > 0 {
+            p = p.add_run(blank(6));
+        }
+        if !piece.is_empty() {
+            p = p.add_run(Run::new().add_text(text(piece)));
+        }
+    }
+    if kind == "truefalse" {
+        p = p.add_run(Run::new().add_text(text(truefalse_blank)));
+    }
+    let mut out = vec![p.keep_next(true)];
+    out.extend(q.option_lines.iter().map(|o| indented(para(o))));
+    // Matching: a left and a right item a line, the right at a tab stop.
+    let rows = q.left_lines.len().max(q.right_lines.len());
+    for i in 0..rows {
+        let mut row = Paragraph::new().add_tab(Tab::new().val(TabValueType::Left).pos(4620));
+        if let Some(l) = q.left_lines.get(i) {
+            row = row.add_run(Run::new().add_text(text(l)));
+        }
+        if let Some(r) = q.right_lines.get(i) {
+            row = row.add_run(Run::new().add_tab().add_text(text(r)));
+        }
+        out.push(indented(row));
+    }
+    out
+}
+
+/// One form of an exam (`data.show` is its label), or the key of every form
+/// (`key`), as a `.docx` file. A form holds no answers.
+pub fn exam_docx(data: &ExamData) -> Result<Vec<u8>, Diagnostic> {
+    let mut doc = styled();
+    let centered = |s: &str| para(s).align(AlignmentType::Center);
+    if data.show == "key" {
+        doc = doc.add_paragraph(centered(&data.key_title).style("Title"));
+        for form in &data.forms {
+            doc = doc.add_paragraph(heading(1, &form.key_heading));
+            for s in &form.sections {
+                doc = doc.add_paragraph(heading(2, &s.heading));
+                for q in &s.questions {
+                    doc = doc.add_paragraph(para(&format!("{}. {}", q.number, q.answer_line)).keep_next(true));
+                    for line in [&q.explanation_line, &q.source_line].into_iter().flatten() {
+                        doc = doc.add_paragraph(indented(para(line)));
+                    }
+                }
+            }
+        }
+    } else if let Some(form) = data.forms.iter().find(|f| f.label == data.show) {
+        doc = doc.add_paragraph(centered(&data.title).style("Title"));
+        doc = doc.add_paragraph(centered(&form.heading));
+        let header: Vec<&str> = data.minutes_line.iter().chain([&data.total_line]).map(String::as_str).collect();
+        doc = doc.add_paragraph(centered(&header.join("\u{3000}\u{3000}")));
+        let mut blanks = Paragraph::new().style("Normal").align(AlignmentType::Center);
+        for (i, b) in data.blanks.iter().enumerate() {
+            if i > 0 {
+                blanks = blanks.add_run(Run::new().add_text("\u{3000}\u{3000}"));
+            }
+            blanks = blanks.add_run(Run::new().add_text(text(b))).add_run(blank(6));
+        }
+        doc = doc.add_paragraph(blanks);
+        for s in &form.sections {
+            doc = doc.add_paragraph(heading(1, &s.heading));
+            for q in &s.questions {
+                for p in exam_question(s.kind, q, &data.truefalse_blank) {
+                    doc = doc.add_paragraph(p);
+                }
+            }
+        }
+    }
+    pack(doc.footer(page_footer(&data.page[0], &data.page[1])))
 }

@@ -2,10 +2,12 @@
 //! of questions of each type, laid out in forms (the same questions in
 //! another order, options shuffled), with one key for every form. Pure: the
 //! same bank, exam and seed give the same papers. The wording (section
-//! names, instructions) is the theme's (`theme/print/exam.typ`).
+//! names, the header's lines, the key's labels) is the theme's
+//! (`theme/print/exam.yaml`): [`data`] fills it in, so the PDF layout and the
+//! Word papers print the same lines.
 
 use super::{Bank, Item, Kind, Link, drills::Rng};
-use crate::model::Exam;
+use crate::model::{Exam, ExamWords};
 use serde::Serialize;
 
 /// What the exam template gets: the exam, every form, and which one to show
@@ -18,6 +20,15 @@ pub struct ExamData {
     pub total: u32,
     pub forms: Vec<Form>,
     pub show: String,
+    /// The theme's lines, filled in: the key's title, the header's lines
+    /// (duration, total) and the blanks to fill, the true/false mark, and
+    /// the footer's words before and after the page number.
+    pub key_title: String,
+    pub minutes_line: Option<String>,
+    pub total_line: String,
+    pub blanks: Vec<String>,
+    pub truefalse_blank: String,
+    pub page: [String; 2],
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -25,6 +36,9 @@ pub struct Form {
     /// `A`, `B`, …
     pub label: String,
     pub sections: Vec<Section>,
+    /// Under the paper's title, and over the form's part of the key (the theme's words).
+    pub heading: String,
+    pub key_heading: String,
 }
 
 /// The questions of one type, with their points.
@@ -34,6 +48,8 @@ pub struct Section {
     pub kind: &'static str,
     pub points: u32,
     pub questions: Vec<Question>,
+    /// Its heading in the theme's words.
+    pub heading: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -52,6 +68,14 @@ pub struct Question {
     pub explanation: Option<String>,
     /// The section that teaches it: breadcrumb and site URL.
     pub source: Option<Link>,
+    /// The lines the theme's words make of it: the options (`A. …`), the
+    /// matching columns, and the key's answer, explanation and source.
+    pub option_lines: Vec<String>,
+    pub left_lines: Vec<String>,
+    pub right_lines: Vec<String>,
+    pub answer_line: String,
+    pub explanation_line: Option<String>,
+    pub source_line: Option<String>,
 }
 
 /// The right answer, as data for the key.
@@ -142,6 +166,7 @@ pub fn papers(bank: &Bank, exam: &Exam, seed: u64) -> Option<Vec<Form>> {
                 .into_iter()
                 .zip(&drawn)
                 .map(|(qs, (k, _))| Section {
+                    heading: String::new(),
                     kind: k,
                     points: exam.points.get(k),
                     questions: qs
@@ -153,7 +178,12 @@ pub fn papers(bank: &Bank, exam: &Exam, seed: u64) -> Option<Vec<Form>> {
                         .collect(),
                 })
                 .collect();
-            Form { label: char::from(b'A' + f as u8).to_string(), sections }
+            Form {
+                label: char::from(b'A' + f as u8).to_string(),
+                sections,
+                heading: String::new(),
+                key_heading: String::new(),
+            }
         })
         .collect();
     Some(forms)
@@ -183,18 +213,90 @@ fn question(q: &Item, number: usize, mut rng: Rng) -> Question {
         },
         explanation: q.explanation.clone(),
         source: q.refs.first().cloned(),
+        option_lines: Vec::new(),
+        left_lines: Vec::new(),
+        right_lines: Vec::new(),
+        answer_line: String::new(),
+        explanation_line: None,
+        source_line: None,
     }
 }
 
-/// The template's data for one exam: the forms, the total, and which to show.
-pub fn data(exam: &Exam, forms: Vec<Form>, show: &str) -> ExamData {
-    let total = exam.questions.each().iter().map(|(k, n)| n * exam.points.get(k)).sum();
+/// A, B, … Z, then numbers (validation allows far fewer options).
+fn letter(i: usize) -> String {
+    if i < 26 { char::from(b'A' + i as u8).to_string() } else { (i + 1).to_string() }
+}
+
+/// Fills in the theme's words for every form, section and question.
+fn word(forms: &mut [Form], w: &ExamWords) {
+    for form in forms {
+        form.heading = w.form.fill(&[("label", &form.label)]);
+        form.key_heading = w.key_form.fill(&[("label", &form.label)]);
+        for (i, s) in form.sections.iter_mut().enumerate() {
+            let numeral = w.numerals.get(i).map_or_else(|| (i + 1).to_string(), |n| n.value.clone());
+            let total = (s.points as usize * s.questions.len()).to_string();
+            s.heading = w.section.fill(&[
+                ("numeral", &numeral),
+                ("kind", &w.kinds.get(s.kind).value),
+                ("points", &s.points.to_string()),
+                ("total", &total),
+            ]);
+            for q in &mut s.questions {
+                let lettered = |items: &[String], pattern: &crate::model::Pattern| -> Vec<String> {
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, t)| pattern.fill(&[("letter", &letter(i)), ("text", t)]))
+                        .collect()
+                };
+                q.option_lines = lettered(&q.options, &w.option);
+                q.right_lines = lettered(&q.rights, &w.option);
+                q.left_lines = q
+                    .lefts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| w.left.fill(&[("number", &(i + 1).to_string()), ("text", t)]))
+                    .collect();
+                let a = &q.answer;
+                let answer = match s.kind {
+                    "single" | "multiple" => a.options.iter().map(|&i| letter(i)).collect::<String>(),
+                    "truefalse" => if a.correct == Some(true) { &w.correct } else { &w.wrong }.value.clone(),
+                    "fill" => a.accept.join(&w.accept_joiner.value),
+                    _ => a
+                        .pairs
+                        .iter()
+                        .enumerate()
+                        .map(|(i, &j)| w.pair.fill(&[("number", &(i + 1).to_string()), ("letter", &letter(j))]))
+                        .collect::<Vec<_>>()
+                        .join(&w.pairs_joiner.value),
+                };
+                q.answer_line = w.answer.fill(&[("answer", &answer)]);
+                q.explanation_line = q.explanation.as_ref().map(|t| w.explanation.fill(&[("text", t)]));
+                q.source_line = q.source.as_ref().map(|l| w.source.fill(&[("title", &l.title), ("url", &l.url)]));
+            }
+        }
+    }
+}
+
+/// The template's data for one exam: the forms, the total, which to show,
+/// and the theme's words filled in.
+pub fn data(exam: &Exam, mut forms: Vec<Form>, show: &str, w: &ExamWords) -> ExamData {
+    let total: u32 = exam.questions.each().iter().map(|(k, n)| n * exam.points.get(k)).sum();
+    word(&mut forms, w);
+    let title = exam.title.value.clone();
+    let (before, after) = w.page.value.split_once("{page}").unwrap_or((&w.page.value, ""));
     ExamData {
         name: exam.name.value.clone(),
-        title: exam.title.value.clone(),
+        key_title: w.key_title.fill(&[("title", &title)]),
+        title,
         minutes: exam.minutes,
+        minutes_line: exam.minutes.map(|m| w.minutes.fill(&[("minutes", &m.to_string())])),
+        total_line: w.total.fill(&[("total", &total.to_string())]),
         total,
         forms,
         show: show.to_string(),
+        blanks: w.blanks.iter().map(|b| b.value.clone()).collect(),
+        truefalse_blank: w.truefalse_blank.value.clone(),
+        page: [before.to_string(), after.to_string()],
     }
 }

@@ -456,3 +456,25 @@ fn check_kinds(hb: &Handbook, secs: &Sections, out: &mut Vec<Diagnostic>) {
         }
     }
 }
+
+/// The exam papers' words: every `{name}` must be one its line can fill.
+pub fn check_exam_words(words: &crate::model::ExamWords) -> Vec<Diagnostic> {
+    let file = crate::layout::EXAM_WORDS;
+    let mut out = Vec::new();
+    for (line, allowed) in words.lines() {
+        for name in line.names() {
+            if !allowed.contains(&name) {
+                let d = Diagnostic::at(file, line.pos, format!("`{{{name}}}` is not a value this line can show"));
+                out.push(match crate::diagnostic::did_you_mean(name, allowed.iter().copied()) {
+                    Some(m) => d.with_hint(format!("did you mean `{{{m}}}`?")),
+                    None if allowed.is_empty() => d.with_hint("this line takes no values: write it as plain text"),
+                    None => d.with_hint(format!(
+                        "values here: {}",
+                        allowed.iter().map(|a| format!("{{{a}}}")).collect::<Vec<_>>().join(", ")
+                    )),
+                });
+            }
+        }
+    }
+    out
+}

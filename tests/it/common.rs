@@ -140,3 +140,19 @@ pub fn require(available: bool, what: &str) -> bool {
     eprintln!("SKIPPED: {what} is not available on this machine");
     false
 }
+
+/// What python-docx (PyPI) reads from a .docx (tests/tools/docx_paragraphs.py).
+pub fn read_docx(path: &Path) -> Option<serde_json::Value> {
+    let has =
+        std::process::Command::new("python3").args(["-c", "import docx"]).output().is_ok_and(|o| o.status.success());
+    if !require(has, "python3 with python-docx (pip install python-docx)") {
+        return None;
+    }
+    let out = std::process::Command::new("python3")
+        .arg(repo().join("tests/tools/docx_paragraphs.py"))
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    Some(serde_json::from_slice(&out.stdout).unwrap())
+}

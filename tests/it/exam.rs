@@ -1,7 +1,7 @@
 //! Exam papers: real PDFs read back with poppler's `pdftotext`, and the draw
 //! itself checked against the question bank.
 
-use crate::common::{fixture, repo, require};
+use crate::common::{fixture, read_docx, repo, require};
 use handbook::model::Exam;
 use handbook::pipeline;
 use handbook::print::FontOptions;
@@ -34,21 +34,13 @@ fn ids(form: &Form) -> Vec<&str> {
     form.sections.iter().flat_map(|s| s.questions.iter().map(|q| q.id.as_str())).collect()
 }
 
-/// What the theme calls each type (the section headings' words).
-const KINDS: [(&str, &str); 5] = [
-    ("single", "单项选择题"),
-    ("multiple", "多项选择题"),
-    ("truefalse", "判断题"),
-    ("fill", "填空题"),
-    ("matching", "连线题"),
-];
-
 #[test]
 fn each_form_shows_the_configured_sections_and_points_that_add_up() {
     if !tools_and_fonts() {
         return;
     }
-    let (_, exam) = shipped_exam();
+    let (v, exam) = shipped_exam();
+    let words = v.exam_words.as_ref().expect("the theme has the exam's words");
     let report = pipeline::exam(&repo(), None, None, &FontOptions::default());
     assert!(report.ok(), "{:?}", report.diagnostics);
     let files = report.value.unwrap();
@@ -62,7 +54,7 @@ fn each_form_shows_the_configured_sections_and_points_that_add_up() {
         let mut sum = 0;
         let mut number = 0;
         for (kind, n) in exam.questions.each().into_iter().filter(|(_, n)| *n > 0) {
-            let word = KINDS.iter().find(|k| k.0 == kind).unwrap().1;
+            let word = &words.kinds.get(kind).value;
             let points = exam.points.get(kind);
             let heading = format!("{word}（每题 {points} 分，共 {} 分）", points * n);
             assert!(text.contains(&heading), "{name}: no section heading {heading:?}");
@@ -185,4 +177,157 @@ fn an_exam_asking_more_than_the_bank_holds_fails_check_at_its_line() {
     // The minimal handbook has few fill-in questions (drills only): the count there is is said.
     assert!(e.message.contains("asks for 40 `fill` questions; the bank holds "), "{}", e.message);
     assert!(e.hints.iter().any(|h| h.contains("at most")), "{:?}", e.hints);
+}
+
+/// The paragraphs' texts of a Word file (python-docx), `None` when skipped.
+fn docx_text(dir: &std::path::Path, name: &str, bytes: &[u8]) -> Option<Vec<String>> {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let doc = read_docx(&path)?;
+    Some(doc["paragraphs"].as_array().unwrap().iter().map(|p| p["text"].as_str().unwrap().to_string()).collect())
+}
+
+/// `pieces` found in `text` one after another, each after the last.
+fn in_order(text: &str, pieces: &[String]) -> Result<(), String> {
+    let mut at = 0;
+    for p in pieces {
+        match text[at..].find(p.as_str()) {
+            Some(i) => at += i + p.len(),
+            None => return Err(format!("{p:?} is missing or out of order")),
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn word_papers_hold_each_forms_questions_in_its_order_and_the_key_holds_the_answers() {
+    let (v, exam) = shipped_exam();
+    let forms = papers(&v.bank, &exam, exam.seed).unwrap();
+    let report = pipeline::exam_docx(&repo(), None, None);
+    assert!(report.ok(), "{:?}", report.diagnostics);
+    let files = report.value.unwrap();
+    let names: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
+    assert_eq!(names, ["final-A.docx", "final-B.docx", "final-key.docx"]);
+    let dir = tempfile::tempdir().unwrap();
+    let Some(key) = docx_text(dir.path(), &files[2].0, &files[2].1) else { return };
+    let key = key.join("\n");
+    let words = v.exam_words.as_ref().unwrap();
+    for (form, (name, bytes)) in forms.iter().zip(&files) {
+        let paragraphs = docx_text(dir.path(), name, bytes).unwrap();
+        let text = paragraphs.join("\n");
+        // Every prompt (its text around the blanks) and option, in the form's order.
+        let mut pieces = Vec::new();
+        for s in &form.sections {
+            pieces.push(format!("{}（每题 {} 分", words.kinds.get(s.kind).value, s.points));
+            for q in &s.questions {
+                pieces.push(format!("{}. ", q.number));
+                pieces.extend(q.prompt.split("____").filter(|p| !p.is_empty()).map(String::from));
+                pieces.extend(q.options.iter().cloned());
+                for (l, r) in q.lefts.iter().zip(&q.rights) {
+                    pieces.extend([l.clone(), r.clone()]);
+                }
+            }
+        }
+        if let Err(e) = in_order(&text, &pieces) {
+            panic!("{name}: {e}");
+        }
+        // No answers: no answer line, explanation or source of any question.
+        for s in &form.sections {
+            for q in &s.questions {
+                let item = v.bank.authored.iter().chain(&v.bank.drills).find(|i| i.id == q.id).unwrap();
+                if let Some(x) = &item.explanation {
+                    assert!(!text.contains(x.as_str()), "{name}: the explanation of {}", q.id);
+                }
+                for a in &item.accept {
+                    assert!(!text.contains(&format!("：{a}")), "{name}: the answer of {}", q.id);
+                }
+                let source = &item.refs[0].url;
+                assert!(!text.contains(source.as_str()), "{name}: the source of {}", q.id);
+            }
+        }
+        assert!(!text.contains("答案"), "{name}: no answer lines");
+        // The key: this form's part holds every question's answer, in order, as the PDF's key words it.
+        let part = &key[key.find(&format!("\n{} 卷\n", form.label)).expect("a part per form")..];
+        let lines: Vec<String> = form
+            .sections
+            .iter()
+            .flat_map(|s| s.questions.iter())
+            .map(|q| {
+                let item = v.bank.authored.iter().chain(&v.bank.drills).find(|i| i.id == q.id).unwrap();
+                let letters: String = q.answer.options.iter().map(|&i| char::from(b'A' + i as u8)).collect();
+                let answer = match item.kind {
+                    handbook::quiz::Kind::Single | handbook::quiz::Kind::Multiple => letters,
+                    handbook::quiz::Kind::Truefalse => if item.correct == Some(true) { "正确" } else { "错误" }.into(),
+                    handbook::quiz::Kind::Fill => item.accept.join(" / "),
+                    handbook::quiz::Kind::Matching => q
+                        .answer
+                        .pairs
+                        .iter()
+                        .enumerate()
+                        .map(|(i, &j)| format!("（{}）—{}", i + 1, char::from(b'A' + j as u8)))
+                        .collect::<Vec<_>>()
+                        .join("；"),
+                };
+                format!("{}. 答案：{answer}", q.number)
+            })
+            .collect();
+        if let Err(e) = in_order(part, &lines) {
+            panic!("the key, form {}: {e}", form.label);
+        }
+    }
+}
+
+#[test]
+fn the_papers_words_are_the_themes_in_pdf_and_word_alike() {
+    // A handbook `init` makes: its theme, its exam.
+    let dir = tempfile::tempdir().unwrap();
+    let root = &dir.path().join("hb");
+    handbook::init::init(root).unwrap();
+    let words = root.join("theme/print/exam.yaml");
+    let text = std::fs::read_to_string(&words).unwrap();
+    // A name a line cannot fill is reported at its line, with the names it can.
+    let bad = text.replace("section: \"{numeral}、{kind}", "section: \"{numeral}、{kinds}");
+    std::fs::write(&words, &bad).unwrap();
+    let checked = pipeline::check(root);
+    let errors: Vec<_> = checked.report.diagnostics.iter().filter(|d| d.is_error()).collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let line = bad.lines().position(|l| l.starts_with("section:")).unwrap() as u32 + 1;
+    assert_eq!(errors[0].file(), Some(std::path::Path::new("theme/print/exam.yaml")));
+    assert_eq!(errors[0].pos().map(|p| (p.line, p.column)), Some((line, 10)));
+    assert!(errors[0].message.contains("`{kinds}`"), "{}", errors[0].message);
+    assert!(errors[0].hints.iter().any(|h| h.contains("`{kind}`")), "{:?}", errors[0].hints);
+    // An office's own words reach both kinds of paper.
+    let own = text
+        .replace("  single: 单项选择题", "  single: 选一选")
+        .replace(
+            "section: \"{numeral}、{kind}（每题 {points} 分，共 {total} 分）\"",
+            "section: \"第{numeral}部分 {kind}（{total}分）\"",
+        )
+        .replace("key_form: \"{label} 卷\"", "key_form: \"{label}卷答案\"");
+    std::fs::write(&words, own).unwrap();
+    let new = pipeline::check(root).valid.unwrap();
+    let exam = new.handbook.settings.print.exams[0].clone();
+    let forms = papers(&new.bank, &exam, exam.seed).unwrap();
+    let single =
+        forms[0].sections.iter().find(|s| s.kind == "single").expect("the init exam asks single-choice questions");
+    let heading = format!("第一部分 选一选（{}分）", single.points as usize * single.questions.len());
+    let report = pipeline::exam_docx(root, None, None);
+    assert!(report.ok(), "{:?}", report.diagnostics);
+    let files = report.value.unwrap();
+    let out = tempfile::tempdir().unwrap();
+    if let Some(paragraphs) = docx_text(out.path(), &files[0].0, &files[0].1) {
+        assert!(paragraphs.contains(&heading), "the Word paper: {paragraphs:?}");
+        let key = docx_text(out.path(), "key.docx", &files.last().unwrap().1).unwrap();
+        assert!(key.contains(&"A卷答案".to_string()), "the Word key: {key:?}");
+    }
+    if !tools_and_fonts() {
+        return;
+    }
+    let report = pipeline::exam(root, None, None, &FontOptions::default());
+    assert!(report.ok(), "{:?}", report.diagnostics);
+    let files = report.value.unwrap();
+    // Typst sets a little space between Chinese and digits, which pdftotext reads as a space.
+    let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    assert!(squash(&pdf_text(&files[0].1)).contains(&squash(&heading)), "the PDF paper");
+    assert!(squash(&pdf_text(&files.last().unwrap().1)).contains("A卷答案"), "the PDF key");
 }

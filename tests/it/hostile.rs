@@ -982,40 +982,50 @@ fn xml_texts(xml: &str) -> Vec<String> {
     out
 }
 
-/// The edition as a Word document, read back by python-docx: every field
-/// the document holds reads literally (less the control characters XML 1.0
-/// cannot carry, line breaks as spaces), and the file is valid.
+/// The edition and the exam papers as Word documents, read back by
+/// python-docx: every field each holds reads literally (less the control
+/// characters XML 1.0 cannot carry, line breaks as spaces), and the files
+/// are valid.
 #[test]
-fn hostile_text_in_the_word_edition_stays_text() {
-    let has =
-        std::process::Command::new("python3").args(["-c", "import docx"]).output().is_ok_and(|o| o.status.success());
-    if !crate::common::require(has, "python3 with python-docx (pip install python-docx)") {
-        return;
-    }
+fn hostile_text_in_word_documents_stays_text() {
     let dir = fixture(None);
     write_handbook(dir.path(), true);
+    let paragraphs = |bytes: Vec<u8>, name: &str| -> Option<String> {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let doc = crate::common::read_docx(&path)?;
+        let all: Vec<&str> =
+            doc["paragraphs"].as_array().unwrap().iter().map(|p| p["text"].as_str().unwrap()).collect();
+        Some(all.join("\n"))
+    };
     let report = pipeline::print_docx(dir.path(), Some("trainer"));
     assert!(report.ok(), "{:?}", report.diagnostics);
-    let path = dir.path().join("trainer.docx");
-    std::fs::write(&path, report.value.unwrap().pdf).unwrap();
-    let out = std::process::Command::new("python3")
-        .arg(crate::common::repo().join("tests/tools/docx_paragraphs.py"))
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "python-docx reads it: {}", String::from_utf8_lossy(&out.stderr));
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let all: Vec<&str> = doc["paragraphs"].as_array().unwrap().iter().map(|p| p["text"].as_str().unwrap()).collect();
-    let all = all.join("\n");
+    let Some(edition) = paragraphs(report.value.unwrap().pdf, "trainer.docx") else { return };
+    let report = pipeline::exam_docx(dir.path(), None, None);
+    assert!(report.ok(), "{:?}", report.diagnostics);
+    let files = report.value.unwrap();
+    assert_eq!(
+        files.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
+        ["final-A.docx", "final-B.docx", "final-key.docx"]
+    );
+    let papers: Vec<String> = files.into_iter().filter_map(|(name, bytes)| paragraphs(bytes, &name)).collect();
+    let papers = papers.join("\n");
     let xml_form = |s: &str| s.chars().filter(|&c| c >= ' ' || c == '\t').collect::<String>();
     let mut cases = 0;
-    for key in fields_with(Word) {
-        if let Err(e) = literal(&xml_form(&shown(&text(key, true))), &all) {
-            panic!("{key} does not read literally in the Word edition: {e}");
+    for (reach, all, what) in [(Word, &edition, "the Word edition"), (Exam, &papers, "the Word exam papers")] {
+        for key in fields_with(reach) {
+            let mut want = xml_form(&shown(&text(key, true)));
+            if reach == Exam {
+                // A fill-in's blank is a line to write on: underlined full-width spaces.
+                want = want.replace("____", &"\u{3000}".repeat(6));
+            }
+            if let Err(e) = literal(&want, all) {
+                panic!("{key} does not read literally in {what}: {e}");
+            }
+            cases += 1;
         }
-        cases += 1;
     }
-    println!("hostile corpus in the Word edition: {cases} cases");
+    println!("hostile corpus in Word documents: {cases} cases");
 }
 
 #[cfg(feature = "pdf")]

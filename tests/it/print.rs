@@ -1,6 +1,6 @@
 //! Printed editions: real PDFs, checked with poppler's pdftotext and pdffonts.
 
-use crate::common::{build, fixture, repo, require, shipped};
+use crate::common::{build, fixture, read_docx, repo, require, shipped};
 use crate::fidelity::{pieces, source_lines};
 use handbook::pipeline;
 use handbook::print::FontOptions;
@@ -458,17 +458,6 @@ fn the_summary_card_holds_every_list_on_the_pages_it_promises() {
 fn text_of(pdf: &Path) -> String {
     let out = Command::new("pdftotext").arg("-raw").arg(pdf).arg("-").output().unwrap();
     String::from_utf8(out.stdout).unwrap()
-}
-
-/// What python-docx (PyPI) reads from a .docx (tests/tools/docx_paragraphs.py).
-fn read_docx(path: &Path) -> Option<serde_json::Value> {
-    let has = Command::new("python3").args(["-c", "import docx"]).output().is_ok_and(|o| o.status.success());
-    if !require(has, "python3 with python-docx (pip install python-docx)") {
-        return None;
-    }
-    let out = Command::new("python3").arg(repo().join("tests/tools/docx_paragraphs.py")).arg(path).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    Some(serde_json::from_slice(&out.stdout).unwrap())
 }
 
 #[test]
