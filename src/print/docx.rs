@@ -192,9 +192,27 @@ fn page_footer(before: &str, after: &str) -> Footer {
     Footer::new().add_paragraph(p)
 }
 
+/// The document's font table: 宋体 and 黑体 with their Latin names
+/// (`altName`), Chinese charset and PANOSE class, so a reader without a font
+/// of that name substitutes a Chinese serif or sans (docx-rs's own table
+/// lists only Latin fonts).
+const FONT_TABLE: &str = concat!(
+    r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+    r#"<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">"#,
+    r#"<w:font w:name="宋体"><w:altName w:val="SimSun"/><w:panose1 w:val="02010600030101010101"/>"#,
+    r#"<w:charset w:val="86"/><w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>"#,
+    r#"<w:font w:name="黑体"><w:altName w:val="SimHei"/><w:panose1 w:val="02010609060101010101"/>"#,
+    r#"<w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>"#,
+    r#"<w:font w:name="Times New Roman"><w:panose1 w:val="02020603050405020304"/>"#,
+    r#"<w:charset w:val="00"/><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>"#,
+    r#"</w:fonts>"#
+);
+
 fn pack(doc: Docx) -> Result<Vec<u8>, Diagnostic> {
     let mut out = std::io::Cursor::new(Vec::new());
-    doc.build().pack(&mut out).map_err(|e| Diagnostic::error(format!("cannot write the Word document: {e}")))?;
+    let mut xml = doc.build();
+    xml.font_table = FONT_TABLE.as_bytes().to_vec();
+    xml.pack(&mut out).map_err(|e| Diagnostic::error(format!("cannot write the Word document: {e}")))?;
     Ok(out.into_inner())
 }
 

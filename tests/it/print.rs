@@ -502,6 +502,12 @@ fn the_trainer_edition_as_word_carries_the_source_with_real_headings() {
     assert_eq!(doc["footer_page_field"], true, "page numbers in the footer");
     assert_eq!(doc["east_asia"]["Heading 1"], "黑体");
     assert_eq!(doc["east_asia"]["(defaults)"], "宋体", "the body's East Asian font");
+    // Their fallbacks: the font table gives each its Latin name and the Chinese charset.
+    for (name, alt) in [("宋体", "SimSun"), ("黑体", "SimHei")] {
+        let font = doc["font_table"].as_array().unwrap().iter().find(|f| f["name"] == name);
+        let font = font.unwrap_or_else(|| panic!("{name} is in the font table: {}", doc["font_table"]));
+        assert_eq!((font["alt"].as_str(), font["charset"].as_str()), (Some(alt), Some("86")), "{name}");
+    }
     // No stray spaces in Chinese: no space between two Han characters in any paragraph.
     for p in paragraphs {
         let t: Vec<char> = p["text"].as_str().unwrap().chars().collect();

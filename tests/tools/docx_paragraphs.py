@@ -4,7 +4,8 @@
 usage: docx_paragraphs.py FILE.docx
 
 {"paragraphs": [{"style", "builtin", "outline", "text"}], "toc": bool,
- "footer_page_field": bool, "east_asia": {style: font}} — `outline` is the
+ "footer_page_field": bool, "east_asia": {style: font},
+ "font_table": [{"name", "alt", "charset"}]} — `outline` is the
 outline level the paragraph's style sets (None without); `east_asia` has the
 document defaults as "(defaults)"; `builtin` whether
 python-docx knows the style as one of Word's built-in ones.
@@ -51,9 +52,22 @@ for s in d.styles:
     fonts = rpr.find(qn('w:rFonts')) if rpr is not None else None
     if fonts is not None and fonts.get(qn('w:eastAsia')):
         east_asia[s.name] = fonts.get(qn('w:eastAsia'))
+font_table = []
+for rel in d.part.rels.values():
+    if rel.reltype.endswith('/fontTable'):
+        from lxml import etree
+        for f in etree.fromstring(rel.target_part.blob).findall(qn('w:font')):
+            alt = f.find(qn('w:altName'))
+            charset = f.find(qn('w:charset'))
+            font_table.append({
+                'name': f.get(qn('w:name')),
+                'alt': alt.get(qn('w:val')) if alt is not None else None,
+                'charset': charset.get(qn('w:val')) if charset is not None else None,
+            })
 print(json.dumps({
     'paragraphs': paragraphs,
     'toc': 'TOC \\' in body or ' TOC ' in body,
     'footer_page_field': 'PAGE' in footer,
     'east_asia': east_asia,
+    'font_table': font_table,
 }, ensure_ascii=False))
