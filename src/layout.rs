@@ -25,9 +25,17 @@ pub const EXAM_WORDS: &str = "theme/print/exam.yaml";
 
 /// The practice page (drills from the handbook's lists).
 pub const PRACTICE: &str = "practice";
+/// The review page (今日复习): questions due again, from every chapter.
+pub const REVIEW: &str = "review";
+/// The reading progress page (学习进度), with export and import.
+pub const PROGRESS: &str = "progress";
+/// Each chapter's questions (authored and drills) for the review page, one
+/// script a chapter, loaded on demand: `quiz/data/<chapter>.js`.
+pub const QUIZ_DATA_DIR: &str = "quiz/data";
 /// Page ids the site already uses (mdBook's pages and the build's own): no
 /// chapter may take one.
-pub const RESERVED_PAGES: &[&str] = &["index", "print", "404", "toc", "search", "searchindex", PRACTICE];
+pub const RESERVED_PAGES: &[&str] =
+    &["index", "print", "404", "toc", "search", "searchindex", PRACTICE, REVIEW, PROGRESS];
 
 /// Where the search files live inside the site.
 pub const SEARCH_DIR: &str = "search";

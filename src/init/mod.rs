@@ -44,6 +44,7 @@ pub const THEME: &[(&str, &[u8])] = files!("theme":
     "print/exam.typ",
     "print/exam.yaml",
     "print/card.typ",
+    "static/learn/learn.js",
     "static/quiz/quiz.js",
     "static/search/search.js",
     "templates/_chapter_head.md.tera",
@@ -54,8 +55,10 @@ pub const THEME: &[(&str, &[u8])] = files!("theme":
     "templates/maxims.md.tera",
     "templates/overview.md.tera",
     "templates/practice.md.tera",
+    "templates/progress.md.tera",
     "templates/qualities.md.tera",
     "templates/relationships.md.tera",
+    "templates/review.md.tera",
     "templates/sidebar.js.tera",
     "templates/toc.html.tera",
     "templates/transformations.md.tera",
@@ -63,6 +66,15 @@ pub const THEME: &[(&str, &[u8])] = files!("theme":
     "toc.js.hbs",
     "tomorrow-night.css",
 );
+
+/// A random number (std's hash keys are random per process), for the new
+/// handbook's id: two handbooks made by `init` never share readers' progress.
+fn random() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
+    h.finish()
+}
 
 /// Writes a new handbook into `dir` (which must not exist or be empty).
 /// Returns the files written, relative to `dir`.
@@ -77,9 +89,17 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
     }
     let schema = serde_json::to_vec_pretty(&crate::model::content_schema()).unwrap_or_default();
     let mut written = Vec::new();
+    let id = format!("handbook-{:012x}", random() & 0xffff_ffff_ffff);
     let files = SKELETON
         .iter()
-        .map(|(p, b)| (PathBuf::from(p), b.to_vec()))
+        .map(|(p, b)| {
+            let bytes = if *p == "content/handbook.yaml" {
+                String::from_utf8_lossy(b).replace("id: new-handbook", &format!("id: {id}")).into_bytes()
+            } else {
+                b.to_vec()
+            };
+            (PathBuf::from(p), bytes)
+        })
         .chain(THEME.iter().map(|(p, b)| (Path::new("theme").join(p), b.to_vec())))
         .chain(std::iter::once((PathBuf::from("content/handbook.schema.json"), schema)));
     for (rel, bytes) in files {

@@ -57,6 +57,13 @@ impl Handbook {
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     pub kind: String,
+    /// A name no other handbook uses (lowercase letters, digits and single
+    /// hyphens): a reader's quiz answers, review schedule and reading progress
+    /// are kept in the browser under it, and a progress file names it.
+    /// `handbook init` writes a random one. Without it, the chapters' ids
+    /// stand in (two handbooks with the same chapters would share progress).
+    #[serde(default)]
+    pub id: Option<Id>,
     /// Chapter ids in reading order; every chapter file must be listed once.
     pub chapters: Vec<Id>,
     /// Parts group chapters under a heading of the source (shown above each chapter's title).

@@ -323,6 +323,8 @@ fn prepare(checked: Checked, opts: &BuildOptions, progress: Progress<'_>) -> (Re
         },
     };
     let mut extra: Vec<OutFile> = pdfs.into_iter().map(|(d, bytes)| OutFile { path: d.url, bytes }).collect();
+    // Each chapter's questions, for the review page.
+    extra.extend(render::quiz_data(&v.handbook, &v.bank));
     // The theme's static files; its search folder is the export's input (search.js), which writes that folder.
     let search_dir = format!("{SEARCH_DIR}/");
     extra.extend(

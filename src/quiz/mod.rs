@@ -58,6 +58,24 @@ pub struct Item {
 }
 
 impl Item {
+    /// A hash of what the question asks and accepts (not its id, explanation
+    /// or links): a reader's review schedule treats a question whose hash
+    /// changed in a new build as new. 16 hex digits of SHA-256.
+    pub fn content_hash(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let asked = serde_json::json!([
+            self.kind,
+            self.prompt,
+            self.options,
+            self.right,
+            self.correct,
+            self.accept,
+            self.pairs
+        ]);
+        let digest = Sha256::digest(asked.to_string().as_bytes());
+        digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+    }
+
     /// The right answer in words, for answer keys and feedback.
     pub fn answer_text(&self) -> String {
         match self.kind {

@@ -9,7 +9,7 @@ pub mod view;
 
 use crate::diagnostic::Diagnostic;
 use crate::escape;
-use crate::layout::{PRACTICE, TEMPLATES_DIR};
+use crate::layout::{OutFile, PRACTICE, PROGRESS, QUIZ_DATA_DIR, REVIEW, TEMPLATES_DIR};
 use crate::model::{Handbook, Sections};
 use crate::quiz::{Bank, Item};
 use rayon::prelude::*;
@@ -221,25 +221,102 @@ pub fn render(
             Err(d) => diags.push(d),
         }
     }
+    for (id, template) in [(REVIEW, "review.md.tera"), (PROGRESS, "progress.md.tera")] {
+        match learn_page(tera, id, template) {
+            Ok(p) => pages.push(p),
+            Err(d) => diags.push(d),
+        }
+    }
     if !diags.is_empty() {
         return Err(diags);
     }
-    let (sidebar_js, toc_html) = navigation(tera, &pages).map_err(|d| vec![d])?;
+    let (sidebar_js, toc_html) = navigation(hb, tera, &pages, &quizzes).map_err(|d| vec![d])?;
     Ok(RenderedBook { pages, sidebar_js, toc_html })
+}
+
+/// The name readers' progress is kept under in the browser: the settings'
+/// `id`, else one made from the chapters' ids (stable while they are).
+pub fn identity(hb: &Handbook) -> String {
+    use sha2::{Digest, Sha256};
+    match &hb.settings.id {
+        Some(id) => id.value.clone(),
+        None => {
+            let ids: Vec<&str> = hb.settings.chapters.iter().map(|c| c.as_str()).collect();
+            let digest = Sha256::digest(ids.join("\n").as_bytes());
+            format!("chapters-{}", digest[..6].iter().map(|b| format!("{b:02x}")).collect::<String>())
+        }
+    }
+}
+
+/// The review page or the progress page: a frame the page script
+/// (`static/learn/learn.js`) fills in the browser. Its title is its
+/// template's first `<h1>`; the pages are raw HTML, so the print page can
+/// leave them out.
+fn learn_page(tera: &Templates, id: &str, name: &str) -> Result<Page, Diagnostic> {
+    if !tera.contains_template(name) {
+        return Err(Diagnostic::in_file(PathBuf::from(TEMPLATES_DIR).join(name), format!("missing template `{name}`"))
+            .with_hint("copy it from the handbook tool's theme (`handbook init` writes it)"));
+    }
+    let md = tidy(&tera.render(name, &tera::Context::new()).map_err(|e| template_error(name, &e))?);
+    let title = md
+        .split_once("<h1")
+        .and_then(|(_, rest)| rest.split_once('>'))
+        .and_then(|(_, rest)| rest.split_once("</h1>"))
+        .map(|(t, _)| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| id.to_string());
+    Ok(Page { id: id.to_string(), title, markdown: md })
+}
+
+/// Each chapter's questions (its quiz and its drills) as a script the review
+/// page loads when a question of that chapter is due: `quiz/data/<id>.js`,
+/// calling `HandbookLearn.data({chapter, questions})`. JSON made safe for a script.
+pub fn quiz_data(hb: &Handbook, bank: &Bank) -> Vec<OutFile> {
+    let mut by_chapter: std::collections::HashMap<&str, Vec<&Item>> = Default::default();
+    for q in bank.authored.iter().chain(&bank.drills) {
+        by_chapter.entry(q.chapter.as_str()).or_default().push(q);
+    }
+    hb.ordered()
+        .iter()
+        .filter_map(|ch| {
+            let items = by_chapter.get(ch.id().as_str())?;
+            let quiz = view::QuizView::new(ch.id().as_str(), items)?;
+            let data = serde_json::json!({ "chapter": ch.id().as_str(), "questions": quiz.questions });
+            let script = format!("HandbookLearn.data({});\n", escape::json_script(&data));
+            Some(OutFile { path: format!("{QUIZ_DATA_DIR}/{}.js", ch.id()), bytes: script.into_bytes() })
+        })
+        .collect()
 }
 
 /// The chapter list, rendered once for the whole site by `sidebar.js.tera` and
 /// `toc.html.tera` (mdBook's own chapter list is copied into the data of every
 /// page it renders, which makes a big book's build quadratic).
-fn navigation(tera: &Templates, pages: &[Page]) -> Result<(String, String), Diagnostic> {
+fn navigation(
+    hb: &Handbook,
+    tera: &Templates,
+    pages: &[Page],
+    quizzes: &std::collections::HashMap<&str, Vec<&Item>>,
+) -> Result<(String, String), Diagnostic> {
     #[derive(serde::Serialize)]
     struct Entry<'a> {
+        id: &'a str,
         url: String,
         title: &'a str,
+        /// How many questions its quiz has (the progress page's scores).
+        questions: usize,
     }
-    let entries: Vec<Entry> = pages.iter().map(|p| Entry { url: format!("{}.html", p.id), title: &p.title }).collect();
+    let entries: Vec<Entry> = pages
+        .iter()
+        .map(|p| Entry {
+            id: &p.id,
+            url: format!("{}.html", p.id),
+            title: &p.title,
+            questions: quizzes.get(p.id.as_str()).map_or(0, Vec::len),
+        })
+        .collect();
     let mut ctx = tera::Context::new();
     ctx.insert("pages", &entries);
+    ctx.insert("handbook", &identity(hb));
     let mut out = Vec::new();
     for name in ["sidebar.js.tera", "toc.html.tera"] {
         if !tera.contains_template(name) {

@@ -39,6 +39,8 @@ pub struct QuestionView {
     pub rights_sorted: Vec<String>,
     /// The right answer in words.
     pub answer_text: String,
+    /// [`crate::quiz::Item::content_hash`]: the review schedule's check that it is the same question.
+    pub hash: String,
 }
 
 impl QuizView {
@@ -51,7 +53,7 @@ impl QuizView {
             .map(|i| {
                 let mut rights_sorted: Vec<String> = i.pairs.iter().map(|(_, r)| r.clone()).collect();
                 rights_sorted.sort();
-                QuestionView { item: (*i).clone(), rights_sorted, answer_text: i.answer_text() }
+                QuestionView { item: (*i).clone(), rights_sorted, answer_text: i.answer_text(), hash: i.content_hash() }
             })
             .collect();
         Some(QuizView { id: id.to_string(), questions })

@@ -46,6 +46,14 @@ fn check_settings(hb: &Handbook, gaps: &Gaps, out: &mut Vec<Diagnostic>) {
     let chapter_ids: Vec<&str> = hb.chapters.iter().map(|c| c.id().as_str()).collect();
     let defined: HashSet<&str> = chapter_ids.iter().copied().collect();
     let listed: HashSet<&str> = hb.settings.chapters.iter().map(Id::as_str).collect();
+    if let Some(id) = &hb.settings.id
+        && !Id::is_url_safe(id.as_str())
+    {
+        out.push(
+            Diagnostic::at(file, id.pos, format!("handbook id `{id}` is not lowercase letters, digits and hyphens"))
+                .with_hint("e.g. `id: office-handbook-2024`: readers' progress is kept under it"),
+        );
+    }
     let mut seen: HashMap<&str, &Id> = HashMap::new();
     for id in &hb.settings.chapters {
         if let Some(first) = seen.insert(id.as_str(), id) {

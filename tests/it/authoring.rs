@@ -115,3 +115,45 @@ fn progress_shows_on_a_terminal_and_stays_quiet_when_piped() {
     let out = String::from_utf8_lossy(&tty.stdout);
     assert!(out.contains("validate") && out.contains("mdBook"), "{out}");
 }
+
+/// Readers' progress is kept under the handbook's identity: the settings'
+/// `id` (which `init` makes at random, so two new handbooks with the same
+/// title never share it), else one made from the chapters' ids.
+#[test]
+fn each_handbook_keeps_readers_progress_under_its_own_identity() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    handbook::init::init(&a).unwrap();
+    handbook::init::init(&b).unwrap();
+    let id = |root: &std::path::Path| {
+        let v = pipeline::check(root).valid.expect("init's handbook checks");
+        (v.handbook.settings.id.clone().map(|i| i.value), handbook::render::identity(&v.handbook))
+    };
+    let (ida, idb) = (id(&a), id(&b));
+    assert!(ida.0.as_deref().is_some_and(|i| i.starts_with("handbook-")), "{ida:?}");
+    assert_eq!(ida.0.as_deref(), Some(ida.1.as_str()), "the settings' id is the identity");
+    assert_ne!(ida.1, idb.1, "two new handbooks, the same title: two identities");
+    // The identity reaches every page's site script.
+    let report = pipeline::build(&a, &BuildOptions { out: a.join("book"), ..Default::default() });
+    assert!(report.ok(), "{:?}", report.diagnostics);
+    let sidebar = std::fs::read_dir(a.join("book"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("sidebar-"))
+        .unwrap();
+    assert!(std::fs::read_to_string(sidebar).unwrap().contains(&format!("id: \"{}\"", ida.1)));
+    // Without an id, the chapters' ids stand in: stable across edits to the text, not across handbooks' chapters.
+    let settings = a.join("content/handbook.yaml");
+    let text = std::fs::read_to_string(&settings).unwrap();
+    let line = text.lines().find(|l| l.starts_with("id: ")).unwrap().to_string();
+    std::fs::write(&settings, text.replace(&format!("{line}\n"), "")).unwrap();
+    let derived = id(&a);
+    assert_eq!(derived.0, None);
+    assert!(derived.1.starts_with("chapters-"), "{derived:?}");
+    // An id that is not lowercase letters, digits and hyphens is an error at its line.
+    std::fs::write(&settings, text.replace(&line, "id: My Handbook")).unwrap();
+    let checked = pipeline::check(&a);
+    let e = checked.report.diagnostics.iter().find(|d| d.is_error()).expect("an error");
+    let at = text.lines().position(|l| l == line).unwrap() as u32 + 1;
+    assert_eq!((e.pos().map(|p| p.line), e.message.contains("handbook id `My Handbook`")), (Some(at), true), "{e:?}");
+}

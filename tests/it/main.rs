@@ -15,6 +15,7 @@ mod forms;
 mod fuzz;
 mod hostile;
 mod invalid;
+mod learn;
 #[cfg(feature = "pdf")]
 mod print;
 mod queries;

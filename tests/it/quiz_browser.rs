@@ -329,9 +329,11 @@ fn the_print_page_breaks_per_chapter_without_navigation_or_answers() {
         "(() => {
             // Laid out at all (an element inside a hidden one has no boxes).
             const shown = e => e && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
-            const chapters = Array.from(document.querySelectorAll('main h1'));
+            // The review and progress pages print nothing.
+            const chapters = Array.from(document.querySelectorAll('main h1')).filter(shown);
             return {
                 chapters: chapters.length,
+                learn: Array.from(document.querySelectorAll('.learn-page')).filter(shown).length,
                 // A chapter under a part breaks before the part's title instead.
                 breaks: chapters.slice(1).filter(h => {
                     const brk = e => e && ['page', 'always'].includes(getComputedStyle(e).breakBefore);
@@ -349,6 +351,7 @@ fn the_print_page_breaks_per_chapter_without_navigation_or_answers() {
     );
     let chapters = r["chapters"].as_u64().unwrap();
     assert!(chapters >= 6, "{r}");
+    assert_eq!(r["learn"], 0, "the review and progress pages do not print");
     assert_eq!(r["breaks"], chapters - 1, "a page break before every chapter but the first: {}", r["breaks"]);
     assert_eq!(
         (r["sidebar"].clone(), r["menu"].clone(), r["nav"].clone()),

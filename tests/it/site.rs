@@ -8,7 +8,17 @@ fn shipped_handbook_builds_every_page() {
     let site = shipped();
     assert_eq!(
         site.chapters,
-        ["overview", "qualities", "images", "relationships", "transformations", "maxims", "practice"]
+        [
+            "overview",
+            "qualities",
+            "images",
+            "relationships",
+            "transformations",
+            "maxims",
+            "practice",
+            "review",
+            "progress"
+        ]
     );
     for page in site.chapters.iter().map(|c| format!("{c}.html")).chain(["index.html".into(), "print.html".into()]) {
         let html = std::fs::read_to_string(site.out.join(&page)).unwrap_or_else(|_| panic!("{page} missing"));
@@ -19,7 +29,7 @@ fn shipped_handbook_builds_every_page() {
             "{page}: sidebar list from sidebar.js"
         );
         assert!(
-            !html.contains(r#"{"title":"四种形象","url":"images.html"}"#)
+            !html.contains(r#""title":"四种形象","url":"images.html"}"#)
                 && !html.contains(r#"<a href="images.html">四种形象</a>"#),
             "{page}: the chapter list is not copied into every page"
         );
@@ -31,7 +41,7 @@ fn shipped_handbook_builds_every_page() {
         .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("sidebar-"))
         .expect("sidebar.js");
     let js = std::fs::read_to_string(sidebar).unwrap();
-    assert!(js.contains(r#"{"title":"四种形象","url":"images.html"}"#), "{js}");
+    assert!(js.contains(r#"{"id":"images","questions":9,"title":"四种形象","url":"images.html"}"#), "{js}");
     assert!(js.contains("textContent") && !js.contains("innerHTML"));
     // Without scripts, toc.html lists every chapter.
     let toc = std::fs::read_to_string(site.out.join("toc.html")).unwrap();

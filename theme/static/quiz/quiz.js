@@ -2,15 +2,33 @@
 // quiz; builds the interactive quiz from the JSON the page carries, replacing
 // the static list (which is what prints). Plain JS: real form controls,
 // feedback announced to screen readers, progress in localStorage (which works
-// from file:// too).
+// from file:// too), kept under the handbook's identity (sidebar.js). Every
+// answer also goes to the review schedule (static/learn/learn.js), and the
+// review page asks its questions with this same widget
+// (`HandbookQuiz.question`).
 (function () {
   'use strict';
+  var site = window.HandbookSite || {};
   var titleEl = document.querySelector('.book-title');
-  var PREFIX = 'handbook.quiz:' + (titleEl ? titleEl.textContent.trim() : '') + ':';
+  // Answers are kept under the handbook's identity; earlier builds kept them
+  // under the book's title, which is still read.
+  var OLD = 'handbook.quiz:' + (titleEl ? titleEl.textContent.trim() : '') + ':';
+  var PREFIX = site.id ? 'handbook.quiz:' + site.id + ':' : OLD;
+  var learn = window.HandbookLearn;
 
-  function load(id) { try { return JSON.parse(localStorage.getItem(PREFIX + id)); } catch (e) { return null; } }
-  function save(id, v) { try { localStorage.setItem(PREFIX + id, JSON.stringify(v)); } catch (e) { /* storage off */ } }
-  function forget(id) { try { localStorage.removeItem(PREFIX + id); } catch (e) { /* storage off */ } }
+  function load(id) {
+    try {
+      var v = localStorage.getItem(PREFIX + id);
+      if (v == null && PREFIX !== OLD) v = localStorage.getItem(OLD + id);
+      return JSON.parse(v);
+    } catch (e) { return null; }
+  }
+  function save(id, v) {
+    try { localStorage.setItem(PREFIX + id, JSON.stringify(v)); } catch (e) { if (learn) learn.storageFailed(); }
+  }
+  function forget(id) {
+    try { localStorage.removeItem(PREFIX + id); localStorage.removeItem(OLD + id); } catch (e) { /* storage off */ }
+  }
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -42,7 +60,8 @@
     return s ? s.getAttribute('data-root') : '';
   })();
 
-  document.querySelectorAll('section.quiz').forEach(setup);
+  window.HandbookQuiz = { question: question, prefix: PREFIX, save: save };
+  if (!document.body.classList.contains('print-page')) document.querySelectorAll('section.quiz').forEach(setup);
 
   function setup(section) {
     var data = JSON.parse(section.querySelector('script.quiz-data').textContent);
@@ -72,6 +91,8 @@
       });
       score.textContent = '共 ' + data.questions.length + ' 题，已答 ' + answered + ' 题，答对 ' + right + ' 题。';
       retry.disabled = wrong === 0;
+      // A chapter's own quiz (not the practice page's drills) counts on the progress page.
+      if (learn && answered && data.id.indexOf('quiz-') === 0) learn.score(data.id.slice(5), right, data.questions.length);
     }
     retry.addEventListener('click', function () {
       var first = null;
@@ -228,6 +249,7 @@
       }
       var correct = isRight(a);
       save(q.id, { correct: correct });
+      if (learn) learn.answered(q, correct);
       show(correct);
       update();
     }
