@@ -158,10 +158,9 @@ fn check_cached(
         progress("render");
         render::render(&handbook, &secs, &tera, &bank, &[]).map(|book| (bank, book))
     });
+    let short = rendered.as_ref().map_or_else(|_| Vec::new(), |(bank, _)| exam_shortages(&handbook, bank));
     match rendered {
-        Ok((bank, _)) if !exam_shortages(&handbook, &bank).is_empty() => {
-            Checked { report: report.fail(exam_shortages(&handbook, &bank)), valid: None }
-        }
+        Ok(_) if !short.is_empty() => Checked { report: report.fail(short), valid: None },
         Ok((bank, book)) => {
             report.value = Some(book);
             let valid = Valid {

@@ -99,11 +99,20 @@ pub fn pool<'a>(bank: &'a Bank, exam: &Exam) -> Vec<(&'static str, Vec<&'a Item>
     let in_chapters = |q: &&Item| exam.chapters.is_empty() || exam.chapters.iter().any(|c| c.value == q.chapter);
     let authored: Vec<&Item> =
         if from == "drills" { vec![] } else { bank.authored.iter().filter(in_chapters).collect() };
+    // Each authored question's (answer, section) pairs, looked up once per
+    // drill (comparing every drill with every question is quadratic in a big bank).
+    let asked: std::collections::HashSet<(String, &str)> = authored
+        .iter()
+        .flat_map(|a| {
+            let answer = a.answer_text();
+            a.refs.iter().map(move |r| (answer.clone(), r.url.as_str()))
+        })
+        .collect();
     let drills = bank.drills.iter().filter(in_chapters).filter(|d| {
-        from != "authored"
-            && !authored.iter().any(|a| {
-                a.answer_text() == d.answer_text() && a.refs.iter().any(|r| d.refs.iter().any(|s| s.url == r.url))
-            })
+        from != "authored" && {
+            let answer = d.answer_text();
+            !d.refs.iter().any(|r| asked.contains(&(answer.clone(), r.url.as_str())))
+        }
     });
     let all: Vec<&Item> = authored.iter().copied().chain(drills).collect();
     exam.questions.each().map(|(k, _)| (k, all.iter().copied().filter(|q| kind_name(q.kind) == k).collect())).to_vec()
