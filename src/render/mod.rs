@@ -314,8 +314,13 @@ fn navigation(
             questions: quizzes.get(p.id.as_str()).map_or(0, Vec::len),
         })
         .collect();
+    // For the script every page loads: `[id, title, questions]`, the page
+    // being `<id>.html` (a third of the bytes of the objects above, which
+    // counts at thousands of chapters).
+    let compact: Vec<(&str, &str, usize)> = entries.iter().map(|e| (e.id, e.title, e.questions)).collect();
     let mut ctx = tera::Context::new();
     ctx.insert("pages", &entries);
+    ctx.insert("compact_pages", &compact);
     ctx.insert("handbook", &identity(hb));
     let mut out = Vec::new();
     for name in ["sidebar.js.tera", "toc.html.tera"] {

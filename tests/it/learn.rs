@@ -82,6 +82,13 @@ fn kept(page: &mut Page<'_>) -> Value {
     )
 }
 
+/// With `HANDBOOK_SCREENSHOTS=DIR`, saves what the page looks like (for a person to look at).
+fn screenshot(page: &mut Page<'_>, name: &str) {
+    if let Some(dir) = std::env::var_os("HANDBOOK_SCREENSHOTS") {
+        page.screenshot(&Path::new(&dir).join(name));
+    }
+}
+
 fn header_count(page: &mut Page<'_>) -> String {
     page.eval("(() => { const c = document.querySelector('.review-link .review-count'); return c.hidden ? '' : c.textContent; })()")
         .as_str()
@@ -246,8 +253,9 @@ fn reaching_a_chapters_end_marks_it_read_and_the_first_page_goes_on_where_the_re
     assert_eq!(page.eval(read), json!(true));
 
     open(&mut page, &site.join("index.html"), "document.querySelector('.continue-reading a')");
+    screenshot(&mut page, "continue-reading.png");
     let link = page.eval("document.querySelector('.continue-reading a').textContent");
-    assert!(link.as_str().unwrap().starts_with("继续阅读：老黄牛"), "{link}");
+    assert_eq!(link, "继续阅读：四种形象 › 老黄牛");
     page.eval("document.querySelector('.continue-reading a').click()");
     page.wait_for("location.pathname.endsWith('images.html') && document.readyState === 'complete'");
     assert_eq!(page.eval("location.hash"), "#lao-huang-niu");
@@ -417,6 +425,14 @@ fn the_review_and_progress_pages_pass_axe() {
         assert_eq!(r["serious"], json!([]), "{what}: serious or critical violations");
     };
     run(&mut page, "the review page with questions due and feedback shown");
+    screenshot(&mut page, "review.png");
+    // A second day's score, for the chart.
+    clock.set(&mut page, "2026-07-03T09:00:00+08:00");
+    open(&mut page, &site.join("images.html"), "document.querySelector('.quiz-questions li')");
+    answer(&mut page, "q-images-6", "0");
     open(&mut page, &site.join("progress.html"), "document.querySelector('.progress-chart svg')");
     run(&mut page, "the progress page with data");
+    screenshot(&mut page, "progress.png");
+    page.eval("document.querySelector('.progress-chart').scrollIntoView()");
+    screenshot(&mut page, "progress-chart.png");
 }

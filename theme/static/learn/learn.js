@@ -262,7 +262,7 @@
     p.className = 'continue-reading';
     var a = document.createElement('a');
     a.href = root + s.last.u;
-    a.textContent = '继续阅读：' + s.last.t;
+    a.textContent = '继续阅读：' + pageTitle(target) + ' › ' + s.last.t;
     p.appendChild(a);
     article.insertBefore(p, article.firstChild);
   }
