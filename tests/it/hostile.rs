@@ -755,6 +755,31 @@ fn hostile_text_in_every_field_stays_text_in_the_browser() {
     assert!(right.text.contains("✓ 回答正确"), "the typed payload is the accepted answer");
     run.cases.insert(("fill.accept".into(), "typed answer"));
 
+    // The review page (今日复习) two days on: every question answered is due,
+    // asked again from its chapter's question data (a script of JSON).
+    let review = run.both("review page", true, &|page, site| {
+        for (qid, pick) in
+            [("q-single", "0"), ("q-multiple", "2"), ("q-truefalse", "false"), ("q-fill", "错"), ("q-matching", "")]
+        {
+            answer(page, site, qid, pick);
+        }
+        let later = page.call(
+            "Page.addScriptToEvaluateOnNewDocument",
+            serde_json::json!({ "source": "(() => { const Real = Date, shift = 2 * 86400000;
+                class Later extends Real { constructor(...a) { if (a.length) super(...a); else super(Real.now() + shift); }
+                    static now() { return Real.now() + shift; } }
+                window.Date = Later; })();" }),
+        );
+        goto(page, site, "review.html");
+        page.wait_for("document.querySelectorAll('.review-questions li[data-qid]').length === 5");
+        page.call("Page.removeScriptToEvaluateOnNewDocument", serde_json::json!({ "identifier": later["identifier"] }));
+    });
+    for key in fields_with(Quiz)
+        .filter(|k| k.contains('.') && !k.ends_with("explanation") && *k != "fill.accept" && *k != "entry.title")
+    {
+        run.reads(key, "review page", &review.text);
+    }
+
     let cases = run.cases.len();
     let contexts: std::collections::BTreeSet<_> = run.cases.iter().map(|c| c.1).collect();
     println!("hostile corpus in the browser: {cases} cases ({} fields, {} contexts)", FIELDS.len(), contexts.len());
