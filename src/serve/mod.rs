@@ -116,12 +116,15 @@ pub fn start(root: &Path, opts: &ServeOptions) -> std::io::Result<(Server, Repor
         streams: AtomicUsize::new(0),
         builds: AtomicUsize::new(0),
     });
+    // What the first build reads, taken before it: an edit made while it runs,
+    // or before the watcher's thread first looks, is still seen as an edit.
+    let before = fingerprint(root);
     let (first, ..) = rebuild(&shared, false);
     let s1 = shared.clone();
     let accept = std::thread::spawn(move || accept_loop(listener, s1));
     let s2 = shared.clone();
     let poll = opts.poll;
-    let watch = std::thread::spawn(move || watch_loop(s2, poll));
+    let watch = std::thread::spawn(move || watch_loop(s2, poll, before));
     Ok((Server { addr, shared, threads: vec![accept, watch] }, first))
 }
 
@@ -203,8 +206,11 @@ fn broadcast(shared: &Shared, event: &str, data: &str) {
     shared.subscribers.lock().unwrap_or_else(|e| e.into_inner()).retain(|s| s.send(msg.clone()).is_ok());
 }
 
-/// Files that matter, with their modification times and sizes.
-fn fingerprint(root: &Path) -> Vec<(PathBuf, Option<SystemTime>, u64)> {
+/// Every watched file with its modification time and size.
+type Fingerprint = Vec<(PathBuf, Option<SystemTime>, u64)>;
+
+/// The files that matter (content/, theme/, book.toml) as they are now.
+fn fingerprint(root: &Path) -> Fingerprint {
     let mut out = Vec::new();
     for dir in ["content", "theme"] {
         for e in walkdir::WalkDir::new(root.join(dir)).sort_by_file_name().into_iter().filter_map(Result::ok) {
@@ -231,8 +237,7 @@ fn changed(a: &[(PathBuf, Option<SystemTime>, u64)], b: &[(PathBuf, Option<Syste
     out
 }
 
-fn watch_loop(shared: Arc<Shared>, poll: Duration) {
-    let mut last = fingerprint(&shared.root);
+fn watch_loop(shared: Arc<Shared>, poll: Duration, mut last: Fingerprint) {
     while !shared.stop.load(Ordering::SeqCst) {
         // In short naps, so that stopping never waits for a long poll interval.
         let wake = Instant::now() + poll;
