@@ -268,10 +268,12 @@ fn reaching_a_chapters_end_marks_it_read_and_the_first_page_goes_on_where_the_re
     assert_eq!(print, json!({ "notice": false, "learn": true }));
 }
 
-/// Exports the progress on the progress page and returns the file's text.
+/// Exports the progress on the progress page, with the keyboard, and returns the file's text.
 fn export(page: &mut Page<'_>, site: &Path) -> String {
     open(page, &site.join("progress.html"), "document.querySelector('.progress-export')");
-    page.eval("document.querySelector('.progress-download').click = () => {}; document.querySelector('.progress-export').click()");
+    // The download itself is the browser's; the file is read from the link.
+    page.eval("document.querySelector('.progress-download').click = () => {}; document.querySelector('.progress-export').focus()");
+    page.press("Enter");
     page.wait_for("!document.querySelector('.progress-download').hidden");
     page.eval("fetch(document.querySelector('.progress-download').href).then(r => r.text())")
         .as_str()
@@ -362,9 +364,12 @@ fn progress_moves_by_file_and_bad_files_are_refused() {
 
     // A reset asks first, then clears everything.
     open(&mut page, &site.join("progress.html"), "document.querySelector('.progress-reset')");
-    page.eval("document.querySelector('.progress-reset').click()");
+    page.eval("document.querySelector('.progress-reset').focus()");
+    page.press("Enter");
     assert_eq!(page.eval("document.querySelector('.progress-confirm').hidden"), json!(false));
-    page.eval("document.querySelector('.progress-reset-no').click()");
+    assert_eq!(page.eval("document.activeElement.className"), "progress-reset-no", "the safe choice has the focus");
+    page.press("Enter");
+    assert_eq!(page.eval("document.querySelector('.progress-confirm').hidden"), json!(true));
     assert_eq!(kept(&mut page), merged, "cancelled: nothing cleared");
     page.eval(
         "document.querySelector('.progress-reset').click(); document.querySelector('.progress-reset-yes').click()",
@@ -435,4 +440,22 @@ fn the_review_and_progress_pages_pass_axe() {
     screenshot(&mut page, "progress.png");
     page.eval("document.querySelector('.progress-chart').scrollIntoView()");
     screenshot(&mut page, "progress-chart.png");
+}
+
+/// The review and progress pages' ids are the site's own, like the practice page's.
+#[test]
+fn the_learning_pages_ids_are_reserved() {
+    for id in ["review", "progress"] {
+        let dir = crate::common::fixture(None);
+        let c = dir.path().join("content");
+        let settings = std::fs::read_to_string(c.join("handbook.yaml")).unwrap();
+        std::fs::write(c.join("handbook.yaml"), settings.replace("[basics, sayings]", &format!("[basics, {id}]")))
+            .unwrap();
+        let sayings = std::fs::read_to_string(c.join("sayings.yaml")).unwrap();
+        std::fs::write(c.join("sayings.yaml"), sayings.replace("id: sayings", &format!("id: {id}"))).unwrap();
+        let checked = handbook::pipeline::check(dir.path());
+        let errors: Vec<String> =
+            checked.report.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.message.clone()).collect();
+        assert_eq!(errors, [format!("chapter id `{id}` is reserved")]);
+    }
 }
