@@ -204,6 +204,9 @@ fn a_rebuilt_handbook_keeps_the_schedule_of_the_questions_it_kept() {
     clock.set(&mut page, "2026-04-02T10:00:00+08:00");
     open(&mut page, &site.join("images.html"), "document.querySelector('.quiz-questions li')");
     assert_eq!(header_count(&mut page), "4", "the header reads only the schedule");
+    // On its page too, the changed question is new: not shown as answered; the others are.
+    let answered = page.eval("Array.from(document.querySelectorAll('li.quiz-wrong')).map(li => li.dataset.qid).sort()");
+    assert_eq!(answered, json!(["q-images-2", "q-images-3"]));
     open(&mut page, &site.join("review.html"), REVIEW_READY);
     let asked = page.eval(
         "Array.from(document.querySelectorAll('.review-questions li[data-qid]')).map(li => li.dataset.qid).sort()",

@@ -535,7 +535,7 @@
     var prefix = 'handbook.quiz:' + site.id + ':';
     Object.keys(incoming.q).forEach(function (id) {
       if (s.q[id] !== incoming.q[id]) return;
-      try { window.localStorage.setItem(prefix + id, JSON.stringify({ correct: incoming.q[id].ok })); } catch (e) { /* noticed by write */ }
+      try { window.localStorage.setItem(prefix + id, JSON.stringify({ correct: incoming.q[id].ok, h: incoming.q[id].h })); } catch (e) { /* noticed by write */ }
     });
     return '已导入：' + Object.keys(incoming.q).length + ' 道题的记录，' + Object.keys(incoming.ch).length + ' 章的进度。';
   }

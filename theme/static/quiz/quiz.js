@@ -16,11 +16,13 @@
   var PREFIX = site.id ? 'handbook.quiz:' + site.id + ':' : OLD;
   var learn = window.HandbookLearn;
 
-  function load(id) {
+  // A question's answer, unless the question changed since (its hash differs).
+  function load(q) {
     try {
-      var v = localStorage.getItem(PREFIX + id);
-      if (v == null && PREFIX !== OLD) v = localStorage.getItem(OLD + id);
-      return JSON.parse(v);
+      var v = localStorage.getItem(PREFIX + q.id);
+      if (v == null && PREFIX !== OLD) v = localStorage.getItem(OLD + q.id);
+      var s = JSON.parse(v);
+      return s && (!s.h || s.h === q.hash) ? s : null;
     } catch (e) { return null; }
   }
   function save(id, v) {
@@ -86,7 +88,7 @@
     function update() {
       var answered = 0, right = 0, wrong = 0;
       data.questions.forEach(function (q) {
-        var s = load(q.id);
+        var s = load(q);
         if (s) { answered++; if (s.correct) right++; else wrong++; }
       });
       score.textContent = '共 ' + data.questions.length + ' 题，已答 ' + answered + ' 题，答对 ' + right + ' 题。';
@@ -97,7 +99,7 @@
     retry.addEventListener('click', function () {
       var first = null;
       items.forEach(function (it) {
-        var s = load(it.q.id);
+        var s = load(it.q);
         var show = !!(s && !s.correct);
         it.li.hidden = !show;
         if (show) { it.rebuild(); if (!first) first = it; }
@@ -248,14 +250,14 @@
         return;
       }
       var correct = isRight(a);
-      save(q.id, { correct: correct });
+      save(q.id, { correct: correct, h: q.hash });
       if (learn) learn.answered(q, correct);
       show(correct);
       update();
     }
 
     build();
-    var stored = load(q.id);
+    var stored = load(q);
     if (stored) show(!!stored.correct);
     return {
       q: q,
