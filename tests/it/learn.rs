@@ -401,6 +401,22 @@ fn disabled_storage_shows_a_notice_and_the_pages_still_work() {
         open(&mut page, &site.join(p), "document.querySelector('.learn-notice')");
         assert!(page.eval("document.querySelector('.learn-body').textContent.length > 0").as_bool().unwrap(), "{p}");
     }
+    // Full storage: reading works, writing throws (QuotaExceededError): the
+    // visit cannot be kept, so the notice shows; answering still works.
+    let mut page = b.page();
+    page.call(
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({ "source": "Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };" }),
+    );
+    open(&mut page, &site.join("images.html"), "document.querySelector('.quiz-questions li')");
+    answer(&mut page, "q-images-2", "2");
+    assert!(
+        page.eval("document.querySelector('li[data-qid=\"q-images-2\"] .quiz-verdict').textContent")
+            .as_str()
+            .unwrap()
+            .starts_with("✓")
+    );
+    assert!(page.eval("document.querySelector('.learn-notice').textContent").as_str().unwrap().contains("存储已满"));
 }
 
 #[test]
