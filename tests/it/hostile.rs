@@ -565,6 +565,14 @@ fn fields_with(r: Reach) -> impl Iterator<Item = &'static str> {
 /// The question's feedback after choosing `pick` (option indexes, `true` /
 /// `false`, or text for a fill-in) and submitting.
 fn answer(page: &mut Page<'_>, site: &Path, qid: &str, pick: &str) {
+    // Both sites share file://'s one origin and one identity: the answer the
+    // other site kept for an earlier question is of a different question
+    // (another hash), shown on one site and dropped on the other. Each step
+    // starts with no kept answers, so both pages show the same questions.
+    page.eval(
+        "(() => { try { Object.keys(localStorage).filter(k => k.startsWith('handbook.quiz:')) \
+           .forEach(k => localStorage.removeItem(k)); } catch (e) {} })()",
+    );
     goto(page, site, "qualities.html");
     page.wait_for("document.querySelector('.quiz-questions li')");
     let li = format!("document.querySelector('li[data-qid=\"{qid}\"]')");
