@@ -9,7 +9,7 @@
 //!
 //! ```text
 //! base  = Σ field_weight × term_weight × contribution
-//! score = base × (n + c·m + 2·n·[every query term is in the title or its pinyin])
+//! score = base × (n + c·m + 2·n·[every term of the query itself is in the title or its pinyin])
 //!       + chars × n
 //! ```
 //!
@@ -314,12 +314,15 @@ pub fn combine<'a>(
             }
         }
     }
-    let all = if n >= 64 { u64::MAX } else { (1u64 << n) - 1 };
+    // The query's own terms, not the synonyms they triggered: a title that
+    // holds the whole query (参谋长) is the best match whatever the synonyms
+    // of a word inside it (参谋) would add.
+    let own = terms.iter().filter(|t| t.direct && !t.chars && t.group < 64).fold(0u64, |m, t| m | 1 << t.group);
     let mut hits: Vec<Hit> = acc
         .into_iter()
         .map(|(order, a)| {
             let m = u64::from(a.groups.count_ones());
-            let in_title = u64::from(a.title_groups == all);
+            let in_title = u64::from(a.title_groups & own == own);
             let score = a.base * (n + cfg.coverage * m + 2 * n * in_title) + a.chars * n;
             let via_ask = 2 * a.asks > a.base + a.chars;
             Hit { order, score, via_ask, via_near: !via_ask && 2 * a.near > a.base + a.chars }
@@ -374,6 +377,27 @@ mod tests {
         assert_eq!(chars, ["报", "告"], "distinct, in order, not from synonyms or ignored words");
         let t = expand("报", &cfg).into_iter().find(|t| t.chars).unwrap();
         assert_eq!(t.fields(), [FieldKind::AskChars]);
+    }
+
+    #[test]
+    fn a_title_holding_the_query_itself_wins_whatever_synonyms_it_triggered() {
+        // 参谋长 holds 参谋, a member of a group: the title holding 参谋长 has
+        // every term of the query itself, not the group's other members.
+        let cfg = RankConfig::new(vec![vec!["参谋".into(), "出主意".into()]], vec![]);
+        let terms = expand("参谋长", &cfg);
+        assert!(terms.iter().any(|t| !t.direct), "the group was triggered");
+        let title: Vec<Posting> = vec![(1, 100)];
+        let body: Vec<Posting> = vec![(2, 100)];
+        let hits = combine(&terms, &cfg, |f, t| match (f, t) {
+            (FieldKind::Title, "参谋" | "谋长") => &title,
+            (FieldKind::Body, "参谋" | "谋长" | "出主" | "主意") => &body,
+            _ => &[],
+        });
+        // In units of a direct term's weight (100): section 2 matches all
+        // three groups in its body, base 200 + 2 × 50, × (3 + 4·3) = 4500;
+        // section 1 the query's two terms in its title, base 2 × 3 × 100,
+        // × (3 + 4·2 + 2·3) = 10200.
+        assert_eq!(hits.iter().map(|h| (h.order, h.score)).collect::<Vec<_>>(), [(1, 1_020_000), (2, 450_000)]);
     }
 
     #[test]

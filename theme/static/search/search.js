@@ -175,6 +175,8 @@
     terms.forEach(function (t) { if (!t.chars) n = Math.max(n, t.group + 1); });
     n = Math.min(n, 64);
     if (n === 0) return [];
+    var own = new Set();
+    terms.forEach(function (t) { if (t.direct && !t.chars && t.group < 64) own.add(t.group); });
     var acc = new Map();
     terms.forEach(function (t) {
       (t.chars ? CHAR_FIELDS : WORD_FIELDS).forEach(function (f) {
@@ -197,7 +199,9 @@
     });
     var hits = [];
     acc.forEach(function (a, order) {
-      var m = a.groups.size, inTitle = a.title.size === n ? 1 : 0, viaAsk = 2 * a.asks > a.base + a.chars;
+      var inTitle = 1;
+      own.forEach(function (g) { if (!a.title.has(g)) inTitle = 0; });
+      var m = a.groups.size, viaAsk = 2 * a.asks > a.base + a.chars;
       hits.push({ order: order, score: a.base * (n + meta.coverage * m + 2 * n * inTitle) + a.chars * n,
         viaAsk: viaAsk, viaNear: !viaAsk && 2 * a.near > a.base + a.chars });
     });
