@@ -78,7 +78,7 @@ impl RankConfig {
             top_k: TOP_K,
             title_weight: 3,
             body_weight: 1,
-            asks_weight: 3,
+            asks_weight: 2,
             pinyin_weight: 3,
             ask_chars_weight: 2,
             near_weight: 2,
