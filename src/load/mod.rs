@@ -416,9 +416,10 @@ fn yaml_error(rel: &Path, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
             located(Some(*location), format!("unknown value `{variant}`"))
                 .with_hint(format!("one of: {}", expected.join(", ")))
         }
-        E::InvalidScalar { ty, location } => {
-            located(Some(*location), format!("wrong type: expected {ty}")).with_hint(TYPE_HINT)
-        }
+        E::InvalidScalar { ty, location } => match number_words(ty) {
+            Some((what, hint)) => located(Some(*location), format!("wrong type: expected {what}")).with_hint(hint),
+            None => located(Some(*location), format!("wrong type: expected {ty}")).with_hint(TYPE_HINT),
+        },
         other => {
             // A syntax error: the library's own sentence (without its location
             // suffix, which the formatter leaves to the renderer).
@@ -448,6 +449,24 @@ fn budget_breach(b: &serde_saphyr::budget::BudgetBreach) -> String {
         B::ScalarBytes { total_scalar_bytes } => format!("{:.1} MB of text", *total_scalar_bytes as f64 / 1e6),
         other => format!("{other:?}"),
     }
+}
+
+/// A scalar type in an author's words (the parser names Rust's types: `u32`),
+/// with how to write one.
+fn number_words(ty: &str) -> Option<(&'static str, &'static str)> {
+    const UNSIGNED: &str = "write digits alone, without quotes, a sign or a decimal point: `2`";
+    Some(match ty {
+        "u8" => ("a whole number from 0 to 255", UNSIGNED),
+        "u16" => ("a whole number from 0 to 65535", UNSIGNED),
+        "u32" => ("a whole number from 0 to 4294967295", UNSIGNED),
+        "u64" | "usize" | "u128" => ("a whole number, 0 or more", UNSIGNED),
+        "i8" | "i16" | "i32" | "i64" | "isize" | "i128" => {
+            ("a whole number", "write digits alone, without quotes or a decimal point: `-2`, `2`")
+        }
+        "f32" | "f64" => ("a number", "write it without quotes: `2.5`"),
+        "bool" | "boolean" => ("true or false", "write `true` or `false`, without quotes"),
+        _ => return None,
+    })
 }
 
 const TYPE_HINT: &str = "check the value against the README's schema tables (text, list of texts, id, list of ids)";
