@@ -29,6 +29,20 @@ impl Pattern {
         self.pieces().filter_map(|p| p.err()).collect()
     }
 
+    /// What follows a `{` that looks like the start of a name but is not
+    /// closed (`{points 分`): printed as written, which is seldom what the
+    /// author meant.
+    pub fn unclosed(&self) -> Vec<&str> {
+        let s = self.value.as_str();
+        s.match_indices('{')
+            .filter_map(|(open, _)| {
+                let after = &s[open + 1..];
+                let len = after.bytes().take_while(|b| b.is_ascii_lowercase() || *b == b'_').count();
+                (len > 0 && after.as_bytes().get(len) != Some(&b'}')).then(|| &after[..len])
+            })
+            .collect()
+    }
+
     /// The pattern with each `{name}` replaced by its value in `values`
     /// (names not there are left as written; `check` reports them).
     pub fn fill(&self, values: &[(&str, &str)]) -> String {
@@ -180,5 +194,11 @@ mod tests {
         assert_eq!(p("{a}{b}").fill(&[("a", "1")]), "1{b}", "a name without a value stays as written");
         assert_eq!(p("").fill(&[]), "");
         assert_eq!(p("{").names(), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn an_unclosed_name_is_found_and_other_braces_are_not() {
+        assert_eq!(p("（每题 {points 分，共 {total} 分）{total").unclosed(), ["points", "total"]);
+        assert!(p("{total}{}{ X}{中}{").unclosed().is_empty());
     }
 }

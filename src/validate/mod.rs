@@ -470,6 +470,13 @@ pub fn check_exam_words(words: &crate::model::ExamWords) -> Vec<Diagnostic> {
     let file = crate::layout::EXAM_WORDS;
     let mut out = Vec::new();
     for (line, allowed) in words.lines() {
+        for name in line.unclosed() {
+            out.push(
+                Diagnostic::at(file, line.pos, format!("`{{{name}` has no closing brace: it prints as written"))
+                    .with_hint(format!("write `{{{name}}}` to show the value, or leave the brace out"))
+                    .as_warning(),
+            );
+        }
         for name in line.names() {
             if !allowed.contains(&name) {
                 let d = Diagnostic::at(file, line.pos, format!("`{{{name}}}` is not a value this line can show"));

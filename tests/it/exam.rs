@@ -296,6 +296,16 @@ fn the_papers_words_are_the_themes_in_pdf_and_word_alike() {
     assert_eq!(errors[0].pos().map(|p| (p.line, p.column)), Some((line, 10)));
     assert!(errors[0].message.contains("`{kinds}`"), "{}", errors[0].message);
     assert!(errors[0].hints.iter().any(|h| h.contains("`{kind}`")), "{:?}", errors[0].hints);
+    // A name left open prints as written: a warning at its line, which still checks.
+    let open = text.replace("{points} 分，", "{points 分，");
+    assert_ne!(open, text, "the section line has {{points}} to break");
+    std::fs::write(&words, &open).unwrap();
+    let checked = pipeline::check(root);
+    assert!(checked.report.ok(), "{:?}", checked.report.diagnostics);
+    let warnings: Vec<_> = checked.report.diagnostics.iter().filter(|d| d.message.contains("`{points`")).collect();
+    assert_eq!(warnings.len(), 1, "{:?}", checked.report.diagnostics);
+    assert_eq!(warnings[0].pos().map(|p| p.line), Some(line));
+    assert!(warnings[0].hints.iter().any(|h| h.contains("`{points}`")), "{:?}", warnings[0].hints);
     // An office's own words reach both kinds of paper.
     let own = text
         .replace("  single: 单项选择题", "  single: 选一选")
