@@ -110,7 +110,7 @@ fn load_with(root: &Path, mut cache: Option<&mut ParseCache>) -> Loaded {
         );
         return loaded;
     }
-    let files: Vec<(PathBuf, std::io::Result<String>)> = yaml_files(root, &content, &mut loaded.diagnostics)
+    let files: Vec<(PathBuf, Result<String, Diagnostic>)> = yaml_files(root, &content, &mut loaded.diagnostics)
         .into_iter()
         .filter_map(|path| {
             let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
@@ -120,7 +120,8 @@ fn load_with(root: &Path, mut cache: Option<&mut ParseCache>) -> Loaded {
                 add(&mut loaded, &rel, Err(too_large(&rel, format!("{:.1} MB", size as f64 / 1e6))));
                 return None;
             }
-            Some((rel, std::fs::read_to_string(&path)))
+            let text = read_text(&path, &rel);
+            Some((rel, text))
         })
         .collect();
     // Parsing is most of loading, and files parse independently: on every core
@@ -128,7 +129,7 @@ fn load_with(root: &Path, mut cache: Option<&mut ParseCache>) -> Loaded {
     let bytes: usize = files.iter().map(|(_, t)| t.as_ref().map_or(0, String::len)).sum();
     let fresh =
         |rel: &PathBuf, text: &String| cache.as_ref().and_then(|c| c.0.get(rel)).is_some_and(|(t, _)| t == text);
-    let parse = |(rel, text): &(PathBuf, std::io::Result<String>)| match text {
+    let parse = |(rel, text): &(PathBuf, Result<String, Diagnostic>)| match text {
         Ok(t) if !fresh(rel, t) => Some(parse_file(rel, t)),
         _ => None,
     };
@@ -153,10 +154,8 @@ fn load_with(root: &Path, mut cache: Option<&mut ParseCache>) -> Loaded {
                 seen.insert(rel.clone());
                 loaded.sources.insert(rel, text);
             }
-            Err(e) => loaded.diagnostics.push(
-                Diagnostic::in_file(rel, format!("cannot read file: {e}"))
-                    .with_hint("content files must be UTF-8 text"),
-            ),
+            // Its ids are unknown: references to them are not reported too.
+            Err(d) => add(&mut loaded, &rel, Err(d)),
         }
     }
     if let Some(c) = cache {
@@ -310,6 +309,31 @@ fn block_kind(text: &str) -> Option<(String, Pos)> {
         return Some((word.to_string(), Pos { line: n as u32 + 1, column: column as u32 }));
     }
     None
+}
+
+/// A content file's text; bytes that are not UTF-8 are reported where the
+/// first one is (a file saved as GBK by an editor, say).
+fn read_text(path: &Path, rel: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::in_file(rel, format!("cannot read file: {e}"))
+            .with_hint("check that the file exists and is readable by this user")
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        // The valid prefix is UTF-8 by definition.
+        let before = std::str::from_utf8(valid).unwrap_or_default();
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let byte = e.as_bytes()[valid.len()];
+        Diagnostic::at(
+            rel,
+            Pos { line: line as u32, column: column as u32 },
+            format!("not UTF-8 text: byte 0x{byte:02X} here is not part of a UTF-8 character"),
+        )
+        .with_hint(
+            "content files are UTF-8: save the file again with the encoding UTF-8 (an editor may have saved it as GBK)",
+        )
+    })
 }
 
 /// Adds one parsed file to what is loaded, in file order.
