@@ -129,8 +129,13 @@ pub fn compile_pdf(path: &str, template: &str, data: Vec<u8>, fonts: &Fonts) -> 
         all
     };
     let doc = compiled.output.map_err(|errs| fail(&mut warnings, &errs))?;
-    let pdf = typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default()).map_err(|errs| fail(&mut warnings, &errs))?;
-    Ok(Typeset { pdf, warnings })
+    let pdf = typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default()).map_err(|errs| fail(&mut warnings, &errs));
+    drop(doc);
+    // Typst memoizes across compilations, for a watcher's next run; one
+    // process here typesets several documents once each, and would keep every
+    // one's layout in those caches until it ends.
+    typst::comemo::evict(0);
+    Ok(Typeset { pdf: pdf?, warnings })
 }
 
 /// A Typst error or warning as a diagnostic: located in the print template
