@@ -538,20 +538,27 @@ fn load_book_toml(root: &Path, loaded: &mut Loaded) {
     let parsed = toml::from_str::<Config>(&text).and_then(|c| toml::from_str::<WithHtml>(&text).map(|_| c));
     match parsed {
         Ok(c) => loaded.book_config = Some(c),
-        Err(e) => loaded.diagnostics.push(toml_error(&text, &e)),
+        Err(e) => loaded.diagnostics.push(toml_error(&text, &e, text.parse::<toml::Table>().is_err())),
     }
     loaded.sources.insert(PathBuf::from(BOOK_TOML), text);
 }
 
-/// A `book.toml` problem at the position of toml's span.
-fn toml_error(text: &str, e: &toml::de::Error) -> Diagnostic {
+/// A `book.toml` problem at the position of toml's span; `syntax` when the
+/// text is not TOML at all (then mdBook's keys are not the point).
+fn toml_error(text: &str, e: &toml::de::Error, syntax: bool) -> Diagnostic {
     let message = format!("invalid book.toml: {}", e.message().trim());
     let d = match e.span() {
         Some(span) => Diagnostic::at(BOOK_TOML, Pos::at_offset(text, span.start), message).with_span(span),
         None => Diagnostic::in_file(BOOK_TOML, message),
     };
-    d.with_hint("book.toml is mdBook's own configuration and mdBook 0.5 rejects unknown keys")
-        .with_hint("the handbook's own settings go in content/handbook.yaml")
+    if syntax {
+        d.with_hint("this is not valid TOML: check the brackets, quotes and `key = value` lines near here")
+    } else if e.message().contains("unknown field") {
+        d.with_hint("book.toml is mdBook's own configuration and mdBook 0.5 rejects unknown keys")
+            .with_hint("the handbook's own settings go in content/handbook.yaml")
+    } else {
+        d.with_hint("mdBook's configuration documentation gives each key's type (quote a text: `title = \"…\"`)")
+    }
 }
 
 fn load_templates(root: &Path, loaded: &mut Loaded) {

@@ -105,6 +105,19 @@ fn check_reads_book_toml_and_points_at_line_and_column() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("--> book.toml:5:1"), "{stderr}");
     assert!(stderr.contains("5 | no-such = true"), "{stderr}");
+    assert!(stderr.contains("rejects unknown keys"), "{stderr}");
+    // Each kind of problem gets its own hint: broken TOML is not about mdBook's keys.
+    for (text, at, hint) in [
+        ("[book\ntitle = \"x\"\n", "book.toml:1:6", "not valid TOML"),
+        ("[book]\ntitle = 3\n", "book.toml:2:9", "each key's type"),
+    ] {
+        std::fs::write(dir.path().join("book.toml"), text).unwrap();
+        let report = pipeline::check(dir.path()).report;
+        let d = &report.diagnostics[0];
+        assert_eq!(d.short().split(": ").next(), Some(at), "{d:?}");
+        assert!(d.hints.iter().any(|h| h.contains(hint)), "{text:?}: {:?}", d.hints);
+        assert!(!d.hints.iter().any(|h| h.contains("unknown keys")), "{text:?}: {:?}", d.hints);
+    }
 }
 
 #[test]
