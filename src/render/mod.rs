@@ -218,6 +218,9 @@ pub fn render(
     for r in rendered {
         match r {
             Ok(p) => pages.push(p),
+            // A broken template shared by several pages (an include) fails
+            // each alike: say it once.
+            Err(d) if diags.contains(&d) => {}
             Err(d) => diags.push(d),
         }
     }
