@@ -21,9 +21,12 @@ struct Clock {
 }
 
 impl Clock {
-    fn new(page: &mut Page<'_>) -> Clock {
+    /// Beijing time on `page`, reading `iso` from its next document on.
+    fn at(page: &mut Page<'_>, iso: &str) -> Clock {
         page.call("Emulation.setTimezoneOverride", json!({ "timezoneId": "Asia/Shanghai" }));
-        Clock { script: None }
+        let mut clock = Clock { script: None };
+        clock.set(page, iso);
+        clock
     }
 
     /// From the next document on, `Date.now()` and `new Date()` start at `iso`.
@@ -96,6 +99,7 @@ fn header_count(page: &mut Page<'_>) -> String {
         .to_string()
 }
 
+const QUIZ_READY: &str = "document.querySelector('.quiz-questions li')";
 const REVIEW_READY: &str = "document.querySelector('.review-status') && !document.querySelector('.review-status').textContent.startsWith('正在载入')";
 
 #[test]
@@ -103,10 +107,9 @@ fn a_missed_question_comes_back_the_next_local_day_and_right_answers_space_out()
     let Some(mut b) = browser() else { return };
     let site = &shipped().out;
     let mut page = b.page();
-    let mut clock = Clock::new(&mut page);
     // 23:30 in Beijing: 15:30 UTC, the same UTC day as the 00:10 below.
-    clock.set(&mut page, "2026-03-02T23:30:00+08:00");
-    open(&mut page, &site.join("images.html"), "document.querySelector('.quiz-questions li')");
+    let mut clock = Clock::at(&mut page, "2026-03-02T23:30:00+08:00");
+    open(&mut page, &site.join("images.html"), QUIZ_READY);
     answer(&mut page, "q-images-2", "0");
     let e = &kept(&mut page)["q"]["q-images-2"];
     assert_eq!((e["b"].clone(), e["d"].clone(), e["ok"].clone()), (json!(0), json!("2026-03-03"), json!(false)), "{e}");
@@ -117,7 +120,7 @@ fn a_missed_question_comes_back_the_next_local_day_and_right_answers_space_out()
 
     // Forty minutes later it is the next day in Beijing (not yet in UTC): due.
     clock.set(&mut page, "2026-03-03T00:10:00+08:00");
-    open(&mut page, &site.join("images.html"), "document.querySelector('.quiz-questions li')");
+    open(&mut page, &site.join("images.html"), QUIZ_READY);
     assert_eq!(header_count(&mut page), "1", "the header counts it");
     assert_eq!(page.eval("document.querySelector('.review-link').getAttribute('aria-label')"), "今日复习：1 题待复习");
     open(&mut page, &site.join("review.html"), REVIEW_READY);
@@ -179,9 +182,8 @@ fn a_rebuilt_handbook_keeps_the_schedule_of_the_questions_it_kept() {
     let dir = built_copy();
     let site = dir.path().join("book");
     let mut page = b.page();
-    let mut clock = Clock::new(&mut page);
-    clock.set(&mut page, "2026-04-01T10:00:00+08:00");
-    open(&mut page, &site.join("images.html"), "document.querySelector('.quiz-questions li')");
+    let mut clock = Clock::at(&mut page, "2026-04-01T10:00:00+08:00");
+    open(&mut page, &site.join("images.html"), QUIZ_READY);
     // Four wrong answers: all due tomorrow.
     answer(&mut page, "q-images-2", "0");
     answer(&mut page, "q-images-5", "false");
@@ -202,7 +204,7 @@ fn a_rebuilt_handbook_keeps_the_schedule_of_the_questions_it_kept() {
     assert!(report.ok(), "{:?}", report.diagnostics);
 
     clock.set(&mut page, "2026-04-02T10:00:00+08:00");
-    open(&mut page, &site.join("images.html"), "document.querySelector('.quiz-questions li')");
+    open(&mut page, &site.join("images.html"), QUIZ_READY);
     assert_eq!(header_count(&mut page), "4", "the header reads only the schedule");
     // On its page too, the changed question is new: not shown as answered; the others are.
     let answered = page.eval("Array.from(document.querySelectorAll('li.quiz-wrong')).map(li => li.dataset.qid).sort()");
@@ -229,8 +231,7 @@ fn reaching_a_chapters_end_marks_it_read_and_the_first_page_goes_on_where_the_re
     let Some(mut b) = browser() else { return };
     let site = &shipped().out;
     let mut page = b.page();
-    let mut clock = Clock::new(&mut page);
-    clock.set(&mut page, "2026-05-01T09:00:00+08:00");
+    Clock::at(&mut page, "2026-05-01T09:00:00+08:00");
     open(&mut page, &site.join("images.html"), "document.querySelector('#sidebar-chapters a')");
     let read = "document.querySelector('#sidebar-chapters a[href$=\"images.html\"]').closest('li').classList.contains('chapter-read')";
     assert_eq!(page.eval(read), json!(false), "not read on arrival");
@@ -301,9 +302,8 @@ fn progress_moves_by_file_and_bad_files_are_refused() {
     let Some(mut b) = browser() else { return };
     let site = &shipped().out;
     let mut page = b.page();
-    let mut clock = Clock::new(&mut page);
-    clock.set(&mut page, "2026-06-01T09:00:00+08:00");
-    open(&mut page, &site.join("images.html"), "document.querySelector('.quiz-questions li')");
+    Clock::at(&mut page, "2026-06-01T09:00:00+08:00");
+    open(&mut page, &site.join("images.html"), QUIZ_READY);
     answer(&mut page, "q-images-2", "2");
     answer(&mut page, "q-images-5", "false");
     page.eval("window.scrollTo(0, document.body.scrollHeight)");
@@ -393,7 +393,7 @@ fn disabled_storage_shows_a_notice_and_the_pages_still_work() {
         "Page.addScriptToEvaluateOnNewDocument",
         json!({ "source": "Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('denied', 'SecurityError'); } });" }),
     );
-    open(&mut page, &site.join("images.html"), "document.querySelector('.quiz-questions li')");
+    open(&mut page, &site.join("images.html"), QUIZ_READY);
     answer(&mut page, "q-images-2", "2");
     let notice = page.eval("document.querySelector('.learn-notice').textContent");
     assert!(notice.as_str().unwrap().contains("不会保存"), "{notice}");
@@ -408,7 +408,7 @@ fn disabled_storage_shows_a_notice_and_the_pages_still_work() {
         "Page.addScriptToEvaluateOnNewDocument",
         json!({ "source": "Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };" }),
     );
-    open(&mut page, &site.join("images.html"), "document.querySelector('.quiz-questions li')");
+    open(&mut page, &site.join("images.html"), QUIZ_READY);
     answer(&mut page, "q-images-2", "2");
     assert!(
         page.eval("document.querySelector('li[data-qid=\"q-images-2\"] .quiz-verdict').textContent")
@@ -428,9 +428,8 @@ fn the_review_and_progress_pages_pass_axe() {
     let Some(mut b) = browser() else { return };
     let site = &shipped().out;
     let mut page = b.page();
-    let mut clock = Clock::new(&mut page);
-    clock.set(&mut page, "2026-07-01T09:00:00+08:00");
-    open(&mut page, &site.join("images.html"), "document.querySelector('.quiz-questions li')");
+    let mut clock = Clock::at(&mut page, "2026-07-01T09:00:00+08:00");
+    open(&mut page, &site.join("images.html"), QUIZ_READY);
     for (q, v) in [("q-images-2", "0"), ("q-images-5", "false"), ("q-images-6", "1")] {
         answer(&mut page, q, v);
     }
@@ -438,21 +437,13 @@ fn the_review_and_progress_pages_pass_axe() {
     open(&mut page, &site.join("review.html"), "document.querySelectorAll('.review-questions li').length === 3");
     answer(&mut page, "q-images-2", "2");
     answer(&mut page, "q-images-5", "false");
-    let run = |page: &mut Page<'_>, what: &str| {
-        page.eval(axe.as_ref().unwrap());
-        let r = page.eval(
-            "axe.run(document).then(r => ({ passes: r.passes.length, all: r.violations.map(v => v.id + ':' + v.impact),
-                serious: r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id) }))",
-        );
-        println!("axe on {what}: {} rules passed; violations: {}", r["passes"], r["all"]);
-        assert!(r["passes"].as_u64().unwrap() > 10, "axe ran: {r}");
-        assert_eq!(r["serious"], json!([]), "{what}: serious or critical violations");
-    };
+    let run =
+        |page: &mut Page<'_>, what: &str| crate::quiz_browser::assert_axe_clean(page, axe.as_ref().unwrap(), what);
     run(&mut page, "the review page with questions due and feedback shown");
     screenshot(&mut page, "review.png");
     // A second day's score, for the chart.
     clock.set(&mut page, "2026-07-03T09:00:00+08:00");
-    open(&mut page, &site.join("images.html"), "document.querySelector('.quiz-questions li')");
+    open(&mut page, &site.join("images.html"), QUIZ_READY);
     answer(&mut page, "q-images-6", "0");
     open(&mut page, &site.join("progress.html"), "document.querySelector('.progress-chart svg')");
     run(&mut page, "the progress page with data");

@@ -102,6 +102,21 @@ fn quiz_gives_feedback_keeps_progress_and_retries_the_wrong_ones() {
     }
 }
 
+/// Runs axe-core (`source`, from [`axe_source`]) on the page as it is and
+/// asserts it ran and found no violation of serious or critical impact
+/// (each shown with its rule, help and first nodes).
+pub fn assert_axe_clean(page: &mut Page<'_>, source: &str, what: &str) {
+    page.eval(source);
+    let result = page.eval(
+        "axe.run(document).then(r => ({ passes: r.passes.length, all: r.violations.map(v => v.id + ':' + v.impact),
+            serious: r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')) })) }))",
+    );
+    println!("axe on {what}: {} rules passed; violations: {}", result["passes"], result["all"]);
+    assert!(result["passes"].as_u64().unwrap() > 10, "axe ran: {result}");
+    assert_eq!(result["serious"], serde_json::json!([]), "{what}: serious or critical accessibility violations");
+}
+
 pub fn axe_source() -> Option<String> {
     let candidates = [
         std::env::var_os("HANDBOOK_AXE").map(PathBuf::from),
@@ -122,15 +137,7 @@ fn axe_finds_no_serious_violations_on_a_chapter_page_with_its_quiz() {
     let mut page = b.page();
     for p in ["images.html", "practice.html"] {
         open(&mut page, &site.join(p));
-        page.eval(axe.as_ref().unwrap());
-        let result = page.eval(
-            "axe.run(document).then(r => ({ passes: r.passes.length, all: r.violations.map(v => v.id + ':' + v.impact),
-                serious: r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-                .map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')) })) }))",
-        );
-        println!("axe on {p}: {} rules passed; violations: {}", result["passes"], result["all"]);
-        assert!(result["passes"].as_u64().unwrap() > 10, "axe ran: {result}");
-        assert_eq!(result["serious"], serde_json::json!([]), "{p}: serious or critical accessibility violations");
+        assert_axe_clean(&mut page, axe.as_ref().unwrap(), p);
     }
 }
 
