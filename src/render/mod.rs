@@ -133,15 +133,13 @@ pub fn bank(hb: &Handbook, secs: &Sections, tera: &Templates) -> Result<Bank, Ve
     if !q.drills {
         return Ok(Bank { authored, drills: vec![] });
     }
-    if !tera.contains_template(DRILL_TEMPLATE) {
-        return Err(vec![
-            Diagnostic::in_file(
-                PathBuf::from(TEMPLATES_DIR).join(DRILL_TEMPLATE),
-                "missing the drill wording template",
-            )
-            .with_hint("drills are on (`quiz: drills: true` in the settings): add the template, or turn drills off"),
-        ]);
-    }
+    need(
+        tera,
+        DRILL_TEMPLATE,
+        "missing the drill wording template",
+        "drills are on (`quiz: drills: true` in the settings): add the template, or turn drills off",
+    )
+    .map_err(|d| vec![d])?;
     let error = std::cell::RefCell::new(None);
     let phrase = |p: &crate::quiz::drills::Phrase| {
         let mut ctx = tera::Context::new();
@@ -189,17 +187,12 @@ pub fn render(
         .map(|job| {
             let Some((i, ch)) = *job else { return practice(hb, tera, bank) };
             let name = format!("{}.md.tera", ch.kind());
-            if !tera.contains_template(&name) {
-                return Err(Diagnostic::in_file(
-                    PathBuf::from(TEMPLATES_DIR).join(&name),
-                    format!("missing template `{name}`"),
-                )
-                .with_hint(format!(
-                    "chapter `{}` is of kind `{}`; add {TEMPLATES_DIR}/{name}",
-                    ch.id(),
-                    ch.kind()
-                )));
-            }
+            need(
+                tera,
+                &name,
+                &format!("missing template `{name}`"),
+                &format!("chapter `{}` is of kind `{}`; add {TEMPLATES_DIR}/{name}", ch.id(), ch.kind()),
+            )?;
             let mut ctx = tera::Context::new();
             let mut chapter = views.chapter(ch);
             let items = quizzes.get(ch.id().as_str()).map_or(&[][..], Vec::as_slice);
@@ -256,10 +249,12 @@ pub fn identity(hb: &Handbook) -> String {
 /// template's first `<h1>`; the pages are raw HTML, so the print page can
 /// leave them out.
 fn learn_page(tera: &Templates, id: &str, name: &str) -> Result<Page, Diagnostic> {
-    if !tera.contains_template(name) {
-        return Err(Diagnostic::in_file(PathBuf::from(TEMPLATES_DIR).join(name), format!("missing template `{name}`"))
-            .with_hint("copy it from the handbook tool's theme (`handbook init` writes it)"));
-    }
+    need(
+        tera,
+        name,
+        &format!("missing template `{name}`"),
+        "copy it from the handbook tool's theme (`handbook init` writes it)",
+    )?;
     let md = tidy(&tera.render(name, &tera::Context::new()).map_err(|e| template_error(name, &e))?);
     let title = md
         .split_once("<h1")
@@ -327,13 +322,12 @@ fn navigation(
     ctx.insert("handbook", &identity(hb));
     let mut out = Vec::new();
     for name in ["sidebar.js.tera", "toc.html.tera"] {
-        if !tera.contains_template(name) {
-            return Err(Diagnostic::in_file(
-                PathBuf::from(TEMPLATES_DIR).join(name),
-                "missing the chapter list template",
-            )
-            .with_hint("every site needs its chapter list: copy the template from the handbook tool's theme"));
-        }
+        need(
+            tera,
+            name,
+            "missing the chapter list template",
+            "every site needs its chapter list: copy the template from the handbook tool's theme",
+        )?;
         out.push(tera.render(name, &ctx).map_err(|e| template_error(name, &e))?);
     }
     let toc = out.pop().unwrap_or_default();
@@ -344,10 +338,12 @@ fn navigation(
 /// `practice_title`, else the first heading the template writes.
 fn practice(hb: &Handbook, tera: &Templates, bank: &Bank) -> Result<Page, Diagnostic> {
     let name = "practice.md.tera";
-    if !tera.contains_template(name) {
-        return Err(Diagnostic::in_file(PathBuf::from(TEMPLATES_DIR).join(name), "missing the practice page template")
-            .with_hint("drills are on: add the template, or set `quiz: drills: false` in the settings"));
-    }
+    need(
+        tera,
+        name,
+        "missing the practice page template",
+        "drills are on: add the template, or set `quiz: drills: false` in the settings",
+    )?;
     let mut drills: std::collections::HashMap<&str, Vec<&Item>> = Default::default();
     for q in &bank.drills {
         drills.entry(q.chapter.as_str()).or_default().push(q);
@@ -390,6 +386,14 @@ fn tidy(md: &str) -> String {
         out.push('\n');
     }
     out.trim_start_matches('\n').to_string()
+}
+
+/// A template the theme must have, or the diagnostic that says so.
+fn need(tera: &Templates, name: &str, message: &str, hint: &str) -> Result<(), Diagnostic> {
+    if tera.contains_template(name) {
+        return Ok(());
+    }
+    Err(Diagnostic::in_file(PathBuf::from(TEMPLATES_DIR).join(name), message).with_hint(hint))
 }
 
 /// A template error as a diagnostic pointing into `theme/templates/`.

@@ -298,3 +298,17 @@ fn a_content_file_too_large_is_one_clear_error() {
         assert!(e.hints.iter().any(|h| h.contains("split it")), "{:?}", e.hints);
     }
 }
+
+#[test]
+fn a_template_the_site_needs_is_reported_missing_at_its_path() {
+    for name in ["review.md.tera", "sidebar.js.tera", "qualities.md.tera"] {
+        let dir = fixture(None);
+        std::fs::remove_file(dir.path().join("theme/templates").join(name)).unwrap();
+        let report = pipeline::check(dir.path()).report;
+        assert!(!report.ok(), "{name}: check fails");
+        let d = report.diagnostics.iter().find(|d| d.is_error()).unwrap();
+        assert_eq!(d.file(), Some(Path::new("theme/templates").join(name).as_path()), "{d:?}");
+        assert!(d.message.starts_with("missing"), "{d:?}");
+        assert!(!d.hints.is_empty(), "{d:?}");
+    }
+}
