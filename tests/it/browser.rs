@@ -351,7 +351,7 @@ fn every_set_ranks_alike_in_the_browser_and_the_cli() {
         .map(|s| (s.id.to_string(), s.title.clone(), s.refs.iter().map(|r| r.to_string()).collect()))
         .collect();
     type Set = (String, Vec<(String, Vec<String>)>);
-    let mut sets: Vec<Set> = ["dev", "test", "keywords", "terms"]
+    let mut sets: Vec<Set> = ["dev", "test", "test2", "keywords", "terms"]
         .iter()
         .map(|n| (n.to_string(), crate::queries::load_set(n).into_iter().map(|q| (q.q, q.answers)).collect()))
         .collect();
