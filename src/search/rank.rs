@@ -9,7 +9,8 @@
 //!
 //! ```text
 //! base  = Σ field_weight × term_weight × contribution
-//! score = base × (n + c·m + 2·n·[every term of the query itself is in the title or its pinyin])
+//! score = base × (n + c·m + 2·n·[every term of the query itself is in the title or its pinyin]
+//!                        + n·[every term of the query itself is in the title, its pinyin or the text])
 //!       + chars × n
 //! ```
 //!
@@ -283,6 +284,8 @@ pub fn combine<'a>(
         near: u64,
         groups: u64,
         title_groups: u64,
+        /// Groups matched in the title, its pinyin or the text: the section's own words.
+        text_groups: u64,
     }
     let mut acc: HashMap<u32, Acc> = HashMap::new();
     for t in terms {
@@ -310,20 +313,25 @@ pub fn combine<'a>(
                     if matches!(field, FieldKind::Title | FieldKind::Pinyin) {
                         a.title_groups |= 1 << t.group;
                     }
+                    if matches!(field, FieldKind::Title | FieldKind::Pinyin | FieldKind::Body) {
+                        a.text_groups |= 1 << t.group;
+                    }
                 }
             }
         }
     }
     // The query's own terms, not the synonyms they triggered: a title that
     // holds the whole query (参谋长) is the best match whatever the synonyms
-    // of a word inside it (参谋) would add.
+    // of a word inside it (参谋) would add; a text that holds it comes next
+    // (a section saying 不作参谋长 above one whose asks mention 参谋).
     let own = terms.iter().filter(|t| t.direct && !t.chars && t.group < 64).fold(0u64, |m, t| m | 1 << t.group);
     let mut hits: Vec<Hit> = acc
         .into_iter()
         .map(|(order, a)| {
             let m = u64::from(a.groups.count_ones());
             let in_title = u64::from(a.title_groups & own == own);
-            let score = a.base * (n + cfg.coverage * m + 2 * n * in_title) + a.chars * n;
+            let in_text = u64::from(a.text_groups & own == own);
+            let score = a.base * (n + cfg.coverage * m + 2 * n * in_title + n * in_text) + a.chars * n;
             let via_ask = 2 * a.asks > a.base + a.chars;
             Hit { order, score, via_ask, via_near: !via_ask && 2 * a.near > a.base + a.chars }
         })
@@ -394,10 +402,29 @@ mod tests {
             _ => &[],
         });
         // In units of a direct term's weight (100): section 2 matches all
-        // three groups in its body, base 200 + 2 × 50, × (3 + 4·3) = 4500;
-        // section 1 the query's two terms in its title, base 2 × 3 × 100,
-        // × (3 + 4·2 + 2·3) = 10200.
-        assert_eq!(hits.iter().map(|h| (h.order, h.score)).collect::<Vec<_>>(), [(1, 1_020_000), (2, 450_000)]);
+        // three groups in its body, the query's own among them, base 200 + 2 × 50,
+        // × (3 + 4·3 + 3) = 5400; section 1 the query's two terms in its
+        // title, which is text too, base 2 × 3 × 100, × (3 + 4·2 + 2·3 + 3) = 12000.
+        assert_eq!(hits.iter().map(|h| (h.order, h.score)).collect::<Vec<_>>(), [(1, 1_200_000), (2, 540_000)]);
+    }
+
+    #[test]
+    fn a_text_holding_the_whole_query_beats_asks_that_hold_part_of_it_and_its_synonyms() {
+        // 参谋长 in one section's text; 参谋 and the group's 出主意 in another's asks.
+        let cfg = RankConfig::new(vec![vec!["参谋".into(), "出主意".into()]], vec![]);
+        let terms = expand("参谋长", &cfg);
+        let body: Vec<Posting> = vec![(1, 100)];
+        let asks: Vec<Posting> = vec![(2, 60)];
+        let hits = combine(&terms, &cfg, |f, t| match (f, t) {
+            (FieldKind::Body, "参谋" | "谋长") => &body,
+            (FieldKind::Asks, "参谋" | "出主" | "主意") => &asks,
+            _ => &[],
+        });
+        // In units of 100: section 1, base 200, × (3 + 4·2 + 3) = 2800;
+        // section 2 (asks weigh 2, synonyms half), base 2 × (60 + 30 + 30) =
+        // 240, × (3 + 4·2) = 2640: without the text's bonus (200 × 11 = 2200)
+        // it would come first.
+        assert_eq!(hits.iter().map(|h| (h.order, h.score)).collect::<Vec<_>>(), [(1, 280_000), (2, 264_000)]);
     }
 
     #[test]

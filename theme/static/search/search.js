@@ -185,7 +185,7 @@
         var l = postingsOf(f[0], t);
         for (var i = 0; i < l.length; i += 2) {
           var a = acc.get(l[i]);
-          if (!a) { a = { base: 0, chars: 0, asks: 0, near: 0, groups: new Set(), title: new Set() }; acc.set(l[i], a); }
+          if (!a) { a = { base: 0, chars: 0, asks: 0, near: 0, groups: new Set(), title: new Set(), text: new Set() }; acc.set(l[i], a); }
           if (t.chars) a.chars += fw * t.weight * l[i + 1];
           else a.base += fw * t.weight * l[i + 1];
           if (f[0] === 'a' || f[0] === 'c') a.asks += fw * t.weight * l[i + 1];
@@ -193,16 +193,20 @@
           if (t.group < 64 && !t.chars && f[0] !== 'n') {
             a.groups.add(t.group);
             if (f[0] === 't' || f[0] === 'p') a.title.add(t.group);
+            if (f[0] === 't' || f[0] === 'p' || f[0] === 'b') a.text.add(t.group);
           }
         }
       });
     });
     var hits = [];
     acc.forEach(function (a, order) {
-      var inTitle = 1;
-      own.forEach(function (g) { if (!a.title.has(g)) inTitle = 0; });
+      var inTitle = 1, inText = 1;
+      own.forEach(function (g) {
+        if (!a.title.has(g)) inTitle = 0;
+        if (!a.text.has(g)) inText = 0;
+      });
       var m = a.groups.size, viaAsk = 2 * a.asks > a.base + a.chars;
-      hits.push({ order: order, score: a.base * (n + meta.coverage * m + 2 * n * inTitle) + a.chars * n,
+      hits.push({ order: order, score: a.base * (n + meta.coverage * m + 2 * n * inTitle + n * inText) + a.chars * n,
         viaAsk: viaAsk, viaNear: !viaAsk && 2 * a.near > a.base + a.chars });
     });
     hits.sort(function (x, y) { return y.score - x.score || x.order - y.order; });
