@@ -25,6 +25,7 @@
 mod forms;
 
 use handbook::pipeline::{BuildOptions, build, check};
+use handbook::search::eval::{LOOK_AT, Summary};
 use handbook::search::index::SearchIndex;
 use handbook::search::rank::RankConfig;
 use handbook::search::search_index;
@@ -101,26 +102,21 @@ fn site(root: &Path) -> Site {
     Site { idx: SearchIndex::open(&out.join("search/tantivy")).expect("opens"), cfg, titles }
 }
 
-/// hit@1, hit@3, MRR (over the top 10).
+/// hit@1, hit@3, MRR (over the top 10), counted as `handbook search --eval` counts them.
 fn score(site: &Site, cfg: &RankConfig, queries: &[Query], misses: Option<&str>) -> (f64, f64, f64) {
-    let (mut h1, mut h3, mut mrr) = (0.0, 0.0, 0.0);
-    for q in queries {
+    let ranks = queries.iter().map(|q| {
         let ids: Vec<String> =
-            search_index(&site.idx, cfg, &q.q, 10).expect("search works").into_iter().map(|r| r.id).collect();
+            search_index(&site.idx, cfg, &q.q, LOOK_AT).expect("search works").into_iter().map(|r| r.id).collect();
         let rank = ids.iter().position(|id| q.answers.contains(id)).map(|p| p + 1);
-        if let Some(r) = rank {
-            h1 += f64::from(u8::from(r == 1));
-            h3 += f64::from(u8::from(r <= 3));
-            mrr += 1.0 / r as f64;
-        }
         if let Some(set) = misses
             && rank != Some(1)
         {
             eprintln!("{set} miss: {} → {rank:?} (first: {:?})", q.q, ids.first());
         }
-    }
-    let n = queries.len().max(1) as f64;
-    (h1 / n, h3 / n, mrr / n)
+        rank
+    });
+    let s = Summary::of(ranks);
+    (s.hit1(), s.hit3(), s.mrr)
 }
 
 fn main() {

@@ -76,7 +76,13 @@ enum Command {
         #[command(flatten)]
         root: Root,
         /// What to look for, e.g. 挡小事.
-        query: String,
+        #[arg(required_unless_present = "eval")]
+        query: Option<String>,
+        /// Instead of one query, ask every question of FILE (YAML: `- { q: …,
+        /// answers: [id, …] }`) and warn at each one whose first result is not
+        /// an answer, naming the section an ask would help.
+        #[arg(long, value_name = "FILE", conflicts_with = "query")]
+        eval: Option<PathBuf>,
         /// The built site to search [default: ROOT/book].
         #[arg(long)]
         site: Option<PathBuf>,
@@ -211,8 +217,14 @@ fn main() -> ExitCode {
         Command::Exam { root, name, seed, out, format, fonts } => {
             exam(&root.dir, name.as_deref(), seed, out, format, fonts)
         }
-        Command::Search { root, query, site, limit, json } => {
-            search(&site.unwrap_or_else(|| root.dir.join("book")), &query, limit, json)
+        Command::Search { root, query, eval, site, limit, json } => {
+            let site = site.unwrap_or_else(|| root.dir.join("book"));
+            match (eval, query) {
+                (Some(file), _) => search_eval(&root.dir, &site, &file, json),
+                (None, Some(query)) => search(&site, &query, limit, json),
+                // clap requires one of the two.
+                (None, None) => ExitCode::FAILURE,
+            }
         }
         Command::Serve { root, out, port, bind, open } => serve(root.dir, out, port, bind, open),
         Command::Init { dir } => init(&dir),
@@ -317,6 +329,31 @@ fn search(site: &Path, query: &str, limit: usize, json: bool) -> ExitCode {
         serde_json::to_string_pretty(&out).unwrap_or_default() + "\n"
     } else {
         results_text(query, &results, std::io::stdout().is_terminal())
+    };
+    Output::Stdout.write(text.as_bytes()).err().unwrap_or(ExitCode::SUCCESS)
+}
+
+fn search_eval(root: &Path, site: &Path, file: &Path, json: bool) -> ExitCode {
+    let report = pipeline::eval(root, site, file);
+    let Some(e) = &report.value else { return finish(&report, root, "") };
+    print_diagnostics(&report.diagnostics, &report.sources, root);
+    let s = &e.summary;
+    let text = if json {
+        let out = serde_json::json!({
+            "questions": s.questions, "first": s.first, "top3": s.top3,
+            "hit1": s.hit1(), "hit3": s.hit3(), "mrr": s.mrr, "outcomes": e.outcomes,
+        });
+        serde_json::to_string_pretty(&out).unwrap_or_default() + "\n"
+    } else {
+        format!(
+            "{} questions: an answer first for {} ({:.2}), among the first three for {} ({:.2}); MRR {:.3}\n",
+            s.questions,
+            s.first,
+            s.hit1(),
+            s.top3,
+            s.hit3(),
+            s.mrr
+        )
     };
     Output::Stdout.write(text.as_bytes()).err().unwrap_or(ExitCode::SUCCESS)
 }

@@ -336,6 +336,26 @@ fn read_text(path: &Path, rel: &Path) -> Result<String, Diagnostic> {
     })
 }
 
+/// A YAML file that is not content (a list of questions for
+/// `handbook search --eval`), read and parsed with the same diagnostics: its
+/// text when it could be read (for the diagnostics' snippets), and its value.
+/// `rel` is how diagnostics name it.
+pub fn yaml_file<T: DeserializeOwned>(path: &Path, rel: &Path) -> (Option<String>, Result<T, Diagnostic>) {
+    let text = match read_text(path, rel) {
+        Ok(t) => t,
+        Err(d) => return (None, Err(d)),
+    };
+    let value = serde_saphyr::from_str::<T>(&text).map_err(|e| {
+        // As in `parse`: a syntax error further down explains a wrong value;
+        // any YAML value is fine here (the file need not be a mapping).
+        match serde_saphyr::from_str::<serde::de::IgnoredAny>(&text) {
+            Err(syntax) => yaml_error(rel, &text, &syntax),
+            Ok(_) => yaml_error(rel, &text, &e),
+        }
+    });
+    (Some(text), value)
+}
+
 /// Adds one parsed file to what is loaded, in file order.
 pub fn add(loaded: &mut Loaded, rel: &Path, parsed: Result<Parsed, Diagnostic>) {
     match parsed {

@@ -613,3 +613,106 @@ pub fn export_quiz(root: &Path, format: QuizFormat) -> Report<String> {
         })
     })
 }
+
+/// What `handbook search --eval` found: every question's outcome, and the totals.
+pub struct Evaluation {
+    pub outcomes: Vec<search::eval::Outcome>,
+    pub summary: search::eval::Summary,
+}
+
+/// Asks the built site's search every question of a questions file and says
+/// which find no answer first: a warning at the question, with the section an
+/// ask would help (`handbook search --eval`). The file is named in
+/// diagnostics relative to `root` when it lies inside it.
+pub fn eval(root: &Path, site: &Path, file: &Path) -> Report<Evaluation> {
+    use search::eval::{LOOK_AT, Outcome, Question, Summary};
+    let Checked { report, valid } = check(root);
+    let Some(v) = valid else { return report.map(|_| None) };
+    let mut report = report.map(|_| None);
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let rel = abs(file).strip_prefix(abs(root)).map(Path::to_path_buf).unwrap_or_else(|_| abs(file));
+    let (text, parsed) = load::yaml_file::<Vec<Question>>(file, &rel);
+    if let Some(text) = text {
+        report.sources.insert(rel.clone(), text);
+    }
+    let questions = match parsed {
+        Ok(q) => q,
+        Err(d) => return report.fail([d]),
+    };
+    let secs = &v.sections;
+    let mut problems = Vec::new();
+    if questions.is_empty() {
+        problems.push(
+            Diagnostic::in_file(&rel, "no questions")
+                .with_hint("list questions as `- { q: 怎样写好材料, answers: [bi-gan-zi] }`, one per line"),
+        );
+    }
+    for q in &questions {
+        if q.q.value.trim().is_empty() {
+            problems.push(
+                Diagnostic::at(&rel, q.q.pos, "empty question").with_hint("write the question as a reader typed it"),
+            );
+        }
+        if q.answers.is_empty() {
+            problems.push(
+                Diagnostic::at(&rel, q.q.pos, format!("「{}」 lists no answers", q.q.value))
+                    .with_hint("list the ids of every section that answers it: `answers: [id, …]`"),
+            );
+        }
+        for a in q.answers.iter().filter(|a| secs.get(a.as_str()).is_none()) {
+            let d = Diagnostic::at(&rel, a.pos, format!("no section has the id `{a}`"));
+            problems.push(match crate::diagnostic::did_you_mean(a.as_str(), secs.iter().map(|s| s.id.as_str())) {
+                Some(m) => d.with_hint(format!("did you mean `{m}`?")),
+                None => d.with_hint("answers are section ids, as in the content files' `id:` fields"),
+            });
+        }
+    }
+    if !problems.is_empty() {
+        return report.fail(problems);
+    }
+    let (idx, cfg) = match search::open_site(site) {
+        Ok(x) => x,
+        Err(d) => return report.fail([d]),
+    };
+    let mut outcomes = Vec::new();
+    for q in &questions {
+        let results = match search::search_index(&idx, &cfg, &q.q.value, LOOK_AT) {
+            Ok(r) => r,
+            Err(e) => return report.fail([search::failed(site, e)]),
+        };
+        let outcome = Outcome::of(q, results);
+        if outcome.rank != Some(1) {
+            report.diagnostics.push(miss(&rel, q, &outcome, secs));
+        }
+        outcomes.push(outcome);
+    }
+    let summary = Summary::of(outcomes.iter().map(|o| o.rank));
+    report.value = Some(Evaluation { outcomes, summary });
+    report
+}
+
+/// The warning for a question whose first result is not an answer: what came
+/// first, where its answer came, and that answer's section, where an ask would go.
+fn miss(rel: &Path, q: &search::eval::Question, o: &search::eval::Outcome, secs: &Sections) -> Diagnostic {
+    let first = match &o.first {
+        None => "nothing was found".to_string(),
+        Some(r) => {
+            let via = r.ask.as_ref().map(|a| format!(", found through its ask 「{a}」")).unwrap_or_default();
+            format!("the first result is {} (`{}`){via}", r.title, r.id)
+        }
+    };
+    let answer = match o.rank {
+        Some(r) => format!("its first answer comes at {r}"),
+        None => format!("no answer is among the first {}", search::eval::LOOK_AT),
+    };
+    // The answer that ranked best, or the first listed: where an ask would help.
+    let best = o.found.as_deref().or(q.answers.first().map(|a| a.as_str()));
+    let mut d = Diagnostic::at(rel, q.q.pos, format!("「{}」: {first}; {answer}", q.q.value)).as_warning();
+    if let Some(s) = best.and_then(|a| secs.get(a)) {
+        d = d.with_label(&s.file, s.id.pos, format!("an answer: {}", s.title)).with_hint(format!(
+            "if readers ask it this way, add the question, or one like it, to the `asks:` of `{}`",
+            s.id
+        ));
+    }
+    d
+}

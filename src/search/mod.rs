@@ -9,11 +9,13 @@
 //! - [`export`]: those lists, sharded by term, as classic `<script>` files the
 //!   browser loads on demand (works from `file://`).
 //! - [`snippet`]: excerpts with the matched words marked.
+//! - [`eval`]: questions with known answers, asked of the ranking (`search --eval`).
 //!
 //! In the site: `search/tantivy/` holds the index (read by `handbook search`),
 //! `search/config.json` the ranking configuration it was built with, and
 //! `search/*.js`, `search/s/`, `search/d/` the browser's code and data.
 
+pub mod eval;
 pub mod export;
 pub mod fold;
 pub mod index;
@@ -54,6 +56,12 @@ pub struct SearchResult {
 
 /// Answers a query from the index in a built site.
 pub fn search_site(site: &Path, query: &str, limit: usize) -> Result<Vec<SearchResult>> {
+    let (idx, cfg) = open_site(site)?;
+    search_index(&idx, &cfg, query, limit).map_err(|e| failed(site, e))
+}
+
+/// The index in a built site and the ranking configuration it was built with.
+pub fn open_site(site: &Path) -> Result<(SearchIndex, RankConfig)> {
     let missing = |what: &str| {
         Diagnostic::in_file(site.join(what), format!("no search index in {}", site.display()))
             .with_hint("run `handbook build` first (or pass --site to the built folder)")
@@ -64,10 +72,13 @@ pub fn search_site(site: &Path, query: &str, limit: usize) -> Result<Vec<SearchR
             .with_hint("rebuild the site with this version of handbook")
     })?;
     let idx = SearchIndex::open(&site.join(SEARCH_INDEX_DIR)).map_err(|_| missing(SEARCH_INDEX_DIR))?;
-    search_index(&idx, &cfg, query, limit).map_err(|e| {
-        Diagnostic::in_file(site.join(SEARCH_INDEX_DIR), format!("search failed: {e}"))
-            .with_hint("rebuild the site; if it fails again, please report it with the query")
-    })
+    Ok((idx, cfg))
+}
+
+/// A search of a site's index that failed after the index opened.
+pub fn failed(site: &Path, e: tantivy::TantivyError) -> Diagnostic {
+    Diagnostic::in_file(site.join(SEARCH_INDEX_DIR), format!("search failed: {e}"))
+        .with_hint("rebuild the site; if it fails again, please report it with the query")
 }
 
 /// The ranking configuration of a handbook: synonyms and ignored words from

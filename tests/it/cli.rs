@@ -123,6 +123,50 @@ fn build_check_and_search_as_a_user_runs_them() {
 }
 
 #[test]
+fn search_eval_warns_at_each_question_whose_first_result_is_no_answer() {
+    let dir = fixture(None);
+    let (code, _, err) = run(dir.path(), &["build", "--no-pdf"]);
+    assert_eq!(code, 0, "{err}");
+    // 当日事情 finds 当日事 first, then the saying 当日事当日办, then 迅速:
+    // answered first by careful-daily, third by quick.
+    let file = dir.path().join("questions.yaml");
+    std::fs::write(&file, "- { q: 当日事情, answers: [careful-daily] }\n- q: 当日事情\n  answers: [quick]\n").unwrap();
+    let (code, out, err) = run(dir.path(), &["search", "--eval", "questions.yaml"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "2 questions: an answer first for 1 (0.50), among the first three for 2 (1.00); MRR 0.667\n");
+    // One warning, at the second question, naming what came first and the answer's section.
+    assert_eq!(err.matches("warning:").count(), 1, "{err}");
+    assert!(
+        err.contains("「当日事情」: the first result is 当日事 (`careful-daily`); its first answer comes at 3"),
+        "{err}"
+    );
+    assert!(err.contains("--> questions.yaml:2:6"), "{err}");
+    assert!(err.contains("content/basics.yaml:18:") && err.contains("an answer: 迅速"), "{err}");
+    assert!(err.contains("to the `asks:` of `quick`"), "{err}");
+    // JSON: the totals and every question's outcome.
+    let (code, out, _) = run(dir.path(), &["search", "--eval", "questions.yaml", "--json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!((v["questions"].as_u64(), v["first"].as_u64(), v["hit1"].as_f64()), (Some(2), Some(1), Some(0.5)));
+    assert_eq!((v["outcomes"][0]["rank"].as_u64(), v["outcomes"][1]["rank"].as_u64()), (Some(1), Some(3)));
+    assert_eq!(v["outcomes"][1]["first"]["id"], "careful-daily");
+    // A wrong id is an error at its place, with the id meant; nothing is searched.
+    std::fs::write(&file, "- q: 当日事情\n  answers: [careful-dialy]\n").unwrap();
+    let (code, out, err) = run(dir.path(), &["search", "--eval", "questions.yaml"]);
+    assert_eq!((code, out.as_str()), (1, ""), "{err}");
+    assert!(err.contains("no section has the id `careful-dialy`") && err.contains("--> questions.yaml:2:13"), "{err}");
+    assert!(err.contains("did you mean `careful-daily`?"), "{err}");
+    // A file that is not a list of questions: located, with the fields it takes.
+    std::fs::write(&file, "- { question: 当日事情, answers: [careful-daily] }\n").unwrap();
+    let (code, _, err) = run(dir.path(), &["search", "--eval", "questions.yaml"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("unknown field `question`") && err.contains("questions.yaml:1:"), "{err}");
+    // Both a query and a file: refused before anything runs.
+    let (code, _, err) = run(dir.path(), &["search", "当日事情", "--eval", "questions.yaml"]);
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
 fn html_only_builds_the_pages_without_search() {
     let dir = fixture(None);
     let (code, _, err) = run(dir.path(), &["build", "--no-pdf", "--html-only", "--out", "pages"]);

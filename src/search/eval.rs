@@ -1,0 +1,107 @@
+//! Questions with known answers, asked of the search: how many find an answer
+//! first, and which do not, with the section an ask would fix.
+//!
+//! Asks close the gap between readers' words and the handbook's only as far
+//! as an author knows how readers ask; the questions new staff really typed,
+//! kept in a file with the sections that answer them, say where the asks fall
+//! short. `handbook search --eval FILE` runs them through the ranking
+//! `handbook search` uses, and the project's scorer measures its own query
+//! sets with [`Summary`] too.
+
+use super::SearchResult;
+use crate::model::{Id, Text};
+use serde::{Deserialize, Serialize};
+
+/// One question of a questions file: `{ q: …, answers: [id, …] }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    /// The question as a reader typed it.
+    pub q: Text,
+    /// Every section that answers it.
+    pub answers: Vec<Id>,
+}
+
+/// How many results a question is judged on.
+pub const LOOK_AT: usize = 10;
+
+/// What the search did with one question.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    pub q: String,
+    pub answers: Vec<String>,
+    /// Rank of its first answer among the first [`LOOK_AT`] results, from 1.
+    pub rank: Option<usize>,
+    /// That answer's id.
+    pub found: Option<String>,
+    /// The first result, if anything was found.
+    pub first: Option<SearchResult>,
+}
+
+impl Outcome {
+    /// Judges `results` (best first) against the question's answers.
+    pub fn of(question: &Question, results: Vec<SearchResult>) -> Outcome {
+        let answers: Vec<String> = question.answers.iter().map(|a| a.value.clone()).collect();
+        let at = results.iter().take(LOOK_AT).position(|r| answers.contains(&r.id));
+        let found = at.map(|p| results[p].id.clone());
+        Outcome {
+            q: question.q.value.clone(),
+            answers,
+            rank: at.map(|p| p + 1),
+            found,
+            first: results.into_iter().next(),
+        }
+    }
+}
+
+/// The totals of a list of questions: answered first, answered in the first
+/// three, and the mean reciprocal rank (over the first [`LOOK_AT`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Summary {
+    pub questions: usize,
+    pub first: usize,
+    pub top3: usize,
+    pub mrr: f64,
+}
+
+impl Summary {
+    pub fn of(ranks: impl IntoIterator<Item = Option<usize>>) -> Summary {
+        let mut s = Summary::default();
+        for rank in ranks {
+            s.questions += 1;
+            if let Some(r) = rank.filter(|&r| r <= LOOK_AT) {
+                s.first += usize::from(r == 1);
+                s.top3 += usize::from(r <= 3);
+                s.mrr += 1.0 / r as f64;
+            }
+        }
+        if s.questions > 0 {
+            s.mrr /= s.questions as f64;
+        }
+        s
+    }
+
+    /// hit@1: the share of questions whose first result is an answer.
+    pub fn hit1(&self) -> f64 {
+        self.first as f64 / self.questions.max(1) as f64
+    }
+
+    /// hit@3: the share with an answer among the first three.
+    pub fn hit3(&self) -> f64 {
+        self.top3 as f64 / self.questions.max(1) as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_counts_first_top_three_and_reciprocal_ranks() {
+        let s = Summary::of([Some(1), Some(3), Some(4), None, Some(11)]);
+        assert_eq!((s.questions, s.first, s.top3), (5, 1, 2));
+        assert!((s.mrr - (1.0 + 1.0 / 3.0 + 0.25) / 5.0).abs() < 1e-12, "{s:?}");
+        assert_eq!((s.hit1(), s.hit3()), (0.2, 0.4));
+        assert_eq!(Summary::of([]).hit1(), 0.0);
+    }
+}
