@@ -637,7 +637,10 @@ pub fn eval(root: &Path, site: &Path, file: &Path) -> Report<Evaluation> {
     }
     let questions = match parsed {
         Ok(q) => q,
-        Err(d) => return report.fail([d]),
+        Err(d) => {
+            return report
+                .fail([d.with_hint("a questions file is a list: `- { q: 怎样写好材料, answers: [bi-gan-zi] }`")]);
+        }
     };
     let secs = &v.sections;
     let mut problems = Vec::new();
@@ -655,7 +658,7 @@ pub fn eval(root: &Path, site: &Path, file: &Path) -> Report<Evaluation> {
         }
         if q.answers.is_empty() {
             problems.push(
-                Diagnostic::at(&rel, q.q.pos, format!("「{}」 lists no answers", q.q.value))
+                Diagnostic::at(&rel, q.q.pos, "the question lists no answers")
                     .with_hint("list the ids of every section that answers it: `answers: [id, …]`"),
             );
         }

@@ -161,6 +161,11 @@ fn search_eval_warns_at_each_question_whose_first_result_is_no_answer() {
     let (code, _, err) = run(dir.path(), &["search", "--eval", "questions.yaml"]);
     assert_eq!(code, 1);
     assert!(err.contains("unknown field `question`") && err.contains("questions.yaml:1:"), "{err}");
+    // One question where a list is wanted: located, with the file's shape.
+    std::fs::write(&file, "q: 当日事情\nanswers: [careful-daily]\n").unwrap();
+    let (code, _, err) = run(dir.path(), &["search", "--eval", "questions.yaml"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("questions.yaml:1:1") && err.contains("a questions file is a list"), "{err}");
     // Both a query and a file: refused before anything runs.
     let (code, _, err) = run(dir.path(), &["search", "当日事情", "--eval", "questions.yaml"]);
     assert_eq!(code, 2, "{err}");
