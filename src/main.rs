@@ -469,13 +469,14 @@ fn quiz_export(root: &Path, format: ExportFormat, out: Option<PathBuf>) -> ExitC
 }
 
 fn scale(root: &Path, factor: usize, out: &Path) -> ExitCode {
+    // Copies of a handbook with errors would repeat each error `factor` times.
+    let report = pipeline::check(root).report;
+    if !report.ok() {
+        return finish(&report, root, "");
+    }
     match handbook::scale::generate(root, factor, out) {
         Ok(n) => say(&format!("wrote {n} content files ({factor}×) to {}", out.display())),
-        Err(e) => {
-            let d = Diagnostic::in_file(out, format!("cannot write the scaled handbook: {e}"))
-                .with_hint("pass a new folder that can be written");
-            finish(&Report::<()>::from(d), Path::new(""), "")
-        }
+        Err(d) => finish(&Report::<()>::from(d), Path::new(""), ""),
     }
 }
 

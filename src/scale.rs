@@ -8,6 +8,7 @@
 //! one section's own). Copies are written as YAML with JSON-style values.
 //! Deterministic: the same input and factor give the same files.
 
+use crate::diagnostic::Diagnostic;
 use serde_json::Value;
 use std::path::Path;
 
@@ -29,22 +30,39 @@ pub fn suffix(id: &str, k: usize) -> String {
 }
 
 /// Writes a handbook `factor` times the size of the one at `root` into `out`
-/// (content/ as generated YAML, book.toml and theme/ copied).
-pub fn generate(root: &Path, factor: usize, out: &Path) -> std::io::Result<usize> {
+/// (content/ as generated YAML, book.toml and theme/ copied). `out` must be
+/// new or empty, so that nothing of another handbook mixes in.
+pub fn generate(root: &Path, factor: usize, out: &Path) -> Result<usize, Diagnostic> {
+    if factor == 0 {
+        return Err(Diagnostic::error("the factor must be 1 or more").with_hint("e.g. `--factor 10` for ten copies"));
+    }
+    for need in ["book.toml", "content"] {
+        let p = root.join(need);
+        if !p.exists() {
+            return Err(Diagnostic::in_file(&p, "not found: there is no handbook here to scale")
+                .with_hint("run it in a handbook's folder, or pass --dir ROOT"));
+        }
+    }
+    if std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_some()) {
+        return Err(Diagnostic::in_file(out, "the folder is not empty")
+            .with_hint("pass a new or empty folder: the scaled handbook is written there whole"));
+    }
     let content = root.join("content");
-    std::fs::create_dir_all(out.join("content"))?;
-    std::fs::copy(root.join("book.toml"), out.join("book.toml"))?;
+    std::fs::create_dir_all(out.join("content")).map_err(cannot(&out.join("content"), "create the folder"))?;
+    std::fs::copy(root.join("book.toml"), out.join("book.toml")).map_err(cannot(&out.join("book.toml"), "copy"))?;
     copy_dir(&root.join("theme"), &out.join("theme"))?;
     let mut files: Vec<(String, Value)> = Vec::new();
     for entry in walkdir::WalkDir::new(&content).sort_by_file_name() {
-        let entry = entry?;
+        let entry = entry.map_err(|e| Diagnostic::in_file(&content, format!("cannot read the folder: {e}")))?;
         let p = entry.path();
         if !matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
             continue;
         }
-        let text = std::fs::read_to_string(p)?;
-        let value: Value =
-            serde_saphyr::from_str(&text).map_err(|e| std::io::Error::other(format!("{}: {e}", p.display())))?;
+        let text = std::fs::read_to_string(p).map_err(cannot(p, "read"))?;
+        let value: Value = serde_saphyr::from_str(&text).map_err(|e| {
+            Diagnostic::in_file(p, format!("cannot read as YAML: {e}"))
+                .with_hint("run `handbook check` to see the problem with its place")
+        })?;
         // The path below content/ without the extension keeps files of one name apart (quiz/01-overview).
         let rel = p.strip_prefix(&content).unwrap_or(p).with_extension("");
         let name = rel.to_string_lossy().replace('\\', "/");
@@ -125,28 +143,34 @@ fn rename(v: &Value, k: usize) -> Value {
     }
 }
 
-fn write(out: &Path, name: &str, v: &Value) -> std::io::Result<()> {
+/// An I/O failure on `path` as a diagnostic: what could not be done, and why.
+fn cannot<'a>(path: &'a Path, what: &'static str) -> impl Fn(std::io::Error) -> Diagnostic + 'a {
+    move |e| Diagnostic::in_file(path, format!("cannot {what}: {e}"))
+}
+
+fn write(out: &Path, name: &str, v: &Value) -> Result<(), Diagnostic> {
     let path = out.join("content").join(format!("{name}.yaml"));
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
+        std::fs::create_dir_all(dir).map_err(cannot(dir, "create the folder"))?;
     }
     // A block mapping at the top, as people write content, each value in JSON's
     // flow style (which YAML reads as it is): `kind: images`, `entries: [{…}]`.
     let mut text = String::new();
     for (key, value) in v.as_object().into_iter().flatten() {
-        text += &format!("{key}: {}\n", serde_json::to_string(value)?);
+        // A JSON value always serializes.
+        text += &format!("{key}: {}\n", serde_json::to_string(value).unwrap_or_default());
     }
-    std::fs::write(path, text)
+    std::fs::write(&path, text).map_err(cannot(&path, "write"))
 }
 
-fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+fn copy_dir(from: &Path, to: &Path) -> Result<(), Diagnostic> {
     for entry in walkdir::WalkDir::new(from) {
-        let entry = entry?;
+        let entry = entry.map_err(|e| Diagnostic::in_file(from, format!("cannot read the folder: {e}")))?;
         let target = to.join(entry.path().strip_prefix(from).unwrap_or(entry.path()));
         if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target)?;
+            std::fs::create_dir_all(&target).map_err(cannot(&target, "create the folder"))?;
         } else {
-            std::fs::copy(entry.path(), &target)?;
+            std::fs::copy(entry.path(), &target).map_err(cannot(&target, "copy"))?;
         }
     }
     Ok(())

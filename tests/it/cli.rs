@@ -172,6 +172,34 @@ fn search_eval_warns_at_each_question_whose_first_result_is_no_answer() {
 }
 
 #[test]
+fn scale_refuses_what_it_cannot_copy_and_writes_nothing() {
+    let dir = fixture(None);
+    let empty = tempfile::tempdir().unwrap();
+    // No handbook where it runs: the check's own error, and no folder made.
+    let (code, _, err) = run(empty.path(), &["scale", "--factor", "2", "--out", "x"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("no `content/` folder"), "{err}");
+    assert!(!empty.path().join("x").exists());
+    // A folder that holds something: refused, untouched.
+    std::fs::create_dir(dir.path().join("full")).unwrap();
+    std::fs::write(dir.path().join("full/keep.txt"), "mine").unwrap();
+    let (code, _, err) = run(dir.path(), &["scale", "--factor", "2", "--out", "full"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("the folder is not empty") && err.contains("--> full"), "{err}");
+    assert_eq!(std::fs::read_dir(dir.path().join("full")).unwrap().count(), 1);
+    // No copies asked for.
+    let (code, _, err) = run(dir.path(), &["scale", "--factor", "0", "--out", "y"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("the factor must be 1 or more"), "{err}");
+    // Content with an error: reported at its place, not copied.
+    std::fs::write(dir.path().join("content/basics.yaml"), "kind: qualities\nid: basics\ntitel: x\n").unwrap();
+    let (code, _, err) = run(dir.path(), &["scale", "--factor", "2", "--out", "z"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("content/basics.yaml:3:1") && err.contains("unknown field `titel`"), "{err}");
+    assert!(!dir.path().join("z").exists());
+}
+
+#[test]
 fn html_only_builds_the_pages_without_search() {
     let dir = fixture(None);
     let (code, _, err) = run(dir.path(), &["build", "--no-pdf", "--html-only", "--out", "pages"]);
