@@ -346,8 +346,9 @@ fn search_eval(root: &Path, site: &Path, file: &Path, json: bool) -> ExitCode {
         serde_json::to_string_pretty(&out).unwrap_or_default() + "\n"
     } else {
         format!(
-            "{} questions: an answer first for {} ({:.2}), among the first three for {} ({:.2}); MRR {:.3}\n",
+            "{} question{}: an answer first for {} ({:.2}), among the first three for {} ({:.2}); MRR {:.3}\n",
             s.questions,
+            if s.questions == 1 { "" } else { "s" },
             s.first,
             s.hit1(),
             s.top3,
