@@ -643,33 +643,7 @@ pub fn eval(root: &Path, site: &Path, file: &Path) -> Report<Evaluation> {
         }
     };
     let secs = &v.sections;
-    let mut problems = Vec::new();
-    if questions.is_empty() {
-        problems.push(
-            Diagnostic::in_file(&rel, "no questions")
-                .with_hint("list questions as `- { q: 怎样写好材料, answers: [bi-gan-zi] }`, one per line"),
-        );
-    }
-    for q in &questions {
-        if q.q.value.trim().is_empty() {
-            problems.push(
-                Diagnostic::at(&rel, q.q.pos, "empty question").with_hint("write the question as a reader typed it"),
-            );
-        }
-        if q.answers.is_empty() {
-            problems.push(
-                Diagnostic::at(&rel, q.q.pos, "the question lists no answers")
-                    .with_hint("list the ids of every section that answers it: `answers: [id, …]`"),
-            );
-        }
-        for a in q.answers.iter().filter(|a| secs.get(a.as_str()).is_none()) {
-            let d = Diagnostic::at(&rel, a.pos, format!("no section has the id `{a}`"));
-            problems.push(match crate::diagnostic::did_you_mean(a.as_str(), secs.iter().map(|s| s.id.as_str())) {
-                Some(m) => d.with_hint(format!("did you mean `{m}`?")),
-                None => d.with_hint("answers are section ids, as in the content files' `id:` fields"),
-            });
-        }
-    }
+    let problems = search::eval::check(&questions, secs, &rel);
     if !problems.is_empty() {
         return report.fail(problems);
     }
@@ -685,37 +659,11 @@ pub fn eval(root: &Path, site: &Path, file: &Path) -> Report<Evaluation> {
         };
         let outcome = Outcome::of(q, results);
         if outcome.rank != Some(1) {
-            report.diagnostics.push(miss(&rel, q, &outcome, secs));
+            report.diagnostics.push(search::eval::miss(&rel, q, &outcome, secs));
         }
         outcomes.push(outcome);
     }
     let summary = Summary::of(outcomes.iter().map(|o| o.rank));
     report.value = Some(Evaluation { outcomes, summary });
     report
-}
-
-/// The warning for a question whose first result is not an answer: what came
-/// first, where its answer came, and that answer's section, where an ask would go.
-fn miss(rel: &Path, q: &search::eval::Question, o: &search::eval::Outcome, secs: &Sections) -> Diagnostic {
-    let first = match &o.first {
-        None => "nothing was found".to_string(),
-        Some(r) => {
-            let via = r.ask.as_ref().map(|a| format!(", found through its ask 「{a}」")).unwrap_or_default();
-            format!("the first result is {} (`{}`){via}", r.title, r.id)
-        }
-    };
-    let answer = match o.rank {
-        Some(r) => format!("its first answer comes at {r}"),
-        None => format!("no answer is among the first {}", search::eval::LOOK_AT),
-    };
-    // The answer that ranked best, or the first listed: where an ask would help.
-    let best = o.found.as_deref().or(q.answers.first().map(|a| a.as_str()));
-    let mut d = Diagnostic::at(rel, q.q.pos, format!("「{}」: {first}; {answer}", q.q.value)).as_warning();
-    if let Some(s) = best.and_then(|a| secs.get(a)) {
-        d = d.with_label(&s.file, s.id.pos, format!("an answer: {}", s.title)).with_hint(format!(
-            "if readers ask it this way, add the question, or one like it, to the `asks:` of `{}`",
-            s.id
-        ));
-    }
-    d
 }

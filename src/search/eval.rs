@@ -9,8 +9,10 @@
 //! sets with [`Summary`] too.
 
 use super::SearchResult;
-use crate::model::{Id, Text};
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::model::{Id, Sections, Text};
 use serde::{Deserialize, Serialize};
+use std::path::Path;
 
 /// One question of a questions file: `{ q: …, answers: [id, …] }`.
 #[derive(Debug, Clone, Deserialize)]
@@ -90,6 +92,65 @@ impl Summary {
     pub fn hit3(&self) -> f64 {
         self.top3 as f64 / self.questions.max(1) as f64
     }
+}
+
+/// Every problem of a questions file `rel` at once: none, an empty question,
+/// one without answers, an answer that is no section's id.
+pub fn check(questions: &[Question], secs: &Sections, rel: &Path) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    if questions.is_empty() {
+        problems.push(
+            Diagnostic::in_file(rel, "no questions")
+                .with_hint("list questions as `- { q: 怎样写好材料, answers: [bi-gan-zi] }`, one per line"),
+        );
+    }
+    for q in questions {
+        if q.q.value.trim().is_empty() {
+            problems.push(
+                Diagnostic::at(rel, q.q.pos, "empty question").with_hint("write the question as a reader typed it"),
+            );
+        }
+        if q.answers.is_empty() {
+            problems.push(
+                Diagnostic::at(rel, q.q.pos, "the question lists no answers")
+                    .with_hint("list the ids of every section that answers it: `answers: [id, …]`"),
+            );
+        }
+        for a in q.answers.iter().filter(|a| secs.get(a.as_str()).is_none()) {
+            let d = Diagnostic::at(rel, a.pos, format!("no section has the id `{a}`"));
+            problems.push(match did_you_mean(a.as_str(), secs.iter().map(|s| s.id.as_str())) {
+                Some(m) => d.with_hint(format!("did you mean `{m}`?")),
+                None => d.with_hint("answers are section ids, as in the content files' `id:` fields"),
+            });
+        }
+    }
+    problems
+}
+
+/// The warning for a question whose first result is not an answer: what came
+/// first, where its answer came, and that answer's section, where an ask would go.
+pub fn miss(rel: &Path, q: &Question, o: &Outcome, secs: &Sections) -> Diagnostic {
+    let first = match &o.first {
+        None => "nothing was found".to_string(),
+        Some(r) => {
+            let via = r.ask.as_ref().map(|a| format!(", found through its ask 「{a}」")).unwrap_or_default();
+            format!("the first result is {} (`{}`){via}", r.title, r.id)
+        }
+    };
+    let answer = match o.rank {
+        Some(r) => format!("its first answer comes at {r}"),
+        None => format!("no answer is among the first {LOOK_AT}"),
+    };
+    // The answer that ranked best, or the first listed: where an ask would help.
+    let best = o.found.as_deref().or(q.answers.first().map(|a| a.as_str()));
+    let mut d = Diagnostic::at(rel, q.q.pos, format!("「{}」: {first}; {answer}", q.q.value)).as_warning();
+    if let Some(s) = best.and_then(|a| secs.get(a)) {
+        d = d.with_label(&s.file, s.id.pos, format!("an answer: {}", s.title)).with_hint(format!(
+            "if readers ask it this way, add the question, or one like it, to the `asks:` of `{}`",
+            s.id
+        ));
+    }
+    d
 }
 
 #[cfg(test)]
