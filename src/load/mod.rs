@@ -345,14 +345,8 @@ pub fn yaml_file<T: DeserializeOwned>(path: &Path, rel: &Path) -> (Option<String
         Ok(t) => t,
         Err(d) => return (None, Err(d)),
     };
-    let value = serde_saphyr::from_str::<T>(&text).map_err(|e| {
-        // As in `parse`: a syntax error further down explains a wrong value;
-        // any YAML value is fine here (the file need not be a mapping).
-        match serde_saphyr::from_str::<serde::de::IgnoredAny>(&text) {
-            Err(syntax) => yaml_error(rel, &text, &syntax),
-            Ok(_) => yaml_error(rel, &text, &e),
-        }
-    });
+    // Any YAML value is a shape such a file may have (it need not be a mapping).
+    let value = parse_as::<T, serde::de::IgnoredAny>(rel, &text);
     (Some(text), value)
 }
 
@@ -382,16 +376,21 @@ fn chapter(rel: &Path, body: ChapterBody) -> Chapter {
     Chapter { file: rel.to_path_buf(), body }
 }
 
+/// A content file: always a mapping.
 fn parse<T: DeserializeOwned>(rel: &Path, text: &str) -> Result<T, Diagnostic> {
-    serde_saphyr::from_str::<T>(text).map_err(|e| {
-        // A typed parse stops at the first value of the wrong type; a syntax
-        // error further down is the real problem then (it explains the value).
-        #[derive(Deserialize)]
-        struct Anything {}
-        match serde_saphyr::from_str::<Anything>(text) {
-            Err(syntax) => yaml_error(rel, text, &syntax),
-            Ok(_) => yaml_error(rel, text, &e),
-        }
+    #[derive(Deserialize)]
+    struct Mapping {}
+    parse_as::<T, Mapping>(rel, text)
+}
+
+/// `text` as a `T`. A typed parse stops at the first value of the wrong type;
+/// a syntax error further down is the real problem then (it explains the
+/// value): so on failure the text is parsed again as the file's shape `S`, and
+/// that error, if any, is the one reported.
+fn parse_as<T: DeserializeOwned, S: DeserializeOwned>(rel: &Path, text: &str) -> Result<T, Diagnostic> {
+    serde_saphyr::from_str::<T>(text).map_err(|e| match serde_saphyr::from_str::<S>(text) {
+        Err(syntax) => yaml_error(rel, text, &syntax),
+        Ok(_) => yaml_error(rel, text, &e),
     })
 }
 
