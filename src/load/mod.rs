@@ -311,7 +311,7 @@ fn block_kind(text: &str) -> Option<(String, Pos)> {
     None
 }
 
-/// A content file's text; bytes that are not UTF-8 are reported where the
+/// A YAML file's text (content or questions); bytes that are not UTF-8 are reported where the
 /// first one is (a file saved as GBK by an editor, say).
 fn read_text(path: &Path, rel: &Path) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|e| {
@@ -331,7 +331,7 @@ fn read_text(path: &Path, rel: &Path) -> Result<String, Diagnostic> {
             format!("not UTF-8 text: byte 0x{byte:02X} here is not part of a UTF-8 character"),
         )
         .with_hint(
-            "content files are UTF-8: save the file again with the encoding UTF-8 (an editor may have saved it as GBK)",
+            "the handbook's YAML files are UTF-8: save the file again with the encoding UTF-8 (an editor may have saved it as GBK)",
         )
     })
 }
