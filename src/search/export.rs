@@ -11,9 +11,9 @@
 //!   family's shard count, its lists in every field
 //!   under the keys `t:<term>`, `b:<term>`, `a:<term>` (asks), `p:<term>`
 //!   (the title's pinyin), `n:<term>` (the near words, [`super::near`]) and
-//!   `c:<character>` (the asks' characters):
-//!   `[order, contribution, …]`
-//!   exactly as [`rank::postings`] returns them;
+//!   `c:<character>` (the asks' characters): the pairs `(order,
+//!   contribution)` exactly as [`rank::postings`] returns them, as a string
+//!   of varints ([`encode_list`]);
 //! - `search/g/<n>.js` — the lists of every term of synonym group `n`, cut to
 //!   [`RankConfig::synonym_list_len`], loaded as one file when a query
 //!   triggers the group;
@@ -197,14 +197,15 @@ pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::
     let mut counts = [0u32; 3];
     for (i, family) in Family::ALL.into_iter().enumerate() {
         let mine: Vec<&(String, Vec<u64>)> = lists.iter().filter(|(k, _)| Family::of(term_of(k)) == family).collect();
-        let total: usize = mine.iter().map(|(k, v)| k.len() + 8 + v.len() * 5).sum();
+        let encoded: Vec<(&str, String)> = mine.iter().map(|(k, v)| (k.as_str(), encode_list(v))).collect();
+        let total: usize = encoded.iter().map(|(k, v)| k.len() + v.len() + 6).sum();
         // A power of two at most total / target: shards average at least the target.
         let target = family.shard_bytes();
         let shards = (1usize << (total / target).max(1).ilog2()).clamp(8, 1 << 16) as u32;
-        let mut by_shard: BTreeMap<u32, BTreeMap<&str, &[u64]>> = BTreeMap::new();
-        for (k, v) in mine {
+        let mut by_shard: BTreeMap<u32, BTreeMap<&str, &str>> = BTreeMap::new();
+        for (k, v) in &encoded {
             // Every field's lists of a term share a shard: one file per term at most.
-            by_shard.entry(shard_hash(term_of(k)) % shards).or_default().insert(k, v);
+            by_shard.entry(shard_hash(term_of(k)) % shards).or_default().insert(k, v.as_str());
         }
         // Every shard is written, empty ones too: a query's term may hash to any.
         let empty = BTreeMap::new();
@@ -228,13 +229,13 @@ pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::
     let by_key: std::collections::HashMap<&str, &[u64]> =
         lists.iter().filter(|(k, _)| wanted.contains(k)).map(|(k, v)| (k.as_str(), v.as_slice())).collect();
     for (g, group) in cfg.synonyms.iter().enumerate() {
-        let mut entries: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+        let mut entries: BTreeMap<String, String> = BTreeMap::new();
         for member in group {
             for t in super::tokenize::tokenize(member) {
                 for field in FieldKind::WORDS {
                     let k = key(field, &t.text);
                     if let Some(v) = by_key.get(k.as_str()) {
-                        entries.insert(k, top(v, cfg.synonym_list_len(field)));
+                        entries.insert(k, encode_list(&top(v, cfg.synonym_list_len(field))));
                     }
                 }
             }
@@ -368,6 +369,64 @@ fn top(list: &[u64], k: usize) -> Vec<u64> {
     pairs.into_iter().flat_map(|(o, c)| [o, c]).collect()
 }
 
+/// What the browser's code declares when it reads the data written here; a
+/// theme whose `search.js` lacks it is refused (see [`super::site_files`]).
+pub const DATA_FORMAT: &str = "var DATA_FORMAT = 2;";
+
+/// The digits of [`encode_list`]: 64 characters that need no escaping in
+/// JSON or JavaScript. A digit holds 5 bits of a number, low bits first, and
+/// 32 when more digits follow.
+const DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+
+/// A list `[order, contribution, …]` as the browser downloads it: each order
+/// as its difference from the previous one (zigzag, so any order survives),
+/// each contribution as it is, both as varints of [`DIGITS`]. About 2.5
+/// characters a number where decimal JSON takes 6 (`12345,`): a question's
+/// shards are what it downloads most. `search.js` decodes it (`decodeList`).
+pub fn encode_list(list: &[u64]) -> String {
+    let mut out = String::with_capacity(list.len() * 3);
+    let mut push = |mut v: u64| loop {
+        let low = (v & 31) as usize;
+        v >>= 5;
+        out.push(char::from(DIGITS[if v == 0 { low } else { low | 32 }]));
+        if v == 0 {
+            break;
+        }
+    };
+    let mut prev: u64 = 0;
+    for pair in list.chunks(2) {
+        let order = pair[0];
+        let zigzag = if order >= prev { (order - prev) * 2 } else { (prev - order) * 2 - 1 };
+        push(zigzag);
+        prev = order;
+        if let Some(&c) = pair.get(1) {
+            push(c);
+        }
+    }
+    out
+}
+
+/// [`encode_list`] undone; `None` for a string it cannot have written.
+pub fn decode_list(s: &str) -> Option<Vec<u64>> {
+    let (mut out, mut prev, mut v, mut shift) = (Vec::new(), 0u64, 0u64, 0u32);
+    for b in s.bytes() {
+        let d = DIGITS.iter().position(|&x| x == b)? as u64;
+        v |= (d & 31).checked_shl(shift)?;
+        shift += 5;
+        if d & 32 != 0 {
+            continue;
+        }
+        if out.len() % 2 == 0 {
+            prev = if v % 2 == 0 { prev.checked_add(v / 2)? } else { prev.checked_sub(v.div_ceil(2))? };
+            out.push(prev);
+        } else {
+            out.push(v);
+        }
+        (v, shift) = (0, 0);
+    }
+    (shift == 0).then_some(out)
+}
+
 /// The browser's code without its whole-line comments and indentation (a
 /// fifth of its bytes, downloaded by every first query). Only where that
 /// cannot change what the code means: not in a file with template literals
@@ -400,7 +459,29 @@ fn script(path: String, call: &str, value: &impl Serialize) -> OutFile {
 
 #[cfg(test)]
 mod tests {
-    use super::{TermFilter, shard_hash};
+    use super::{TermFilter, decode_list, encode_list, shard_hash};
+
+    #[test]
+    fn lists_round_trip_through_their_encoding() {
+        let lists: [&[u64]; 5] = [
+            &[],
+            &[0, 0],
+            &[3, 12_345, 4, 7, 110_000, 98_765],
+            // Out of order (no list is, but the encoding does not rely on it), and large numbers.
+            &[500, 1, 20, 2, 20, 3, u64::from(u32::MAX), 1 << 40],
+            &[31, 32, 1023, 1024],
+        ];
+        for list in lists {
+            let s = encode_list(list);
+            assert!(s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "{s}");
+            assert_eq!(decode_list(&s).as_deref(), Some(list), "{s}");
+        }
+        // One digit per number below 32; the second of two orders is a difference.
+        assert_eq!(encode_list(&[0, 5, 2, 31]), "054V");
+        assert!(encode_list(&[3, 12_345, 9, 7]).len() < "[3,12345,9,7]".len() / 2 + 2);
+        assert_eq!(decode_list("g"), None, "a number cut short");
+        assert_eq!(decode_list("0!"), None, "a character that is no digit");
+    }
 
     #[test]
     fn the_term_filter_has_every_term_and_few_others() {

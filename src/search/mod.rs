@@ -112,6 +112,15 @@ pub fn site_files(
         Diagnostic::in_file(SEARCH_JS, "missing the browser search code")
             .with_hint("the site's search needs it; copy it from the handbook tool's theme")
     })?;
+    // A theme copied from an older version of this tool reads lists in
+    // another form: its search would rank garbage rather than fail.
+    if !js.contains(export::DATA_FORMAT) {
+        return Err(Diagnostic::in_file(SEARCH_JS, "the browser search code reads an older form of the search data")
+            .with_hint(format!(
+                "copy theme/static/search/search.js from a handbook that `handbook init` writes (it declares `{}`), then redo any changes made to it",
+                export::DATA_FORMAT
+            )));
+    }
     progress("index");
     let weights = &hb.settings.search.weights;
     let cfg = config(hb, secs);

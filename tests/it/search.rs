@@ -96,8 +96,9 @@ fn every_exported_list_is_what_a_term_query_ranks() {
     {
         let text = std::str::from_utf8(&f.bytes).unwrap();
         let json = &text[text.find(',').unwrap() + 1..text.rfind(");").unwrap()];
-        let map: std::collections::BTreeMap<String, Vec<u64>> = serde_json::from_str(json).unwrap();
-        for (key, list) in map {
+        let map: std::collections::BTreeMap<String, String> = serde_json::from_str(json).unwrap();
+        for (key, encoded) in map {
+            let list = handbook::search::export::decode_list(&encoded).expect("a list the export encoded");
             let (field, term) = match key.split_once(':') {
                 Some(("t", t)) => (FieldKind::Title, t),
                 Some(("b", t)) => (FieldKind::Body, t),
@@ -145,4 +146,27 @@ fn the_committed_near_table_loads_and_matches_its_record() {
         "{}",
         field("contents")
     );
+}
+
+/// A theme copied from an older version of the tool has a `search.js` that
+/// reads lists in another form: the build refuses it, names the file and
+/// says what to copy, and leaves the previous site as it was.
+#[test]
+fn a_search_js_for_an_older_data_format_is_refused() {
+    use handbook::search::export::DATA_FORMAT;
+    let dir = crate::common::fixture(None);
+    let out = dir.path().join("site");
+    assert!(crate::common::build(dir.path(), &out).ok());
+    let before = crate::common::snapshot(&out);
+    let js = dir.path().join("theme/static/search/search.js");
+    let code = std::fs::read_to_string(&js).unwrap();
+    assert!(code.contains(DATA_FORMAT), "the shipped theme declares the format the build writes");
+    std::fs::write(&js, code.replace(DATA_FORMAT, "var DATA_FORMAT = 1;")).unwrap();
+    let report = crate::common::build(dir.path(), &out);
+    assert!(!report.ok());
+    let d = report.diagnostics.iter().find(|d| d.is_error()).expect("an error");
+    assert!(d.message.contains("older form of the search data"), "{d:?}");
+    assert_eq!(d.file(), Some(std::path::Path::new("theme/static/search/search.js")), "{d:?}");
+    assert!(d.hints.iter().any(|h| h.contains(DATA_FORMAT)), "{d:?}");
+    assert_eq!(crate::common::snapshot(&out), before, "the previous site is untouched");
 }

@@ -9,7 +9,7 @@
   'use strict';
   var base = window.HandbookSearchBase || 'search/';
   var meta = null;
-  var lists = {};       // "t:term" / "b:term" … -> [order, contribution, ...], from shards
+  var lists = {};       // "t:term" / "b:term" … -> [order, contribution, ...], decoded from shards
   var synLists = {};    // the same for a synonym's term (shorter lists), from group files
   var docs = {};        // chunk number -> [[url, breadcrumb, title, text, asks?], ...]
   var nears = {};       // near chunk number -> [[word, offset, ...] per section]
@@ -18,9 +18,29 @@
   // ---- data loading ---------------------------------------------------------
   var api = window.HandbookSearch = window.HandbookSearch || {};
   api.meta = function (m) { meta = m; };
-  function merge(data) { for (var k in data) lists[k] = data[k]; }
-  api.shard = function (n, data) { merge(data); };
-  api.group = function (n, data) { for (var k in data) synLists[k] = data[k]; };
+  // The form of the data this code reads (export.rs DATA_FORMAT; the build
+  // refuses a search.js that does not declare the one it writes).
+  var DATA_FORMAT = 2;
+  // export.rs encode_list: varints of 5 bits a digit, low bits first, 32 when
+  // more follow; each order a zigzag difference from the previous one.
+  var DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_';
+  var digit = {};
+  for (var di = 0; di < 64; di++) digit[DIGITS.charCodeAt(di)] = di;
+  function decodeList(s) {
+    var out = [], prev = 0, v = 0, scale = 1;
+    for (var i = 0; i < s.length; i++) {
+      var d = digit[s.charCodeAt(i)];
+      v += (d % 32) * scale; // arithmetic, not bit shifts: numbers may pass 2^31
+      if (d >= 32) { scale *= 32; continue; }
+      if (out.length % 2 === 0) { prev += v % 2 === 0 ? v / 2 : -(v + 1) / 2; out.push(prev); }
+      else out.push(v);
+      v = 0; scale = 1;
+    }
+    return out;
+  }
+  function merge(into, data) { for (var k in data) into[k] = decodeList(data[k]); }
+  api.shard = function (n, data) { merge(lists, data); };
+  api.group = function (n, data) { merge(synLists, data); };
   api.docs = function (n, list) { docs[n] = list; };
   api.near = function (n, list) { nears[n] = list; };
 
