@@ -145,6 +145,7 @@ fn check_cached(
     if let Some(words) = &loaded.exam_words {
         report.diagnostics.extend(validate::check_exam_words(words));
     }
+    report.diagnostics.extend(loaded.search_js.as_deref().and_then(search::check_code));
     let tera = render::templates(&loaded.templates).map_err(|d| report.diagnostics.extend(d)).ok();
     let (Some(handbook), Some(secs), Some(tera), Some(book_config)) = (handbook, secs, tera, loaded.book_config) else {
         return Checked { report, valid: None };

@@ -112,14 +112,8 @@ pub fn site_files(
         Diagnostic::in_file(SEARCH_JS, "missing the browser search code")
             .with_hint("the site's search needs it; copy it from the handbook tool's theme")
     })?;
-    // A theme copied from an older version of this tool reads lists in
-    // another form: its search would rank garbage rather than fail.
-    if !js.contains(export::DATA_FORMAT) {
-        return Err(Diagnostic::in_file(SEARCH_JS, "the browser search code reads an older form of the search data")
-            .with_hint(format!(
-                "copy theme/static/search/search.js from a handbook that `handbook init` writes (it declares `{}`), then redo any changes made to it",
-                export::DATA_FORMAT
-            )));
+    if let Some(d) = check_code(js) {
+        return Err(d);
     }
     progress("index");
     let weights = &hb.settings.search.weights;
@@ -131,6 +125,20 @@ pub fn site_files(
     let index = idx.files().map_err(|e| bug("cannot write the search index", e))?;
     files.extend(index.into_iter().map(|(name, bytes)| OutFile { path: format!("{SEARCH_INDEX_DIR}/{name}"), bytes }));
     Ok(files)
+}
+
+/// The theme's browser search code, if it cannot read the data this version
+/// writes: a theme copied from an older version reads lists in another form,
+/// and its search would rank garbage rather than fail.
+pub fn check_code(search_js: &str) -> Option<Diagnostic> {
+    (!search_js.contains(export::DATA_FORMAT)).then(|| {
+        Diagnostic::in_file(SEARCH_JS, "the browser search code reads an older form of the search data").with_hint(
+            format!(
+                "copy theme/static/search/search.js from a handbook that `handbook init` writes (it declares `{}`), then redo any changes made to it",
+                export::DATA_FORMAT
+            ),
+        )
+    })
 }
 
 fn bug(what: &str, e: tantivy::TantivyError) -> Diagnostic {

@@ -150,7 +150,7 @@ fn the_committed_near_table_loads_and_matches_its_record() {
 
 /// A theme copied from an older version of the tool has a `search.js` that
 /// reads lists in another form: the build refuses it, names the file and
-/// says what to copy, and leaves the previous site as it was.
+/// says what to copy, and leaves the previous site as it was; `check` reports it.
 #[test]
 fn a_search_js_for_an_older_data_format_is_refused() {
     use handbook::search::export::DATA_FORMAT;
@@ -169,4 +169,11 @@ fn a_search_js_for_an_older_data_format_is_refused() {
     assert_eq!(d.file(), Some(std::path::Path::new("theme/static/search/search.js")), "{d:?}");
     assert!(d.hints.iter().any(|h| h.contains(DATA_FORMAT)), "{d:?}");
     assert_eq!(crate::common::snapshot(&out), before, "the previous site is untouched");
+    // `handbook check` says so too, before any build.
+    let checked = handbook::pipeline::check(dir.path());
+    assert!(
+        checked.report.diagnostics.iter().any(|c| c.is_error() && c.message == d.message),
+        "{:?}",
+        checked.report.diagnostics
+    );
 }
