@@ -472,6 +472,15 @@ fn yaml_error(rel: &Path, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
                 .chars()
                 .map(|c| if c.is_control() { ' ' } else { c })
                 .collect();
+            // The parser's nesting limit: valid YAML, but no handbook needs it.
+            if message == "recursion limit exceeded" {
+                return located(
+                    other.location(),
+                    "nested too deeply: more lists and mappings inside one another than a content file may have"
+                        .to_string(),
+                )
+                .with_hint("a chapter needs a few levels; look for brackets opened and never closed near here");
+            }
             if let Some(pos) = other.location().and_then(|l| tab_indent(text, l.line() as usize)) {
                 return Diagnostic::at(rel, pos, format!("a tab in the indentation ({message})"))
                     .with_hint("indent with spaces: YAML does not allow tabs for indentation");
