@@ -165,6 +165,16 @@ fn the_search_api_answers_like_the_cli() {
         assert_eq!(status, 400, "{why}: {body}");
         let e: serde_json::Value = serde_json::from_str(&body).unwrap();
         assert_eq!(e["status"], 400);
+        assert!(e["error"].as_str().unwrap().starts_with("missing query") == why.ends_with(" q"), "{why}: {body}");
+    }
+    // A query that is there but cannot be decoded says so, not "missing".
+    for (path, why) in
+        [("/api/search?q=%ZZ", "bad escape"), ("/api/search?q=%E7%AC", "cut UTF-8"), ("/api/search?q=%00", "NUL")]
+    {
+        let (status, body) = get(server.addr, path);
+        assert_eq!(status, 400, "{why}: {body}");
+        let e: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert!(e["error"].as_str().unwrap().contains("not percent-encoded UTF-8"), "{why}: {body}");
     }
     let long = "字".repeat(201);
     assert_eq!(get(server.addr, &format!("/api/search?q={}", handbook_encode(&long))).0, 400);
