@@ -508,7 +508,12 @@ impl Output<'_> {
                     Output::Stdout => Diagnostic::error(format!("cannot write to standard output: {e}")),
                     Output::File(p) => Diagnostic::in_file(p, format!("cannot write file: {e}")),
                 };
-                let d = d.with_hint("check that the folder is writable and the disk is not full");
+                let d = match self {
+                    Output::File(p) if p.is_dir() => {
+                        d.with_hint("--out names the file to write, and this is a folder: add a file name to it")
+                    }
+                    _ => d.with_hint("check that the folder is writable and the disk is not full"),
+                };
                 print_diagnostics(&[d], &Default::default(), Path::new(""));
                 Err(ExitCode::FAILURE)
             }

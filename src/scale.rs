@@ -29,12 +29,19 @@ pub fn suffix(id: &str, k: usize) -> String {
     format!("{id}-c{k}")
 }
 
+/// Beyond this the copies would fill a disk before any build could use them.
+pub const MAX_FACTOR: usize = 10_000;
+
 /// Writes a handbook `factor` times the size of the one at `root` into `out`
 /// (content/ as generated YAML, book.toml and theme/ copied). `out` must be
 /// new or empty, so that nothing of another handbook mixes in.
 pub fn generate(root: &Path, factor: usize, out: &Path) -> Result<usize, Diagnostic> {
     if factor == 0 {
         return Err(Diagnostic::error("the factor must be 1 or more").with_hint("e.g. `--factor 10` for ten copies"));
+    }
+    if factor > MAX_FACTOR {
+        return Err(Diagnostic::error(format!("the factor must be at most {MAX_FACTOR}"))
+            .with_hint("each copy is a dozen content files; the 1000× handbook already takes about 2 GiB to build"));
     }
     for need in ["book.toml", "content"] {
         let p = root.join(need);

@@ -191,6 +191,11 @@ fn scale_refuses_what_it_cannot_copy_and_writes_nothing() {
     let (code, _, err) = run(dir.path(), &["scale", "--factor", "0", "--out", "y"]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("the factor must be 1 or more"), "{err}");
+    // Too many: refused before anything is written, not a disk filled.
+    let (code, _, err) = run(dir.path(), &["scale", "--factor", "100000000", "--out", "y"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("the factor must be at most 10000"), "{err}");
+    assert!(!dir.path().join("y").exists());
     // Content with an error: reported at its place, not copied.
     std::fs::write(dir.path().join("content/basics.yaml"), "kind: qualities\nid: basics\ntitel: x\n").unwrap();
     let (code, _, err) = run(dir.path(), &["scale", "--factor", "2", "--out", "z"]);
@@ -217,6 +222,10 @@ fn schema_and_quiz_export_write_files_or_stdout() {
     assert_eq!(std::fs::read_to_string(dir.path().join("schema.json")).unwrap(), committed);
     let (_, stdout, _) = run(dir.path(), &["schema"]);
     assert_eq!(stdout, committed, "stdout and --out agree");
+    // A folder given where a file is meant: said so.
+    let (code, _, err) = run(dir.path(), &["schema", "--out", "content"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("--> content") && err.contains("this is a folder"), "{err}");
     std::fs::write(
         dir.path().join("content/quiz.yaml"),
         "kind: quiz\nchapter: basics\nquestions:\n  - id: q1\n    type: truefalse\n    prompt: 当日事情当日办。\n    correct: true\n    refs: [careful-daily]\n",
