@@ -31,6 +31,7 @@
 use super::index::{FieldKind, ORDER, SearchIndex, WEIGHT};
 use super::rank::{self, RankConfig};
 use crate::layout::{OutFile, SEARCH_DIR};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -197,7 +198,7 @@ pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::
     let mut counts = [0u32; 3];
     for (i, family) in Family::ALL.into_iter().enumerate() {
         let mine: Vec<&(String, Vec<u64>)> = lists.iter().filter(|(k, _)| Family::of(term_of(k)) == family).collect();
-        let encoded: Vec<(&str, String)> = mine.iter().map(|(k, v)| (k.as_str(), encode_list(v))).collect();
+        let encoded: Vec<(&str, String)> = mine.par_iter().map(|(k, v)| (k.as_str(), encode_list(v))).collect();
         let total: usize = encoded.iter().map(|(k, v)| k.len() + v.len() + 6).sum();
         // A power of two at most total / target: shards average at least the target.
         let target = family.shard_bytes();
@@ -209,11 +210,10 @@ pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::
         }
         // Every shard is written, empty ones too: a query's term may hash to any.
         let empty = BTreeMap::new();
-        for n in 0..shards {
+        files.par_extend((0..shards).into_par_iter().map(|n| {
             let entries = by_shard.get(&n).unwrap_or(&empty);
-            let dir = family.dir();
-            files.push(script(format!("{SEARCH_DIR}/{dir}/{n}.js"), &format!("shard({n},"), entries));
-        }
+            script(format!("{SEARCH_DIR}/{}/{n}.js", family.dir()), &format!("shard({n},"), entries)
+        }));
         counts[i] = shards;
     }
     let [shards, char_shards, latin_shards] = counts;
@@ -243,28 +243,31 @@ pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::
         files.push(script(format!("{}/g/{g}.js", SEARCH_DIR), &format!("group({g},"), &entries));
     }
     let docs = idx.num_docs();
-    let mut chunk: Vec<Vec<serde_json::Value>> = Vec::new();
-    let mut near_chunk: Vec<Vec<serde_json::Value>> = Vec::new();
-    for order in 0..docs as u32 {
-        let d = idx.doc_by_order(order)?;
-        let mut row: Vec<serde_json::Value> = [d.url, d.breadcrumb, d.title, d.text].map(Into::into).into();
-        if !d.asks.is_empty() {
-            row.push(d.asks.into());
-        }
-        chunk.push(row);
-        if chunk.len() == CHUNK || order as u64 + 1 == docs {
-            let n = order as usize / CHUNK;
-            files.push(script(format!("{}/d/{n}.js", SEARCH_DIR), &format!("docs({n},"), &chunk));
-            chunk.clear();
-        }
-        // The near words that came from a sentence, with its offset: `[word, offset, …]`.
-        near_chunk.push(d.near.into_iter().filter_map(|(w, at)| Some([w.into(), at?.into()])).flatten().collect());
-        if near_chunk.len() == NEAR_CHUNK || order as u64 + 1 == docs {
-            let n = order as usize / NEAR_CHUNK;
-            files.push(script(format!("{}/n/{n}.js", SEARCH_DIR), &format!("near({n},"), &near_chunk));
-            near_chunk.clear();
-        }
-    }
+    // Read back in parallel (the stored documents are what the CLI shows too).
+    let stored: Vec<_> =
+        (0..docs as u32).into_par_iter().map(|order| idx.doc_by_order(order)).collect::<Result<_, _>>()?;
+    files.par_extend(stored.par_chunks(CHUNK).enumerate().map(|(n, chunk)| {
+        let rows: Vec<Vec<serde_json::Value>> = chunk
+            .iter()
+            .map(|d| {
+                let mut row: Vec<serde_json::Value> =
+                    [&d.url, &d.breadcrumb, &d.title, &d.text].map(|s| s.as_str().into()).into();
+                if !d.asks.is_empty() {
+                    row.push(d.asks.clone().into());
+                }
+                row
+            })
+            .collect();
+        script(format!("{SEARCH_DIR}/d/{n}.js"), &format!("docs({n},"), &rows)
+    }));
+    // The near words that came from a sentence, with its offset: `[word, offset, …]`.
+    files.par_extend(stored.par_chunks(NEAR_CHUNK).enumerate().map(|(n, chunk)| {
+        let rows: Vec<Vec<serde_json::Value>> = chunk
+            .iter()
+            .map(|d| d.near.iter().filter_map(|(w, at)| Some([w.as_str().into(), (*at)?.into()])).flatten().collect())
+            .collect();
+        script(format!("{SEARCH_DIR}/n/{n}.js"), &format!("near({n},"), &rows)
+    }));
     // The meta rides along with the code: one file, one round trip less per first query.
     let terms: std::collections::BTreeSet<&str> = lists.iter().map(|(k, _)| term_of(k)).collect();
     let meta = Meta {
@@ -297,7 +300,6 @@ fn all_postings(idx: &SearchIndex, cfg: &RankConfig) -> tantivy::Result<Vec<(Str
     use tantivy::schema::IndexRecordOption;
     let searcher = &idx.searcher;
     let docs = searcher.total_num_docs()?;
-    use rayon::prelude::*;
     // One field per task: the fields are independent, and this runs on the
     // critical path of a build.
     let per_field = FieldKind::ALL.par_iter().map(|&field| -> tantivy::Result<Vec<(String, Vec<u64>)>> {
