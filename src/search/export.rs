@@ -243,31 +243,47 @@ pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::
         files.push(script(format!("{}/g/{g}.js", SEARCH_DIR), &format!("group({g},"), &entries));
     }
     let docs = idx.num_docs();
-    // Read back in parallel (the stored documents are what the CLI shows too).
-    let stored: Vec<_> =
-        (0..docs as u32).into_par_iter().map(|order| idx.doc_by_order(order)).collect::<Result<_, _>>()?;
-    files.par_extend(stored.par_chunks(CHUNK).enumerate().map(|(n, chunk)| {
-        let rows: Vec<Vec<serde_json::Value>> = chunk
-            .iter()
-            .map(|d| {
-                let mut row: Vec<serde_json::Value> =
-                    [&d.url, &d.breadcrumb, &d.title, &d.text].map(|s| s.as_str().into()).into();
-                if !d.asks.is_empty() {
-                    row.push(d.asks.clone().into());
-                }
-                row
-            })
-            .collect();
-        script(format!("{SEARCH_DIR}/d/{n}.js"), &format!("docs({n},"), &rows)
-    }));
-    // The near words that came from a sentence, with its offset: `[word, offset, …]`.
-    files.par_extend(stored.par_chunks(NEAR_CHUNK).enumerate().map(|(n, chunk)| {
-        let rows: Vec<Vec<serde_json::Value>> = chunk
-            .iter()
-            .map(|d| d.near.iter().filter_map(|(w, at)| Some([w.as_str().into(), (*at)?.into()])).flatten().collect())
-            .collect();
-        script(format!("{SEARCH_DIR}/n/{n}.js"), &format!("near({n},"), &rows)
-    }));
+    // Read back (the stored documents are what the CLI shows too) a group of
+    // sections at a time, on every core: each group makes whole doc and near
+    // files, and only the groups being worked on are in memory.
+    const GROUP: usize = NEAR_CHUNK;
+    const _: () = assert!(GROUP.is_multiple_of(CHUNK), "a group holds whole doc files");
+    let groups: Vec<Vec<OutFile>> = (0..(docs as usize).div_ceil(GROUP))
+        .into_par_iter()
+        .map(|g| {
+            let end = ((g + 1) * GROUP).min(docs as usize);
+            let stored = (g * GROUP..end).map(|o| idx.doc_by_order(o as u32)).collect::<tantivy::Result<Vec<_>>>()?;
+            let mut out: Vec<OutFile> = stored
+                .chunks(CHUNK)
+                .enumerate()
+                .map(|(i, chunk)| {
+                    let n = g * GROUP / CHUNK + i;
+                    let rows: Vec<Vec<serde_json::Value>> = chunk
+                        .iter()
+                        .map(|d| {
+                            let mut row: Vec<serde_json::Value> =
+                                [&d.url, &d.breadcrumb, &d.title, &d.text].map(|s| s.as_str().into()).into();
+                            if !d.asks.is_empty() {
+                                row.push(d.asks.clone().into());
+                            }
+                            row
+                        })
+                        .collect();
+                    script(format!("{SEARCH_DIR}/d/{n}.js"), &format!("docs({n},"), &rows)
+                })
+                .collect();
+            // The near words that came from a sentence, with its offset: `[word, offset, …]`.
+            let rows: Vec<Vec<serde_json::Value>> = stored
+                .iter()
+                .map(|d| {
+                    d.near.iter().filter_map(|(w, at)| Some([w.as_str().into(), (*at)?.into()])).flatten().collect()
+                })
+                .collect();
+            out.push(script(format!("{SEARCH_DIR}/n/{g}.js"), &format!("near({g},"), &rows));
+            Ok(out)
+        })
+        .collect::<tantivy::Result<_>>()?;
+    files.extend(groups.into_iter().flatten());
     // The meta rides along with the code: one file, one round trip less per first query.
     let terms: std::collections::BTreeSet<&str> = lists.iter().map(|(k, _)| term_of(k)).collect();
     let meta = Meta {
