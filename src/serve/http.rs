@@ -134,11 +134,6 @@ pub fn percent_decode(s: &str) -> Option<String> {
     (well_formed && !s.contains('\0')).then(|| s.into_owned())
 }
 
-/// Whether the query string names parameter `key` at all (decodable or not).
-pub fn has_param(query: &str, key: &str) -> bool {
-    query.split('&').any(|kv| kv.split_once('=').map_or(kv, |(k, _)| k) == key)
-}
-
 /// Query parameter `key`, decoded (`+` as space).
 pub fn query_param(query: &str, key: &str) -> Option<String> {
     query.split('&').find_map(|kv| {

@@ -438,8 +438,8 @@ fn inject(body: Vec<u8>) -> Vec<u8> {
 fn api_search(req: &Request, shared: &Shared) -> Response {
     let Some(q) = http::query_param(&req.query, "q").map(|q| q.trim().to_string()).filter(|q| !q.is_empty()) else {
         // Present but not decodable is another mistake than absent or empty.
-        let raw = req.query.split('&').find_map(|kv| kv.strip_prefix("q=")).unwrap_or_default();
-        if http::has_param(&req.query, "q") && http::percent_decode(&raw.replace('+', " ")).is_none() {
+        let raw = req.query.split('&').find_map(|kv| kv.strip_prefix("q="));
+        if raw.is_some_and(|raw| http::percent_decode(&raw.replace('+', " ")).is_none()) {
             return Response::error(400, "the query is not percent-encoded UTF-8 text: /api/search?q=%E7%AC%94…");
         }
         return Response::error(400, "missing query: /api/search?q=…");
