@@ -219,7 +219,7 @@ fn in_process(root: &Path, queries: &[Q]) -> (f64, f64) {
     let checked = pipeline::check(root);
     let hb = checked.valid.expect("handbook is valid").handbook;
     let secs = sections(&hb);
-    let cfg = handbook::search::config(&hb, &secs);
+    let cfg = handbook::search::config(&hb.settings.search, &secs);
     let weights = hb.settings.search.weights.clone();
     let idx = SearchIndex::build(
         &secs,

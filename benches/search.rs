@@ -52,7 +52,7 @@ fn bench_size(name: &str, root: &Path, queries: &[Q]) {
     let checked = pipeline::check(root);
     let hb = checked.valid.expect("handbook is valid").handbook;
     let secs = sections(&hb);
-    let cfg = handbook::search::config(&hb, &secs);
+    let cfg = handbook::search::config(&hb.settings.search, &secs);
     let weights = hb.settings.search.weights.clone();
     let builds: Vec<f64> = (0..5)
         .map(|_| {

@@ -82,7 +82,7 @@ fn main() {
         };
         table(v.name, &queries, rank);
     }
-    let cfg = handbook::search::config(&hb, &secs);
+    let cfg = handbook::search::config(&hb.settings.search, &secs);
     let weights = hb.settings.search.weights.clone();
     let shipped = SearchIndex::build(
         &secs,

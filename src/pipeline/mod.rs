@@ -8,7 +8,7 @@ pub use incremental::{Incremental, Rebuilt};
 
 use crate::diagnostic::{Diagnostic, Result, Sources, has_errors};
 use crate::layout::{OutFile, SEARCH_DIR};
-use crate::model::{Handbook, Sections, sections};
+use crate::model::{Handbook, SearchSettings, Sections, sections};
 use crate::print::{FontOptions, Printer};
 use crate::progress::{Progress, quiet};
 use crate::quiz::Bank;
@@ -215,9 +215,10 @@ pub fn build_with_progress(root: &Path, opts: &BuildOptions, progress: Progress<
         let early = std::sync::Mutex::new(None);
         let start = |hb: &Handbook, secs: &Sections, js: Option<&str>| {
             if !opts.html_only {
-                let (hb, secs, js) = (hb.clone(), secs.clone(), js.map(str::to_string));
+                // Only what search needs is copied: the settings' search block, not the whole model.
+                let (settings, secs, js) = (hb.settings.search.clone(), secs.clone(), js.map(str::to_string));
                 let job = scope.spawn(move || {
-                    let files = search::site_files(&hb, &secs, js.as_deref(), progress);
+                    let files = search::site_files(&settings, &secs, js.as_deref(), progress);
                     progress(""); // this thread's last stage ends here, not when the build does
                     files
                 });
@@ -253,14 +254,14 @@ pub struct Prepared {
     pub extra: Vec<OutFile>,
     config: Config,
     /// What the search index and data are made from (`None` for `html_only`).
-    search: Option<(Handbook, Sections, Option<String>)>,
+    search: Option<(SearchSettings, Sections, Option<String>)>,
 }
 
 impl Prepared {
     /// The search index and data (kept apart from the pages so `serve` can show an edited page first).
     pub fn search(&self, progress: Progress<'_>) -> Result<Vec<OutFile>> {
         match &self.search {
-            Some((hb, secs, js)) => search::site_files(hb, secs, js.as_deref(), progress),
+            Some((settings, secs, js)) => search::site_files(settings, secs, js.as_deref(), progress),
             None => Ok(Vec::new()),
         }
     }
@@ -333,7 +334,7 @@ fn prepare(checked: Checked, opts: &BuildOptions, progress: Progress<'_>) -> (Re
             .filter(|(path, _)| !path.starts_with(&search_dir))
             .map(|(path, bytes)| OutFile { path, bytes }),
     );
-    let search = (!opts.html_only).then_some((v.handbook, v.sections, v.search_js));
+    let search = (!opts.html_only).then_some((v.handbook.settings.search, v.sections, v.search_js));
     (report, Some(Prepared { book, extra, config: v.book_config, search }))
 }
 

@@ -28,7 +28,7 @@
 //! the handbook changes the number of files, not what one query downloads
 //! (each term's list is capped at `top_k`).
 
-use super::index::{FieldKind, ORDER, SearchIndex, WEIGHT};
+use super::index::{FieldKind, Indexed};
 use super::rank::{self, RankConfig};
 use crate::layout::{OutFile, SEARCH_DIR};
 use rayon::prelude::*;
@@ -191,9 +191,11 @@ fn fmix32(mut h: u32) -> u32 {
     h ^ (h >> 16)
 }
 
-/// Everything the browser needs, plus `config.json` for the CLI.
-pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::Result<Vec<OutFile>> {
-    let lists = all_postings(idx, cfg)?;
+/// Everything the browser needs, plus `config.json` for the CLI: made from
+/// what the index is made of, not read back from it, so that both are made
+/// side by side.
+pub fn export(src: &Indexed<'_>, cfg: &RankConfig, search_js: &str) -> Vec<OutFile> {
+    let lists = all_postings(src, cfg);
     let mut files = Vec::new();
     let mut counts = [0u32; 3];
     for (i, family) in Family::ALL.into_iter().enumerate() {
@@ -242,17 +244,17 @@ pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::
         }
         files.push(script(format!("{}/g/{g}.js", SEARCH_DIR), &format!("group({g},"), &entries));
     }
-    let docs = idx.num_docs();
-    // Read back (the stored documents are what the CLI shows too) a group of
-    // sections at a time, on every core: each group makes whole doc and near
-    // files, and only the groups being worked on are in memory.
+    let docs = src.sections.len() as u64;
+    // A group of sections at a time, on every core: each group makes whole
+    // doc and near files, and only the groups being worked on are in memory.
     const GROUP: usize = NEAR_CHUNK;
     const _: () = assert!(GROUP.is_multiple_of(CHUNK), "a group holds whole doc files");
     let groups: Vec<Vec<OutFile>> = (0..(docs as usize).div_ceil(GROUP))
         .into_par_iter()
         .map(|g| {
             let end = ((g + 1) * GROUP).min(docs as usize);
-            let stored = (g * GROUP..end).map(|o| idx.doc_by_order(o as u32)).collect::<tantivy::Result<Vec<_>>>()?;
+            // What the index stores, which the CLI shows too.
+            let stored: Vec<_> = (g * GROUP..end).map(|o| src.stored(o)).collect();
             let mut out: Vec<OutFile> = stored
                 .chunks(CHUNK)
                 .enumerate()
@@ -280,9 +282,9 @@ pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::
                 })
                 .collect();
             out.push(script(format!("{SEARCH_DIR}/n/{g}.js"), &format!("near({g},"), &rows));
-            Ok(out)
+            out
         })
-        .collect::<tantivy::Result<_>>()?;
+        .collect();
     files.extend(groups.into_iter().flatten());
     // The meta rides along with the code: one file, one round trip less per first query.
     let terms: std::collections::BTreeSet<&str> = lists.iter().map(|(k, _)| term_of(k)).collect();
@@ -303,77 +305,70 @@ pub fn export(idx: &SearchIndex, cfg: &RankConfig, search_js: &str) -> tantivy::
         path: crate::layout::SEARCH_CONFIG.to_string(),
         bytes: serde_json::to_vec_pretty(cfg).unwrap_or_default(),
     });
-    Ok(files)
+    files
 }
 
-/// Every term of both fields with its list, in key order: what
-/// [`rank::postings`] returns for it, computed in one pass over each
-/// segment's term dictionary (a query per term cost far more; see the README).
-fn all_postings(idx: &SearchIndex, cfg: &RankConfig) -> tantivy::Result<Vec<(String, Vec<u64>)>> {
-    use tantivy::DocSet;
-    use tantivy::postings::Postings;
-    use tantivy::query::{Bm25StatisticsProvider, Bm25Weight};
-    use tantivy::schema::IndexRecordOption;
-    let searcher = &idx.searcher;
-    let docs = searcher.total_num_docs()?;
+/// Every term of every field with its list, in key order: what
+/// [`rank::postings`] returns for it from the index, made from the same
+/// values and terms the index gets ([`Indexed::values`], [`super::index::terms`])
+/// with the statistics tantivy keeps (each section's token count as its
+/// field norm id, the field's average, each term's frequency and document
+/// frequency) and tantivy's BM25. A test compares every list with the index's.
+fn all_postings(src: &Indexed<'_>, cfg: &RankConfig) -> Vec<(String, Vec<u64>)> {
+    use rustc_hash::FxHashMap;
+    use tantivy::fieldnorm::FieldNormReader;
+    use tantivy::query::Bm25Weight;
+    let docs = src.sections.len() as u64;
     // One field per task: the fields are independent, and this runs on the
     // critical path of a build.
-    let per_field = FieldKind::ALL.par_iter().map(|&field| -> tantivy::Result<Vec<(String, Vec<u64>)>> {
-        let mut out = Vec::new();
+    let per_field = FieldKind::ALL.par_iter().map(|&field| -> Vec<(String, Vec<u64>)> {
         let k = cfg.list_len(field);
-        let f = idx.fields.of(field);
-        let average_fieldnorm = searcher.total_num_tokens(f)? as f32 / docs as f32;
-        // term -> (doc freq over all segments, [(order, weight, fieldnorm id, term freq)]).
-        type Raw = (u64, Vec<(u32, u64, u8, u32)>);
-        let mut terms: BTreeMap<Vec<u8>, Raw> = BTreeMap::new();
-        for reader in searcher.segment_readers() {
-            let fast = reader.fast_fields();
-            let order = fast.u64(ORDER)?;
-            let weight = fast.u64(WEIGHT)?;
-            let norms = reader.get_fieldnorms_reader(f)?;
-            let inverted = reader.inverted_index(f)?;
-            let mut stream = inverted.terms().stream()?;
-            while stream.advance() {
-                let info = stream.value();
-                let entry = terms.entry(stream.key().to_vec()).or_default();
-                entry.0 += u64::from(info.doc_freq);
-                let mut p = inverted.read_postings_from_terminfo(info, IndexRecordOption::WithFreqs)?;
-                while p.doc() != tantivy::TERMINATED {
-                    let doc = p.doc();
-                    if !reader.is_deleted(doc) {
-                        entry.1.push((
-                            order.first(doc).unwrap_or_default() as u32,
-                            weight.first(doc).unwrap_or(100),
-                            norms.fieldnorm_id(doc),
-                            p.term_freq(),
-                        ));
-                    }
-                    p.advance();
-                }
+        // term -> [(order, term freq)], in section order; each section's field norm id apart.
+        type Raw = Vec<(u32, u32)>;
+        let mut terms: FxHashMap<String, Raw> = FxHashMap::default();
+        let mut norms: Vec<u8> = Vec::with_capacity(src.sections.len());
+        let mut total_tokens: u64 = 0;
+        let mut counts: FxHashMap<String, u32> = FxHashMap::default();
+        for i in 0..src.sections.len() {
+            let values = src.values(i, field);
+            let mut tokens: u32 = 0;
+            for t in values.iter().flat_map(|v| super::index::terms(v)) {
+                tokens += 1;
+                *counts.entry(t).or_default() += 1;
+            }
+            total_tokens += u64::from(tokens);
+            norms.push(FieldNormReader::fieldnorm_to_id(tokens));
+            for (t, tf) in counts.drain() {
+                terms.entry(t).or_default().push((i as u32, tf));
             }
         }
+        let average_fieldnorm = total_tokens as f32 / docs as f32;
+        let mut terms: Vec<(String, Raw)> = terms.into_iter().collect();
+        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         // A weight depends on the doc frequency only, and few frequencies occur.
         let mut weights: std::collections::HashMap<u64, Bm25Weight> = std::collections::HashMap::new();
-        for (term, (doc_freq, raw)) in terms {
-            let Ok(term) = String::from_utf8(term) else { continue };
-            let bm25 = weights
-                .entry(doc_freq)
-                .or_insert_with(|| Bm25Weight::for_one_term_without_explain(doc_freq, docs, average_fieldnorm));
-            // The top K by weighted contribution, ties to the earlier section (as `rank::postings`).
-            let mut list: Vec<(u64, u32)> =
-                raw.into_iter().map(|(o, w, norm, tf)| (rank::contribution(bm25.score(norm, tf), w), o)).collect();
-            list.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            list.truncate(k);
-            list.sort_unstable_by_key(|&(_, o)| o);
-            out.push((key(field, &term), list.into_iter().flat_map(|(c, o)| [u64::from(o), c]).collect()));
-        }
-        Ok(out)
+        terms
+            .into_iter()
+            .map(|(term, raw)| {
+                let bm25 = weights.entry(raw.len() as u64).or_insert_with(|| {
+                    Bm25Weight::for_one_term_without_explain(raw.len() as u64, docs, average_fieldnorm)
+                });
+                // The top K by weighted contribution, ties to the earlier section (as `rank::postings`).
+                let mut list: Vec<(u64, u32)> = raw
+                    .into_iter()
+                    .map(|(o, tf)| {
+                        let score = bm25.score(norms[o as usize], tf);
+                        (rank::contribution(score, src.weights[o as usize]), o)
+                    })
+                    .collect();
+                list.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                list.truncate(k);
+                list.sort_unstable_by_key(|&(_, o)| o);
+                (key(field, &term), list.into_iter().flat_map(|(c, o)| [u64::from(o), c]).collect())
+            })
+            .collect()
     });
-    let mut out = Vec::new();
-    for list in per_field.collect::<Vec<_>>() {
-        out.extend(list?);
-    }
-    Ok(out)
+    per_field.collect::<Vec<_>>().into_iter().flatten().collect()
 }
 
 /// The first `k` of a list `[order, contribution, …]` by contribution (ties to

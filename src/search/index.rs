@@ -7,6 +7,7 @@ use super::pinyin;
 use super::tokenize::{is_han, tokenize};
 use crate::model::Section;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::path::Path;
 use tantivy::directory::RamDirectory;
 use tantivy::schema::{FAST, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value};
@@ -141,6 +142,84 @@ impl Fields {
     }
 }
 
+/// What the index is made of: the sections, each one's weight in percent,
+/// and its near words. The index and the browser's lists
+/// ([`super::export`]) are both made from it, by the same [`Indexed::values`],
+/// so they agree term for term and can be made side by side.
+pub struct Indexed<'a> {
+    pub sections: &'a [Section],
+    pub weights: Vec<u64>,
+    pub nears: Vec<Vec<Near>>,
+}
+
+impl<'a> Indexed<'a> {
+    /// The sections with their weights, and their near words found.
+    pub fn new(sections: &'a [Section], weights: Vec<u64>, near_words: usize) -> Indexed<'a> {
+        use rayon::prelude::*;
+        let nears: Vec<Vec<Near>> = match Table::get() {
+            // On every core: at a thousand sections and more, this is most of the index's time.
+            Some(t) if near_words > 0 => sections
+                .par_iter()
+                .with_min_len(256)
+                .map(|s| {
+                    let asks: Vec<&str> = s.asks.iter().map(|a| a.as_str()).collect();
+                    t.expand(&s.title, &s.text, &asks, near_words)
+                })
+                .collect(),
+            _ => vec![Vec::new(); sections.len()],
+        };
+        Indexed { sections, weights, nears }
+    }
+
+    /// The values section `i` gives a ranked field, as the index gets them.
+    pub fn values(&self, i: usize, field: FieldKind) -> Vec<Cow<'a, str>> {
+        let s = &self.sections[i];
+        match field {
+            FieldKind::Title => vec![Cow::Borrowed(s.title.as_str())],
+            FieldKind::Body => vec![Cow::Borrowed(s.text.as_str())],
+            FieldKind::Asks => s.asks.iter().map(|a| Cow::Borrowed(a.as_str())).collect(),
+            FieldKind::Pinyin => vec![Cow::Owned(pinyin::words(&Fold::full().apply(&s.title)).join(" "))],
+            // Each character alone: the tokenizer makes a lone Han character a term.
+            FieldKind::AskChars => {
+                let chars: Vec<String> =
+                    s.asks.iter().flat_map(|a| a.as_str().chars()).filter(|&c| is_han(c)).map(String::from).collect();
+                vec![Cow::Owned(chars.join(" "))]
+            }
+            FieldKind::Near => {
+                vec![Cow::Owned(self.nears[i].iter().map(|n| n.word.as_str()).collect::<Vec<_>>().join(" "))]
+            }
+        }
+    }
+
+    /// Section `i` as the index stores it (what [`SearchIndex::doc_by_order`] reads back).
+    pub fn stored(&self, i: usize) -> StoredDoc {
+        let s = &self.sections[i];
+        StoredDoc {
+            order: i as u64,
+            id: s.id.as_str().to_string(),
+            url: s.url.clone(),
+            breadcrumb: breadcrumb(s),
+            title: s.title.clone(),
+            text: s.text.clone(),
+            asks: s.asks.iter().map(|a| a.as_str().to_string()).collect(),
+            near: self.nears[i].iter().map(|n| (n.word.clone(), n.sentence)).collect(),
+        }
+    }
+}
+
+/// The terms the index makes of a field's value (folded, then [`tokenize`]d),
+/// in order, leaving out any longer than tantivy keeps.
+pub fn terms(text: &str) -> impl Iterator<Item = String> {
+    tokenize(&Fold::full().apply(text))
+        .into_iter()
+        .map(|t| t.text)
+        .filter(|t| t.len() <= tantivy::tokenizer::MAX_TOKEN_LEN)
+}
+
+fn breadcrumb(s: &Section) -> String {
+    s.breadcrumb.join(" › ")
+}
+
 /// An open index with its fields and a searcher.
 pub struct SearchIndex {
     pub index: Index,
@@ -174,19 +253,13 @@ impl SearchIndex {
         weight: impl Fn(&Section) -> u32,
         near_words: usize,
     ) -> tantivy::Result<SearchIndex> {
-        use rayon::prelude::*;
-        let nears: Vec<Vec<Near>> = match Table::get() {
-            // On every core: at a thousand sections and more, this is most of the index's time.
-            Some(t) if near_words > 0 => sections
-                .par_iter()
-                .with_min_len(256)
-                .map(|s| {
-                    let asks: Vec<&str> = s.asks.iter().map(|a| a.as_str()).collect();
-                    t.expand(&s.title, &s.text, &asks, near_words)
-                })
-                .collect(),
-            _ => vec![Vec::new(); sections.len()],
-        };
+        let weights: Vec<u64> = sections.iter().map(|s| u64::from(weight(s))).collect();
+        SearchIndex::build_from(&Indexed::new(sections, weights, near_words))
+    }
+
+    /// Builds the index of sections whose weights and near words are made.
+    pub fn build_from(src: &Indexed<'_>) -> tantivy::Result<SearchIndex> {
+        let sections = src.sections;
         let (schema, fields) = Fields::schema();
         let ram = RamDirectory::create();
         let tokenizers = tantivy::tokenizer::TokenizerManager::default();
@@ -207,21 +280,15 @@ impl SearchIndex {
             let mut d = TantivyDocument::default();
             d.add_text(fields.id, s.id.as_str());
             d.add_u64(fields.order, i as u64);
-            d.add_u64(fields.weight, u64::from(weight(s)));
+            d.add_u64(fields.weight, src.weights[i]);
             d.add_text(fields.url, &s.url);
-            d.add_text(fields.breadcrumb, s.breadcrumb.join(" › "));
-            d.add_text(fields.title, &s.title);
-            d.add_text(fields.body, &s.text);
-            for ask in &s.asks {
-                d.add_text(fields.asks, ask.as_str());
+            d.add_text(fields.breadcrumb, breadcrumb(s));
+            for field in FieldKind::ALL {
+                for value in src.values(i, field) {
+                    d.add_text(fields.of(field), value);
+                }
             }
-            d.add_text(fields.pinyin, pinyin::words(&Fold::full().apply(&s.title)).join(" "));
-            // Each character alone: the tokenizer makes a lone Han character a term.
-            let chars: Vec<String> =
-                s.asks.iter().flat_map(|a| a.as_str().chars()).filter(|&c| is_han(c)).map(String::from).collect();
-            d.add_text(fields.ask_chars, chars.join(" "));
-            let near = &nears[i];
-            d.add_text(fields.near, near.iter().map(|n| n.word.as_str()).collect::<Vec<_>>().join(" "));
+            let near = &src.nears[i];
             let at = |n: &Near| n.sentence.map(|s| s.to_string()).unwrap_or_default();
             d.add_text(
                 fields.near_at,

@@ -27,7 +27,7 @@ pub mod tokenize;
 
 use crate::diagnostic::{Diagnostic, Result};
 use crate::layout::{OutFile, SEARCH_CONFIG, SEARCH_INDEX_DIR, SEARCH_JS};
-use crate::model::{Handbook, Sections};
+use crate::model::{SearchSettings, Sections};
 use crate::progress::Progress;
 use index::SearchIndex;
 use rank::RankConfig;
@@ -83,8 +83,7 @@ pub fn failed(site: &Path, e: tantivy::TantivyError) -> Diagnostic {
 
 /// The ranking configuration of a handbook: synonyms and ignored words from
 /// the settings, and the fold table its vocabulary needs.
-pub fn config(hb: &Handbook, secs: &Sections) -> RankConfig {
-    let s = &hb.settings.search;
+pub fn config(s: &SearchSettings, secs: &Sections) -> RankConfig {
     let synonyms = s.synonyms.iter().map(|g| g.iter().map(|t| t.value.clone()).collect()).collect();
     let mut cfg = RankConfig::new(synonyms, s.ignore.iter().map(|t| t.value.clone()).collect());
     let full = fold::Fold::full();
@@ -103,7 +102,7 @@ pub fn config(hb: &Handbook, secs: &Sections) -> RankConfig {
 /// code and data, made in memory from the validated content. `search_js` is
 /// the theme's browser search code.
 pub fn site_files(
-    hb: &Handbook,
+    settings: &SearchSettings,
     secs: &Sections,
     search_js: Option<&str>,
     progress: Progress<'_>,
@@ -115,14 +114,15 @@ pub fn site_files(
     if let Some(d) = check_code(js) {
         return Err(d);
     }
-    progress("index");
-    let weights = &hb.settings.search.weights;
-    let cfg = config(hb, secs);
-    let idx = SearchIndex::build(secs, |s| weights.of(s.kind), cfg.near_words)
-        .map_err(|e| bug("cannot build the search index", e))?;
-    progress("export search data");
-    let mut files = export::export(&idx, &cfg, js).map_err(|e| bug("cannot export the search data", e))?;
-    let index = idx.files().map_err(|e| bug("cannot write the search index", e))?;
+    progress("index and export");
+    let weights = &settings.weights;
+    let cfg = config(settings, secs);
+    let src = index::Indexed::new(secs, secs.iter().map(|s| u64::from(weights.of(s.kind))).collect(), cfg.near_words);
+    // The index (one thread: tantivy's writer) and the browser's data (the
+    // other cores) are made from the same values, side by side.
+    let (index, mut files) =
+        rayon::join(|| SearchIndex::build_from(&src).and_then(|idx| idx.files()), || export::export(&src, &cfg, js));
+    let index = index.map_err(|e| bug("cannot build the search index", e))?;
     files.extend(index.into_iter().map(|(name, bytes)| OutFile { path: format!("{SEARCH_INDEX_DIR}/{name}"), bytes }));
     Ok(files)
 }

@@ -70,15 +70,15 @@ fn dang_xiao_shi_finds_the_big_and_small_things_section_first() {
     assert_eq!(ids.first().map(String::as_str), Some("da-shi-xiao-shi"), "{ids:?}");
 }
 
-/// The export reads every term's list off the index in one pass; the CLI asks
-/// tantivy a query per term. Both must give the same list, to the integer: on
-/// the 10× handbook, whose identical copies tie everywhere and whose common
-/// terms are in more sections than a list keeps.
+/// The export makes every term's list from the values the index is made of,
+/// beside the index; the CLI asks tantivy a query per term. Both must give
+/// the same list, to the integer, for every term the index holds, and the
+/// same stored sections: on the 10× handbook, whose identical copies tie
+/// everywhere and whose common terms are in more sections than a list keeps.
 #[test]
 fn every_exported_list_is_what_a_term_query_ranks() {
     use handbook::search::export::export;
-    use handbook::search::index::FieldKind;
-    use handbook::search::index::SearchIndex;
+    use handbook::search::index::{FieldKind, Indexed, SearchIndex};
     use handbook::search::rank::postings;
     let tmp = tempfile::tempdir().unwrap();
     handbook::scale::generate(&crate::common::repo(), 10, tmp.path()).unwrap();
@@ -86,28 +86,20 @@ fn every_exported_list_is_what_a_term_query_ranks() {
     let valid = checked.valid.expect("valid");
     let (hb, secs) = (valid.handbook, valid.sections);
     let weights = &hb.settings.search.weights;
-    let cfg = handbook::search::config(&hb, &secs);
-    let idx = SearchIndex::build(&secs, |s| weights.of(s.kind), cfg.near_words).unwrap();
+    let cfg = handbook::search::config(&hb.settings.search, &secs);
+    let src = Indexed::new(&secs, secs.iter().map(|s| u64::from(weights.of(s.kind))).collect(), cfg.near_words);
+    let idx = SearchIndex::build_from(&src).unwrap();
+    let files = export(&src, &cfg, "");
     let (mut lists, mut shared, mut full) = (0, 0, 0);
-    for f in export(&idx, &cfg, "")
-        .unwrap()
-        .iter()
-        .filter(|f| f.path.starts_with("search/s/") || f.path.starts_with("search/u/"))
-    {
+    let mut exported: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    for f in files.iter().filter(|f| ["search/s/", "search/u/", "search/l/"].iter().any(|d| f.path.starts_with(d))) {
         let text = std::str::from_utf8(&f.bytes).unwrap();
         let json = &text[text.find(',').unwrap() + 1..text.rfind(");").unwrap()];
         let map: std::collections::BTreeMap<String, String> = serde_json::from_str(json).unwrap();
         for (key, encoded) in map {
             let list = handbook::search::export::decode_list(&encoded).expect("a list the export encoded");
-            let (field, term) = match key.split_once(':') {
-                Some(("t", t)) => (FieldKind::Title, t),
-                Some(("b", t)) => (FieldKind::Body, t),
-                Some(("a", t)) => (FieldKind::Asks, t),
-                Some(("p", t)) => (FieldKind::Pinyin, t),
-                Some(("c", t)) => (FieldKind::AskChars, t),
-                Some(("n", t)) => (FieldKind::Near, t),
-                _ => panic!("unexpected key {key}"),
-            };
+            let field = FieldKind::ALL.into_iter().find(|f| key.starts_with(&format!("{}:", f.prefix())));
+            let (field, term) = (field.expect("a known field"), &key[2..]);
             let want: Vec<u64> = postings(&idx, field, term, cfg.list_len(field))
                 .unwrap()
                 .into_iter()
@@ -117,12 +109,29 @@ fn every_exported_list_is_what_a_term_query_ranks() {
             lists += 1;
             shared += usize::from(list.len() > 2);
             full += usize::from(list.len() == 2 * cfg.list_len(field));
+            exported.insert(key);
         }
     }
     assert!(
         lists > 3_000 && shared > 1_000 && full > 10,
         "{lists} lists, {shared} of several sections, {full} cut at top_k"
     );
+    // No term of the index is missing from the export.
+    let mut indexed = std::collections::BTreeSet::new();
+    for field in FieldKind::ALL {
+        for reader in idx.searcher.segment_readers() {
+            let inverted = reader.inverted_index(idx.fields.of(field)).unwrap();
+            let mut stream = inverted.terms().stream().unwrap();
+            while stream.advance() {
+                indexed.insert(format!("{}:{}", field.prefix(), std::str::from_utf8(stream.key()).unwrap()));
+            }
+        }
+    }
+    assert_eq!(exported, indexed);
+    // The sections the browser shows are the ones the CLI reads back.
+    for o in 0..secs.len() {
+        assert_eq!(src.stored(o), idx.doc_by_order(o as u32).unwrap(), "section {o}");
+    }
 }
 
 /// The semantic layer's committed table is the one its script printed (size,
