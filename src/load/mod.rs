@@ -318,6 +318,21 @@ fn read_text(path: &Path, rel: &Path) -> Result<String, Diagnostic> {
         Diagnostic::in_file(rel, format!("cannot read file: {e}"))
             .with_hint("check that the file exists and is readable by this user")
     })?;
+    // Windows editors' "Unicode" is UTF-16, which starts with a byte-order mark.
+    if let Some(order) = match bytes.get(..2) {
+        Some([0xFF, 0xFE]) => Some("little-endian"),
+        Some([0xFE, 0xFF]) => Some("big-endian"),
+        _ => None,
+    } {
+        return Err(Diagnostic::at(
+            rel,
+            Pos { line: 1, column: 1 },
+            format!("UTF-16 text ({order}, by its byte-order mark), not UTF-8"),
+        )
+        .with_hint(
+            "the handbook's YAML files are UTF-8: save the file again with the encoding UTF-8 (an editor's \"Unicode\" is UTF-16)",
+        ));
+    }
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         // The valid prefix is UTF-8 by definition.
@@ -455,6 +470,11 @@ fn yaml_error(rel: &Path, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
             ),
         )
         .with_hint(TYPE_HINT),
+        // The library's own sentence names its API; a content file is one document.
+        E::MultipleDocuments { location, .. } => {
+            located(Some(*location), "a second YAML document starts here, after a `---` line".to_string())
+                .with_hint("a YAML file of the handbook is one document: remove the `---` line, or move what follows it into a file of its own")
+        }
         E::SerdeUnknownVariant { variant, expected, location } => {
             located(Some(*location), format!("unknown value `{variant}`"))
                 .with_hint(format!("one of: {}", expected.join(", ")))
