@@ -470,6 +470,9 @@ fn yaml_error(rel: &Path, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
             ),
         )
         .with_hint(TYPE_HINT),
+        // `title:` with nothing after it is YAML's null, not an empty text.
+        E::NullIntoString { location } => located(Some(*location), "no value here: expected a text".to_string())
+            .with_hint("write the text after the colon (a key with nothing after it is empty), or remove the line if the field is optional"),
         // The library's own sentence names its API; a content file is one document.
         E::MultipleDocuments { location, .. } => {
             located(Some(*location), "a second YAML document starts here, after a `---` line".to_string())
