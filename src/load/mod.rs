@@ -469,7 +469,13 @@ fn yaml_error(rel: &Path, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
                 }
             ),
         )
-        .with_hint(TYPE_HINT),
+        .with_hint(match text_at(text, location).chars().next() {
+            // A Chinese input method types these for [ ] and { }.
+            Some('【' | '［' | '〔' | '｛') => {
+                "full-width brackets are text to YAML: write a list as `[a, b]` with ASCII brackets (switch the input method to English punctuation)"
+            }
+            _ => TYPE_HINT,
+        }),
         // `title:` with nothing after it is YAML's null, not an empty text.
         E::NullIntoString { location } => located(Some(*location), "no value here: expected a text".to_string())
             .with_hint("write the text after the colon (a key with nothing after it is empty), or remove the line if the field is optional"),
@@ -503,6 +509,11 @@ fn yaml_error(rel: &Path, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
                         .to_string(),
                 )
                 .with_hint("a chapter needs a few levels; look for brackets opened and never closed near here");
+            }
+            if let Some((pos, span, message, hint)) =
+                other.location().and_then(|l| full_width(text, l.line() as usize))
+            {
+                return Diagnostic::at(rel, pos, message).with_span(span).with_hint(hint);
             }
             if let Some(pos) = other.location().and_then(|l| tab_indent(text, l.line() as usize)) {
                 return Diagnostic::at(rel, pos, format!("a tab in the indentation ({message})"))
@@ -549,6 +560,58 @@ const TYPE_HINT: &str = "check the value against the README's schema tables (tex
 /// The position of a tab in the indentation of the line a syntax error
 /// names or the line after it (the parser may stop at the end of the line
 /// before the tab): the place to fix, rather than where the parser gave up.
+/// Full-width punctuation where YAML needs ASCII, on the line of a syntax
+/// error or the line before it (a Chinese input method types ： for `:`
+/// and — or － for `-`): where it is (position and byte span), what is
+/// wrong, and the hint.
+fn full_width(text: &str, line: usize) -> Option<(Pos, std::ops::Range<usize>, String, String)> {
+    let switch = "(switch the input method to English punctuation)";
+    let mut start = 0;
+    let lines = text.split_inclusive('\n').map(|l| {
+        let at = start;
+        start += l.len();
+        (at, l.trim_end_matches(['\n', '\r']))
+    });
+    lines.enumerate().skip(line.saturating_sub(2)).take(2).find_map(|(n, (offset, l))| {
+        let body = l.trim_start_matches(' ');
+        let found = |byte: usize, c: char| {
+            let pos = Pos { line: n as u32 + 1, column: l[..byte].chars().count() as u32 + 1 };
+            (pos, offset + byte..offset + byte + c.len_utf8())
+        };
+        // A list item marked with a dash that is not `-`.
+        if let Some(dash) = body.chars().next().filter(|c| matches!(c, '—' | '－' | '–'))
+            && body[dash.len_utf8()..].starts_with([' ', '\u{3000}'])
+        {
+            let (pos, span) = found(l.len() - body.len(), dash);
+            return Some((
+                pos,
+                span,
+                format!("a list item marked with `{dash}`: YAML marks a list item with the ASCII hyphen `-`"),
+                format!("type `-` followed by a space {switch}"),
+            ));
+        }
+        // A key followed by a full-width colon: `title：…`.
+        let key = body.strip_prefix("- ").unwrap_or(body);
+        let end = key.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))?;
+        (end > 0 && key[end..].starts_with('：')).then(|| {
+            let (pos, span) = found(l.len() - key.len() + end, '：');
+            (
+                pos,
+                span,
+                format!("a full-width colon `：` after `{}`: YAML needs the ASCII colon `:`", &key[..end]),
+                format!("type `:` followed by a space {switch}"),
+            )
+        })
+    })
+}
+
+/// The source text from a location to the end of its line.
+fn text_at<'t>(text: &'t str, location: &serde_saphyr::Location) -> &'t str {
+    let line = text.lines().nth((location.line() as usize).saturating_sub(1)).unwrap_or_default();
+    let skip: usize = line.chars().take((location.column() as usize).saturating_sub(1)).map(char::len_utf8).sum();
+    &line[skip.min(line.len())..]
+}
+
 fn tab_indent(text: &str, line: usize) -> Option<Pos> {
     text.lines().enumerate().skip(line.saturating_sub(1)).take(2).find_map(|(n, l)| {
         let indent = &l[..l.len() - l.trim_start_matches([' ', '\t']).len()];
