@@ -93,10 +93,22 @@ fn check_settings(hb: &Handbook, gaps: &Gaps, out: &mut Vec<Diagnostic>) {
 fn unknown<'a>(file: &Path, id: &Id, what: &str, known: impl Iterator<Item = &'a str>) -> Diagnostic {
     let known: Vec<&str> = known.collect();
     let d = Diagnostic::at(file, id.pos, format!("unknown {what} `{id}`"));
+    if let Some(hint) = full_width_separator(id.as_str()) {
+        return d.with_hint(hint);
+    }
     match did_you_mean(id.as_str(), known.iter().copied()) {
         Some(m) => d.with_hint(format!("did you mean `{m}`?")),
         None => d.with_hint(format!("no {what} has this id; check the spelling or define it")),
     }
+}
+
+/// A hint when `item`, one item of a list, holds the separator a Chinese
+/// input method types (`[a，b]` is one item to YAML, not two).
+pub(crate) fn full_width_separator(item: &str) -> Option<String> {
+    let sep = item.chars().find(|c| matches!(c, '，' | '、' | '；'))?;
+    Some(format!(
+        "`{sep}` is text to YAML, so `{item}` is one item: separate the items of a list with ASCII commas, `[a, b]` (switch the input method to English punctuation)"
+    ))
 }
 
 /// Every id a handbook defines, with the file that defines it.

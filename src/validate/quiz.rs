@@ -114,7 +114,12 @@ fn check_choice(f: &Path, q: &Question, single: bool, out: &mut Vec<Diagnostic>)
                 q.options.first().map_or(q.id.pos, |o| o.pos),
                 format!("question `{}` has fewer than two options", q.id),
             )
-            .with_hint("a choice needs at least two options"),
+            .with_hint(
+                q.options
+                    .first()
+                    .and_then(|o| super::full_width_separator(&o.value))
+                    .unwrap_or_else(|| "a choice needs at least two options".to_string()),
+            ),
         );
     }
     for (i, o) in q.options.iter().enumerate() {
