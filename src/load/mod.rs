@@ -469,12 +469,19 @@ fn yaml_error(rel: &Path, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
                 }
             ),
         )
-        .with_hint(match text_at(text, location).chars().next() {
-            // A Chinese input method types these for [ ] and { }.
-            Some('【' | '［' | '〔' | '｛') => {
-                "full-width brackets are text to YAML: write a list as `[a, b]` with ASCII brackets (switch the input method to English punctuation)"
+        .with_hint({
+            let here = text_at(text, location);
+            let key = here.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(here.len());
+            match here.chars().next() {
+                // A Chinese input method types these for [ ] and { }, and ： for `:`.
+                Some('【' | '［' | '〔' | '｛') => {
+                    "full-width brackets are text to YAML: write a list as `[a, b]` with ASCII brackets (switch the input method to English punctuation)"
+                }
+                _ if key > 0 && here[key..].starts_with('：') => {
+                    "a full-width colon `：` makes `key：value` one text to YAML: type the ASCII colon `:` followed by a space (switch the input method to English punctuation)"
+                }
+                _ => TYPE_HINT,
             }
-            _ => TYPE_HINT,
         }),
         // `title:` with nothing after it is YAML's null, not an empty text.
         E::NullIntoString { location } => located(Some(*location), "no value here: expected a text".to_string())
