@@ -97,6 +97,17 @@ fn check_question(f: &Path, q: &Question, out: &mut Vec<Diagnostic>) {
             if q.accept.is_empty() {
                 out.push(no_answer(f, q, "list the accepted answers in `accept:`"));
             }
+            // A reader types one answer: `[及时，迅速]` accepts only the whole text.
+            for a in &q.accept {
+                if let Some(hint) = super::full_width_separator(&a.value) {
+                    out.push(
+                        Diagnostic::at(f, a.pos, format!("accepted answer `{}` holds a list separator", a.value))
+                            .as_warning()
+                            .with_hint(hint)
+                            .with_hint("a reader who types one of them is marked wrong; if the separator belongs to the answer, ignore this"),
+                    );
+                }
+            }
         }
         _ => check_pairs(f, q, out),
     }
