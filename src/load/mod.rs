@@ -526,8 +526,9 @@ fn yaml_error(rel: &Path, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
                 return Diagnostic::at(rel, pos, format!("a tab in the indentation ({message})"))
                     .with_hint("indent with spaces: YAML does not allow tabs for indentation");
             }
+            let hint = other.location().and_then(|l| misaligned(text, l.line() as usize));
             located(other.location(), message)
-                .with_hint("this is not valid YAML; check indentation and quoting near here")
+                .with_hint(hint.unwrap_or_else(|| "this is not valid YAML; check indentation and quoting near here".into()))
         }
     }
 }
@@ -609,6 +610,36 @@ fn full_width(text: &str, line: usize) -> Option<(Pos, std::ops::Range<usize>, S
                 format!("type `:` followed by a space {switch}"),
             )
         })
+    })
+}
+
+/// Where a key at the start of line `line` stands against the key of the
+/// line above it (blank and comment lines skipped), when they differ and the
+/// line above does not open a block for it: the usual cause of a YAML syntax
+/// error in a hand-edited file.
+fn misaligned(text: &str, line: usize) -> Option<String> {
+    // The column (from 1) where a line's key starts, after its indentation and any `- `.
+    let key_at = |l: &str| -> Option<(usize, String)> {
+        let body = l.trim_start_matches(' ');
+        let item = body.strip_prefix("- ").map_or(body, |b| b.trim_start_matches(' '));
+        let (key, _) = item.split_once(':')?;
+        (!key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .then(|| (l.len() - item.len() + 1, key.to_string()))
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let (here, _) = key_at(lines.get(line.checked_sub(1)?)?)?;
+    let above = lines[..line - 1].iter().enumerate().rev().find(|(_, l)| {
+        let t = l.trim();
+        !t.is_empty() && !t.starts_with('#')
+    })?;
+    let (there, key) = key_at(above.1)?;
+    // A key that opens a block (`entries:`) has its children further in.
+    let opens = above.1.trim_end().ends_with(':');
+    (here != there && !opens).then(|| {
+        format!(
+            "this key starts at column {here}, the key `{key}` on line {} above at column {there}: the keys of one mapping start at the same column (indent with spaces to line them up)",
+            above.0 + 1
+        )
     })
 }
 
