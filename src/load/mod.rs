@@ -496,7 +496,17 @@ fn yaml_error(rel: &Path, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
                 .with_hint(format!("one of: {}", expected.join(", ")))
         }
         E::InvalidScalar { ty, location } => match number_words(ty) {
-            Some((what, hint)) => located(Some(*location), format!("wrong type: expected {what}")).with_hint(hint),
+            Some((what, hint)) => {
+                let d = located(Some(*location), format!("wrong type: expected {what}")).with_hint(hint);
+                // A trainer's habit: options named by letter.
+                let here = text_at(text, location).trim_end_matches([' ', ',', ']']);
+                match here.chars().next().filter(|c| c.is_ascii_alphabetic() && here.len() == 1) {
+                    Some(letter) => d.with_hint(format!(
+                        "if `{letter}` names an option, write its number: options count from 1 (A is 1, B is 2, …)"
+                    )),
+                    None => d,
+                }
+            }
             None => located(Some(*location), format!("wrong type: expected {ty}")).with_hint(TYPE_HINT),
         },
         other => {
