@@ -471,13 +471,12 @@ fn yaml_error(rel: &Path, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
         )
         .with_hint({
             let here = text_at(text, location);
-            let key = here.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(here.len());
             match here.chars().next() {
                 // A Chinese input method types these for [ ] and { }, and ： for `:`.
                 Some('【' | '［' | '〔' | '｛') => {
                     "full-width brackets are text to YAML: write a list as `[a, b]` with ASCII brackets (switch the input method to English punctuation)"
                 }
-                _ if key > 0 && here[key..].starts_with('：') => {
+                _ if full_width_colon(here).is_some() => {
                     "a full-width colon `：` makes `key：value` one text to YAML: type the ASCII colon `:` followed by a space (switch the input method to English punctuation)"
                 }
                 _ => TYPE_HINT,
@@ -610,8 +609,7 @@ fn full_width(text: &str, line: usize) -> Option<(Pos, std::ops::Range<usize>, S
         }
         // A key followed by a full-width colon: `title：…`.
         let key = body.strip_prefix("- ").unwrap_or(body);
-        let end = key.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))?;
-        (end > 0 && key[end..].starts_with('：')).then(|| {
+        full_width_colon(key).map(|end| {
             let (pos, span) = found(l.len() - key.len() + end, '：');
             (
                 pos,
@@ -651,6 +649,13 @@ fn misaligned(text: &str, line: usize) -> Option<String> {
             above.0 + 1
         )
     })
+}
+
+/// Where `s` has a key followed by a full-width colon (`title：…`): the
+/// colon's byte offset.
+fn full_width_colon(s: &str) -> Option<usize> {
+    let end = s.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))?;
+    (end > 0 && s[end..].starts_with('：')).then_some(end)
 }
 
 /// The source text from a location to the end of its line.

@@ -7,7 +7,6 @@ use super::pinyin;
 use super::tokenize::{is_han, tokenize};
 use crate::model::Section;
 use serde::{Deserialize, Serialize};
-use std::borrow::Cow;
 use std::path::Path;
 use tantivy::directory::RamDirectory;
 use tantivy::schema::{FAST, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value};
@@ -150,6 +149,9 @@ pub struct Indexed<'a> {
     pub sections: &'a [Section],
     pub weights: Vec<u64>,
     pub nears: Vec<Vec<Near>>,
+    /// Each section's made fields (its title's pinyin, its asks' characters,
+    /// its near words), made once for the index and the export.
+    derived: Vec<[String; 3]>,
 }
 
 impl<'a> Indexed<'a> {
@@ -168,26 +170,34 @@ impl<'a> Indexed<'a> {
                 .collect(),
             _ => vec![Vec::new(); sections.len()],
         };
-        Indexed { sections, weights, nears }
+        let derived = sections
+            .par_iter()
+            .zip(&nears)
+            .with_min_len(256)
+            .map(|(s, near)| {
+                // Each character alone: the tokenizer makes a lone Han character a term.
+                let chars: Vec<String> =
+                    s.asks.iter().flat_map(|a| a.as_str().chars()).filter(|&c| is_han(c)).map(String::from).collect();
+                [
+                    pinyin::words(&Fold::full().apply(&s.title)).join(" "),
+                    chars.join(" "),
+                    near.iter().map(|n| n.word.as_str()).collect::<Vec<_>>().join(" "),
+                ]
+            })
+            .collect();
+        Indexed { sections, weights, nears, derived }
     }
 
     /// The values section `i` gives a ranked field, as the index gets them.
-    pub fn values(&self, i: usize, field: FieldKind) -> Vec<Cow<'a, str>> {
+    pub fn values(&self, i: usize, field: FieldKind) -> Vec<&str> {
         let s = &self.sections[i];
         match field {
-            FieldKind::Title => vec![Cow::Borrowed(s.title.as_str())],
-            FieldKind::Body => vec![Cow::Borrowed(s.text.as_str())],
-            FieldKind::Asks => s.asks.iter().map(|a| Cow::Borrowed(a.as_str())).collect(),
-            FieldKind::Pinyin => vec![Cow::Owned(pinyin::words(&Fold::full().apply(&s.title)).join(" "))],
-            // Each character alone: the tokenizer makes a lone Han character a term.
-            FieldKind::AskChars => {
-                let chars: Vec<String> =
-                    s.asks.iter().flat_map(|a| a.as_str().chars()).filter(|&c| is_han(c)).map(String::from).collect();
-                vec![Cow::Owned(chars.join(" "))]
-            }
-            FieldKind::Near => {
-                vec![Cow::Owned(self.nears[i].iter().map(|n| n.word.as_str()).collect::<Vec<_>>().join(" "))]
-            }
+            FieldKind::Title => vec![s.title.as_str()],
+            FieldKind::Body => vec![s.text.as_str()],
+            FieldKind::Asks => s.asks.iter().map(|a| a.as_str()).collect(),
+            FieldKind::Pinyin => vec![self.derived[i][0].as_str()],
+            FieldKind::AskChars => vec![self.derived[i][1].as_str()],
+            FieldKind::Near => vec![self.derived[i][2].as_str()],
         }
     }
 

@@ -71,7 +71,7 @@ fn check_settings(hb: &Handbook, gaps: &Gaps, out: &mut Vec<Diagnostic>) {
     let run_together: HashSet<&str> = listed
         .iter()
         .filter(|l| full_width_separator(l).is_some())
-        .flat_map(|l| l.split(['，', '、', '；']))
+        .flat_map(|l| l.split(FULL_WIDTH_SEPARATORS))
         .map(str::trim)
         .collect();
     for ch in &hb.chapters {
@@ -110,10 +110,13 @@ fn unknown<'a>(file: &Path, id: &Id, what: &str, known: impl Iterator<Item = &'a
     }
 }
 
+/// What a Chinese input method types between list items.
+const FULL_WIDTH_SEPARATORS: [char; 3] = ['，', '、', '；'];
+
 /// A hint when `item`, one item of a list, holds the separator a Chinese
 /// input method types (`[a，b]` is one item to YAML, not two).
 pub(crate) fn full_width_separator(item: &str) -> Option<String> {
-    let sep = item.chars().find(|c| matches!(c, '，' | '、' | '；'))?;
+    let sep = item.chars().find(|c| FULL_WIDTH_SEPARATORS.contains(c))?;
     Some(format!(
         "`{sep}` is text to YAML, so `{item}` is one item: separate the items of a list with ASCII commas, `[a, b]` (switch the input method to English punctuation)"
     ))
