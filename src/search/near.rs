@@ -34,13 +34,32 @@ pub struct Table {
     raw: &'static [u8],
     /// Each word's bytes in `raw`: (offset, length).
     words: Vec<(u32, u8)>,
-    /// Word by key (see [`key_push`]).
+    /// Word by key (see [`key_push`]), for every word and every proper
+    /// prefix of one: the word's number ([`NOT_A_WORD`] for a prefix alone),
+    /// with [`LONGER`] set when a longer word starts with it, so that
+    /// segmentation stops extending a key as soon as no word can follow.
     index: FxHashMap<u64, u32>,
+    /// Each word's key: its characters without decoding its bytes.
+    keys: Vec<u64>,
     cost: Vec<u16>,
     sif: Vec<u8>,
     /// Neighbours of word `i`: `pairs[starts[i]..starts[i + 1]]`, as (word, cosine × 100).
     starts: Vec<u32>,
     pairs: Vec<(u16, u8)>,
+}
+
+/// In [`Table::index`]: a longer word starts with this key.
+const LONGER: u32 = 1 << 31;
+/// In [`Table::index`]: this key is only the prefix of a longer word.
+const NOT_A_WORD: u32 = LONGER - 1;
+
+/// The characters of a key made by [`key_push`], last first.
+fn key_chars(mut key: u64) -> impl Iterator<Item = char> {
+    std::iter::from_fn(move || {
+        let c = (key != 0).then(|| char::from_u32((key & 0x7FFF) as u32 + 0x4E00 - 1))??;
+        key >>= 15;
+        Some(c)
+    })
 }
 
 /// The table's words are CJK Unified Ideographs (U+4E00–U+9FFF) of at most
@@ -75,14 +94,26 @@ impl Table {
         }
         let n = u32::from_le_bytes(r.take(4)?.try_into().ok()?) as usize;
         let mut words = Vec::with_capacity(n);
-        let mut index = FxHashMap::with_capacity_and_hasher(n, Default::default());
+        let mut keys = Vec::with_capacity(n);
+        let mut index: FxHashMap<u64, u32> = FxHashMap::with_capacity_and_hasher(n * 2, Default::default());
         for i in 0..n {
             let len = r.u8()?;
             let at = r.at;
             let word = std::str::from_utf8(r.take(usize::from(len))?).ok()?;
             let key = word.chars().try_fold(0, key_push)?;
-            index.insert(key, i as u32);
+            let slot = index.entry(key).or_insert(NOT_A_WORD);
+            if *slot & NOT_A_WORD != NOT_A_WORD {
+                return None; // the same word twice
+            }
+            *slot = (*slot & LONGER) | i as u32;
+            // Every proper prefix leads on to this word.
+            let mut prefix = key >> 15;
+            while prefix != 0 {
+                *index.entry(prefix).or_insert(NOT_A_WORD) |= LONGER;
+                prefix >>= 15;
+            }
             words.push((at as u32, len));
+            keys.push(key);
         }
         let (mut cost, mut sif) = (Vec::with_capacity(n), Vec::with_capacity(n));
         for _ in 0..n {
@@ -101,10 +132,10 @@ impl Table {
             }
         }
         starts.push(pairs.len() as u32);
-        if r.at != raw.len() || index.len() != n {
+        if r.at != raw.len() || n >= NOT_A_WORD as usize {
             return None;
         }
-        Some(Table { raw, words, index, cost, sif, starts, pairs })
+        Some(Table { raw, words, index, keys, cost, sif, starts, pairs })
     }
 
     /// Word `i` of the table.
@@ -147,12 +178,17 @@ impl Table {
             for len in 1..=MAX_WORD.min(n - i) {
                 let Some(k) = key_push(key, text[i + len - 1]) else { break };
                 key = k;
-                if let Some(&w) = self.index.get(&key) {
+                let Some(&found) = self.index.get(&key) else { break };
+                let w = found & NOT_A_WORD;
+                if w != NOT_A_WORD {
                     let c = best[i] + u32::from(self.cost[w as usize]);
                     if c < best[i + len] {
                         best[i + len] = c;
                         back[i + len] = (i, Some(w));
                     }
+                }
+                if found & LONGER == 0 {
+                    break;
                 }
             }
         }
@@ -174,8 +210,10 @@ impl Table {
     }
 
     /// The `limit` words nearest a section made of `title`, `text` and
-    /// `asks`, best first, none of them sharing two adjacent characters with it.
+    /// `asks`, best first, none of them sharing two adjacent characters with
+    /// it; at most [`MAX_NEAR`].
     pub fn expand(&self, title: &str, text: &str, asks: &[&str], limit: usize) -> Vec<Near> {
+        let limit = limit.min(MAX_NEAR);
         if limit == 0 {
             return Vec::new();
         }
@@ -202,58 +240,124 @@ impl Table {
         // The section's own bigrams: a near word that shares one would only
         // repeat what its text already matches (办公楼 for 办公室).
         let pair = |a: char, b: char| (u64::from(a) << 32) | u64::from(b);
-        let own: FxHashSet<u64> = std::iter::once(&head)
-            .chain(std::iter::once(&body))
-            .chain(&asks)
-            .flat_map(|t| t.windows(2).map(|b| pair(b[0], b[1])))
-            .collect();
-        // Each candidate's score, `None` once it is found to share a bigram.
-        let mut score: FxHashMap<u16, Option<u64>> =
-            FxHashMap::with_capacity_and_hasher(sources.len() * 4, Default::default());
-        for &(w, times, _) in &sources {
-            let sif = u64::from(self.sif[w as usize]);
-            for &(e, cos) in self.neighbours(w) {
-                let entry = score.entry(e).or_insert_with(|| {
-                    let mut chars = self.word(usize::from(e)).chars();
-                    let mut prev = chars.next();
-                    let shares = chars.any(|c| {
-                        let p = prev.replace(c);
-                        p.is_some_and(|p| own.contains(&pair(p, c)))
-                    });
-                    (!shares).then_some(0)
-                });
-                if let Some(total) = entry {
-                    *total += sif * u64::from(cos) * u64::from(times);
+        let mut own: FxHashSet<u64> = FxHashSet::with_capacity_and_hasher(
+            head.len() + body.len() + asks.iter().map(Vec::len).sum::<usize>(),
+            Default::default(),
+        );
+        own.extend(
+            std::iter::once(&head)
+                .chain(std::iter::once(&body))
+                .chain(&asks)
+                .flat_map(|t| t.windows(2).map(|b| pair(b[0], b[1]))),
+        );
+        // Each candidate's score, in a table-sized array reused by this
+        // thread; a candidate is left out once it shares a bigram.
+        SCRATCH.with_borrow_mut(|scratch| {
+            let Scratch { state, score, touched } = scratch;
+            if state.len() != self.len() {
+                (*state, *score) = (vec![UNSEEN; self.len()], vec![0; self.len()]);
+            }
+            for &(w, times, _) in &sources {
+                let sif = u64::from(self.sif[w as usize]);
+                for &(e, cos) in self.neighbours(w) {
+                    let e = usize::from(e);
+                    if state[e] == UNSEEN {
+                        touched.push(e as u16);
+                        // The word's characters, last first: a shared bigram (p, c) is (c, p) here.
+                        let mut chars = key_chars(self.keys[e]);
+                        let mut next = chars.next();
+                        let shares = chars.any(|c| {
+                            let n = next.replace(c);
+                            n.is_some_and(|n| own.contains(&pair(c, n)))
+                        });
+                        state[e] = if shares { SHARES } else { CANDIDATE };
+                    }
+                    if state[e] == CANDIDATE {
+                        score[e] += sif * u64::from(cos) * u64::from(times);
+                    }
                 }
             }
-        }
-        let mut ranked: Vec<(u16, u64)> = score.into_iter().filter_map(|(e, s)| Some((e, s?))).collect();
-        ranked.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        ranked.truncate(limit);
-        // What each sentence of the text gave the words kept; the most wins, then the earlier.
-        let kept: FxHashMap<u16, usize> = ranked.iter().enumerate().map(|(i, &(e, _))| (e, i)).collect();
-        let mut from: FxHashMap<(usize, usize), u64> = FxHashMap::default();
-        for &(w, _, sentence) in &sources {
-            let Some(s) = sentence else { continue };
-            let sif = u64::from(self.sif[w as usize]);
-            for &(e, cos) in self.neighbours(w) {
-                if let Some(&i) = kept.get(&e) {
-                    *from.entry((i, s)).or_default() += sif * u64::from(cos);
+            let mut ranked: Vec<(u16, u64)> = touched
+                .iter()
+                .filter(|&&e| state[usize::from(e)] == CANDIDATE)
+                .map(|&e| (e, score[usize::from(e)]))
+                .collect();
+            for e in touched.drain(..) {
+                (state[usize::from(e)], score[usize::from(e)]) = (UNSEEN, 0);
+            }
+            let order = |a: &(u16, u64), b: &(u16, u64)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
+            if ranked.len() > limit {
+                ranked.select_nth_unstable_by(limit, order);
+                ranked.truncate(limit);
+            }
+            ranked.sort_unstable_by(order);
+            // What each sentence of the text gave the words kept; the most wins,
+            // then the earlier. The text's words come in order, so each kept word's
+            // sum for a sentence is complete when a later sentence starts.
+            for (i, &(e, _)) in ranked.iter().enumerate() {
+                state[usize::from(e)] = i as u8;
+            }
+            let mut current: Vec<Option<(usize, u64)>> = vec![None; ranked.len()];
+            let mut best: Vec<Option<(u64, usize)>> = vec![None; ranked.len()];
+            let settle = |best: &mut Option<(u64, usize)>, (s, g): (usize, u64)| {
+                if best.is_none_or(|(bg, _)| g > bg) {
+                    *best = Some((g, s));
+                }
+            };
+            for &(w, _, sentence) in &sources {
+                let Some(s) = sentence else { continue };
+                let sif = u64::from(self.sif[w as usize]);
+                for &(e, cos) in self.neighbours(w) {
+                    let i = usize::from(state[usize::from(e)]);
+                    if i >= ranked.len() {
+                        continue;
+                    }
+                    let g = sif * u64::from(cos);
+                    match &mut current[i] {
+                        Some((cs, cg)) if *cs == s => *cg += g,
+                        slot => {
+                            if let Some(done) = slot.replace((s, g)) {
+                                settle(&mut best[i], done);
+                            }
+                        }
+                    }
                 }
             }
-        }
-        let mut best: Vec<Option<(u64, usize)>> = vec![None; ranked.len()];
-        for (&(i, s), &g) in &from {
-            if best[i].is_none_or(|(bg, bs)| g > bg || (g == bg && s < bs)) {
-                best[i] = Some((g, s));
+            for (i, c) in current.into_iter().enumerate() {
+                if let Some(done) = c {
+                    settle(&mut best[i], done);
+                }
             }
-        }
-        ranked
-            .iter()
-            .zip(best)
-            .map(|(&(e, _), b)| Near { word: self.word(usize::from(e)).to_string(), sentence: b.map(|(_, s)| s) })
-            .collect()
+            for &(e, _) in &ranked {
+                state[usize::from(e)] = UNSEEN;
+            }
+            ranked
+                .iter()
+                .zip(best)
+                .map(|(&(e, _), b)| Near { word: self.word(usize::from(e)).to_string(), sentence: b.map(|(_, s)| s) })
+                .collect()
+        })
     }
+}
+
+/// [`Table::expand`]'s working arrays, one per thread: a word's state
+/// ([`UNSEEN`], [`SHARES`], [`CANDIDATE`], or, for the words kept, their
+/// rank), its score, and the words touched, to reset.
+#[derive(Default)]
+struct Scratch {
+    state: Vec<u8>,
+    score: Vec<u64>,
+    touched: Vec<u16>,
+}
+
+/// The most near words a section gets: a kept word's rank is a [`Scratch`] state.
+pub const MAX_NEAR: usize = CANDIDATE as usize;
+const UNSEEN: u8 = 255;
+const SHARES: u8 = 254;
+const CANDIDATE: u8 = 253;
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
 }
 
 /// Char offsets where the sentences of `text` start: after 。！？；, a line
@@ -309,6 +413,53 @@ mod tests {
         assert_eq!(near.iter().find(|n| n.word == "秘密").unwrap().sentence, Some(0));
         assert_eq!(t.expand("保密", "保密。", &[], 0), []);
         assert_eq!(near.len(), near.iter().map(|n| &n.word).collect::<HashSet<_>>().len());
+    }
+
+    /// The segmentation stops extending a key once no word starts with it:
+    /// the same words as trying every length up to [`MAX_WORD`].
+    #[test]
+    fn segmentation_that_stops_early_finds_the_same_words() {
+        let t = Table::get().expect("the committed table decodes");
+        let exhaustive = |text: &[char]| -> Vec<(u32, usize)> {
+            let n = text.len();
+            let mut best = vec![(u32::MAX, 0, None); n + 1];
+            best[0].0 = 0;
+            for i in 0..n {
+                let here = best[i].0;
+                if here == u32::MAX {
+                    continue;
+                }
+                if here + SKIP_COST < best[i + 1].0 {
+                    best[i + 1] = (here + SKIP_COST, i, None);
+                }
+                for len in 1..=MAX_WORD.min(n - i) {
+                    let word: String = text[i..i + len].iter().collect();
+                    if let Some(w) = (0..t.len()).find(|&w| t.word(w) == word) {
+                        let c = here + u32::from(t.cost[w]);
+                        if c < best[i + len].0 {
+                            best[i + len] = (c, i, Some(w as u32));
+                        }
+                    }
+                }
+            }
+            let (mut out, mut j) = (Vec::new(), n);
+            while j > 0 {
+                let (_, i, w) = best[j];
+                out.extend(w.map(|w| (w, i)));
+                j = i;
+            }
+            out.reverse();
+            out
+        };
+        for text in [
+            "办公室是一个部门的窗口、形象和面孔，处于承上启下、联系左右的位置",
+            "笔杆子要写好综合材料，活电脑要熟悉统计数据",
+            "abc办公 室123中华人民共和国国务院",
+            "𠀀鿿㐀一",
+        ] {
+            let chars: Vec<char> = text.chars().collect();
+            assert_eq!(t.segment(&chars), exhaustive(&chars), "{text}");
+        }
     }
 
     #[test]
