@@ -310,7 +310,7 @@ pub fn export(src: &Indexed<'_>, cfg: &RankConfig, search_js: &str) -> Vec<OutFi
 
 /// Every term of every field with its list, in key order: what
 /// [`rank::postings`] returns for it from the index, made from the same
-/// values and terms the index gets ([`Indexed::values`], [`super::index::terms`])
+/// values and terms the index gets ([`Indexed::values`], [`super::index::each_term`])
 /// with the statistics tantivy keeps (each section's token count as its
 /// field norm id, the field's average, each term's frequency and document
 /// frequency) and tantivy's BM25. A test compares every list with the index's.
@@ -323,27 +323,56 @@ fn all_postings(src: &Indexed<'_>, cfg: &RankConfig) -> Vec<(String, Vec<u64>)> 
     // critical path of a build.
     let per_field = FieldKind::ALL.par_iter().map(|&field| -> Vec<(String, Vec<u64>)> {
         let k = cfg.list_len(field);
-        // term -> [(order, term freq)], in section order; each section's field norm id apart.
+        // Each term once, by number: [(order, term freq)], in section order;
+        // each section's field norm id apart. Terms of one or two characters
+        // (nearly all: bigrams) are looked up by their characters packed in
+        // an integer, the rest by their text.
         type Raw = Vec<(u32, u32)>;
-        let mut terms: FxHashMap<String, Raw> = FxHashMap::default();
+        let mut short: FxHashMap<u64, u32> = FxHashMap::default();
+        let mut long: FxHashMap<String, u32> = FxHashMap::default();
+        let mut texts: Vec<String> = Vec::new();
+        let mut raw: Vec<Raw> = Vec::new();
         let mut norms: Vec<u8> = Vec::with_capacity(src.sections.len());
         let mut total_tokens: u64 = 0;
-        let mut counts: FxHashMap<String, u32> = FxHashMap::default();
+        let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
+        let mut buf = String::new();
         for i in 0..src.sections.len() {
-            let values = src.values(i, field);
             let mut tokens: u32 = 0;
-            for t in values.iter().flat_map(|v| super::index::terms(v)) {
-                tokens += 1;
-                *counts.entry(t).or_default() += 1;
+            for v in src.values(i, field) {
+                super::index::each_term(v, |t| {
+                    tokens += 1;
+                    let mut new = || {
+                        texts.push(t.iter().collect());
+                        raw.push(Vec::new());
+                        raw.len() as u32 - 1
+                    };
+                    let id = match *t {
+                        [a] => *short.entry(u64::from(a)).or_insert_with(new),
+                        [a, b] => *short.entry((1 << 42) | (u64::from(a) << 21) | u64::from(b)).or_insert_with(new),
+                        _ => {
+                            buf.clear();
+                            buf.extend(t);
+                            match long.get(buf.as_str()) {
+                                Some(&id) => id,
+                                None => {
+                                    let id = new();
+                                    long.insert(buf.clone(), id);
+                                    id
+                                }
+                            }
+                        }
+                    };
+                    *counts.entry(id).or_default() += 1;
+                });
             }
             total_tokens += u64::from(tokens);
             norms.push(FieldNormReader::fieldnorm_to_id(tokens));
-            for (t, tf) in counts.drain() {
-                terms.entry(t).or_default().push((i as u32, tf));
+            for (id, tf) in counts.drain() {
+                raw[id as usize].push((i as u32, tf));
             }
         }
         let average_fieldnorm = total_tokens as f32 / docs as f32;
-        let mut terms: Vec<(String, Raw)> = terms.into_iter().collect();
+        let mut terms: Vec<(String, Raw)> = texts.into_iter().zip(raw).collect();
         terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         // A weight depends on the doc frequency only, and few frequencies occur.
         let mut weights: std::collections::HashMap<u64, Bm25Weight> = std::collections::HashMap::new();

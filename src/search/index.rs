@@ -4,7 +4,7 @@
 use super::fold::Fold;
 use super::near::{Near, Table};
 use super::pinyin;
-use super::tokenize::{is_han, tokenize};
+use super::tokenize::{is_han, normalize_char, spans};
 use crate::model::Section;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -218,12 +218,20 @@ impl<'a> Indexed<'a> {
 }
 
 /// The terms the index makes of a field's value (folded, then [`tokenize`]d),
-/// in order, leaving out any longer than tantivy keeps.
-pub fn terms(text: &str) -> impl Iterator<Item = String> {
-    tokenize(&Fold::full().apply(text))
-        .into_iter()
-        .map(|t| t.text)
-        .filter(|t| t.len() <= tantivy::tokenizer::MAX_TOKEN_LEN)
+/// in order, leaving out any longer than tantivy keeps: each lent to `term`
+/// as its characters, none allocated (the export counts every term of every
+/// section).
+///
+/// [`tokenize`]: super::tokenize::tokenize
+pub fn each_term(text: &str, mut term: impl FnMut(&[char])) {
+    let fold = Fold::full();
+    let chars: Vec<char> = text.chars().map(|c| normalize_char(fold.char(c))).collect();
+    spans(&chars, |from, to| {
+        let t = &chars[from..to];
+        if t.iter().map(|c| c.len_utf8()).sum::<usize>() <= tantivy::tokenizer::MAX_TOKEN_LEN {
+            term(t);
+        }
+    });
 }
 
 fn breadcrumb(s: &Section) -> String {
@@ -274,7 +282,7 @@ impl SearchIndex {
         let ram = RamDirectory::create();
         let tokenizers = tantivy::tokenizer::TokenizerManager::default();
         // Folds traditional characters as it goes: the stored text stays as written.
-        tokenizers.register(TOKENIZER, TextAnalyzer::from(BigramTokenizer { fold: Some(Fold::full()) }));
+        tokenizers.register(TOKENIZER, TextAnalyzer::from(BigramTokenizer::folding(Fold::full())));
         // One segment, written on this thread: a handbook fits in memory, and
         // tantivy's threaded writer (indexing, merge and updater threads, a
         // large hash table) cost more than the indexing itself. The
@@ -417,7 +425,9 @@ impl SearchIndex {
     }
 }
 
-/// FNV-1a, 128 bits: a stable content hash (std's hasher may change between Rust versions).
+/// FNV-1a, 128 bits, over 8-byte words (then the bytes left): a stable
+/// content hash (std's hasher may change between Rust versions), a word at
+/// a time because an index is megabytes.
 struct Fnv128(u128);
 
 impl Default for Fnv128 {
@@ -428,9 +438,16 @@ impl Default for Fnv128 {
 
 impl Fnv128 {
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
+        const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
+        let words = bytes.chunks_exact(8);
+        let rest = words.remainder();
+        for w in words {
+            self.0 ^= u128::from(u64::from_le_bytes(w.try_into().unwrap_or_default()));
+            self.0 = self.0.wrapping_mul(PRIME);
+        }
+        for &b in rest {
             self.0 ^= u128::from(b);
-            self.0 = self.0.wrapping_mul(0x0000_0000_0100_0000_0000_0000_0000_013b);
+            self.0 = self.0.wrapping_mul(PRIME);
         }
     }
 }
@@ -442,49 +459,63 @@ fn hyphenated(id: &str) -> String {
 
 fn register(index: &Index) {
     // Queries are looked up term by term, never through this tokenizer: no fold needed.
-    index.tokenizers().register(TOKENIZER, TextAnalyzer::from(BigramTokenizer { fold: None }));
+    index.tokenizers().register(TOKENIZER, TextAnalyzer::from(BigramTokenizer::default()));
 }
 
-/// [`tokenize`] as a tantivy tokenizer, over text folded by `fold`.
-#[derive(Clone, Copy, Debug, Default)]
+/// [`tokenize`] as a tantivy tokenizer, over text folded by `fold`. tantivy
+/// keeps one per field for a whole index build, so its buffers (and the
+/// tokens' strings) are reused from one value to the next.
+///
+/// [`tokenize`]: super::tokenize::tokenize
+#[derive(Clone, Debug, Default)]
 pub struct BigramTokenizer {
     fold: Option<&'static Fold>,
+    chars: Vec<char>,
+    byte_at: Vec<usize>,
+    tokens: Vec<Token>,
 }
 
-pub struct VecTokenStream {
-    tokens: Vec<Token>,
+impl BigramTokenizer {
+    fn folding(fold: &'static Fold) -> BigramTokenizer {
+        BigramTokenizer { fold: Some(fold), ..BigramTokenizer::default() }
+    }
+}
+
+/// The tokens of one value: the first `len` of the tokenizer's buffer.
+pub struct VecTokenStream<'a> {
+    tokens: &'a mut [Token],
     next: usize,
 }
 
 impl Tokenizer for BigramTokenizer {
-    type TokenStream<'a> = VecTokenStream;
+    type TokenStream<'a> = VecTokenStream<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream<'a> {
+        let BigramTokenizer { fold, chars, byte_at, tokens } = self;
         // Offsets are bytes in tantivy; ours are chars.
-        let byte_at: Vec<usize> = text.char_indices().map(|(b, _)| b).chain([text.len()]).collect();
-        let folded;
-        let tokens = match self.fold {
-            Some(f) => {
-                folded = f.apply(text);
-                tokenize(&folded)
-            }
-            None => tokenize(text),
+        byte_at.clear();
+        byte_at.extend(text.char_indices().map(|(b, _)| b).chain([text.len()]));
+        chars.clear();
+        match fold {
+            Some(f) => chars.extend(text.chars().map(|c| normalize_char(f.char(c)))),
+            None => chars.extend(text.chars().map(normalize_char)),
         }
-        .into_iter()
-        .enumerate()
-        .map(|(position, t)| Token {
-            offset_from: byte_at[t.from],
-            offset_to: byte_at[t.to],
-            position,
-            text: t.text,
-            position_length: 1,
-        })
-        .collect();
-        VecTokenStream { tokens, next: 0 }
+        let mut len = 0;
+        spans(chars, |from, to| {
+            if len == tokens.len() {
+                tokens.push(Token::default());
+            }
+            let t = &mut tokens[len];
+            t.text.clear();
+            t.text.extend(&chars[from..to]);
+            (t.offset_from, t.offset_to, t.position, t.position_length) = (byte_at[from], byte_at[to], len, 1);
+            len += 1;
+        });
+        VecTokenStream { tokens: &mut tokens[..len], next: 0 }
     }
 }
 
-impl TokenStream for VecTokenStream {
+impl TokenStream for VecTokenStream<'_> {
     fn advance(&mut self) -> bool {
         self.next += 1;
         self.next <= self.tokens.len()

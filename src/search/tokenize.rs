@@ -35,6 +35,14 @@ pub fn normalize_char(c: char) -> char {
 pub fn tokenize(text: &str) -> Vec<Tok> {
     let chars: Vec<char> = text.chars().map(normalize_char).collect();
     let mut out = Vec::new();
+    spans(&chars, |from, to| out.push(Tok { text: chars[from..to].iter().collect(), from, to }));
+    out
+}
+
+/// The rule itself, over normalized characters: each term as its char range,
+/// in order. [`tokenize`] and the index's term walks
+/// ([`super::index::each_term`]) share it.
+pub fn spans(chars: &[char], mut term: impl FnMut(usize, usize)) {
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -44,10 +52,10 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
                 i += 1;
             }
             if i - start == 1 {
-                out.push(Tok { text: c.to_string(), from: start, to: i });
+                term(start, i);
             } else {
                 for j in start..i - 1 {
-                    out.push(Tok { text: chars[j..j + 2].iter().collect(), from: j, to: j + 2 });
+                    term(j, j + 2);
                 }
             }
         } else if c.is_ascii_alphanumeric() {
@@ -55,12 +63,11 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
             while i < chars.len() && chars[i].is_ascii_alphanumeric() {
                 i += 1;
             }
-            out.push(Tok { text: chars[start..i].iter().collect(), from: start, to: i });
+            term(start, i);
         } else {
             i += 1;
         }
     }
-    out
 }
 
 #[cfg(test)]
