@@ -285,10 +285,15 @@ fn ask_key(s: &str) -> String {
 /// empty one finds nothing, a repeated one ranks two sections for one
 /// question, and one that is the title adds nothing the title does not.
 fn check_asks(secs: &Sections, out: &mut Vec<Diagnostic>) {
-    let mut elsewhere: HashMap<String, (&Path, &Text, &str)> = HashMap::new();
+    // Every ask of a big handbook is looked up here twice: a fast hasher.
+    use rustc_hash::FxHashMap;
+    let total = secs.iter().map(|s| s.asks.len()).sum();
+    let mut elsewhere: FxHashMap<String, (&Path, &Text, &str)> =
+        FxHashMap::with_capacity_and_hasher(total, Default::default());
+    let mut here: FxHashMap<String, &Text> = FxHashMap::default();
     for s in secs.iter() {
         let title = ask_key(&s.title);
-        let mut here: HashMap<String, &Text> = HashMap::new();
+        here.clear();
         for ask in &s.asks {
             let key = ask_key(&ask.value);
             if key.is_empty() {
