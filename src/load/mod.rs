@@ -55,10 +55,13 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    /// The handbook, when its settings loaded; problems are in `diagnostics`.
-    pub fn handbook(&self) -> Option<Handbook> {
-        let (file, settings) = self.settings.clone()?;
-        Some(Handbook { settings, settings_file: file, chapters: self.chapters.clone(), quizzes: self.quizzes.clone() })
+    /// The handbook, when its settings loaded (problems are in
+    /// `diagnostics`), taken out rather than copied: a big handbook's model
+    /// is hundreds of megabytes.
+    pub fn take_handbook(&mut self) -> Option<Handbook> {
+        let (file, settings) = self.settings.take()?;
+        let (chapters, quizzes) = (std::mem::take(&mut self.chapters), std::mem::take(&mut self.quizzes));
+        Some(Handbook { settings, settings_file: file, chapters, quizzes })
     }
 
     /// Whether every content file parsed (refs into a broken file are not checked).

@@ -16,6 +16,7 @@ use crate::render::{Download, RenderedBook};
 use crate::{load, print, render, search, site, validate};
 use mdbook_driver::config::Config;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// What a command produced: its diagnostics (errors and warnings), the
 /// sources they point into, and its value when it worked.
@@ -68,7 +69,7 @@ pub struct Checked {
 pub struct Valid {
     pub handbook: Handbook,
     /// The handbook's sections, made once for validation, rendering and the index.
-    pub sections: Sections,
+    pub sections: Arc<Sections>,
     pub bank: Bank,
     /// The page templates, set up (to render again, e.g. with download links).
     pub tera: render::Templates,
@@ -122,6 +123,10 @@ pub fn check_with_progress(root: &Path, progress: Progress<'_>) -> Checked {
     check_cached(root, &mut load::ParseCache::default(), progress, &|_, _, _| {})
 }
 
+/// Called once the content has validated, with the handbook, its sections
+/// and the theme's browser search code: when a build starts its search index.
+type Validated<'a> = &'a dyn Fn(&Handbook, &Arc<Sections>, Option<&str>);
+
 /// [`check`], re-parsing only the content files `cache` does not hold as they
 /// are now, telling `progress` which stage starts and calling `validated` as
 /// soon as the content has validated (before the question bank and
@@ -130,14 +135,18 @@ fn check_cached(
     root: &Path,
     cache: &mut load::ParseCache,
     progress: Progress<'_>,
-    validated: &dyn Fn(&Handbook, &Sections, Option<&str>),
+    validated: Validated<'_>,
 ) -> Checked {
     progress("load");
-    let loaded = load::load_cached(root, cache);
-    let mut report: Report =
-        Report { diagnostics: loaded.diagnostics.clone(), sources: loaded.sources.clone(), value: None };
-    let handbook = loaded.handbook();
-    let secs = handbook.as_ref().map(sections);
+    let mut loaded = load::load_cached(root, cache);
+    let mut report: Report = Report {
+        diagnostics: std::mem::take(&mut loaded.diagnostics),
+        sources: std::mem::take(&mut loaded.sources),
+        value: None,
+    };
+    let handbook = loaded.take_handbook();
+    // Shared with the search index's thread, not copied.
+    let secs = handbook.as_ref().map(|hb| Arc::new(sections(hb)));
     if let (Some(hb), Some(secs)) = (&handbook, &secs) {
         progress("validate");
         report.diagnostics.extend(validate::validate(hb, secs, &validate::Gaps { complete: loaded.complete() }));
@@ -213,9 +222,9 @@ pub fn build_with_progress(root: &Path, opts: &BuildOptions, progress: Progress<
         // The search index needs only the validated content: it is built on a
         // second thread from then on, beside the question bank, the pages and mdBook.
         let early = std::sync::Mutex::new(None);
-        let start = |hb: &Handbook, secs: &Sections, js: Option<&str>| {
+        let start = |hb: &Handbook, secs: &Arc<Sections>, js: Option<&str>| {
             if !opts.html_only {
-                // Only what search needs is copied: the settings' search block, not the whole model.
+                // Only the settings' search block is copied; the sections are shared.
                 let (settings, secs, js) = (hb.settings.search.clone(), secs.clone(), js.map(str::to_string));
                 let job = scope.spawn(move || {
                     let files = search::site_files(&settings, &secs, js.as_deref(), progress);
@@ -254,7 +263,7 @@ pub struct Prepared {
     pub extra: Vec<OutFile>,
     config: Config,
     /// What the search index and data are made from (`None` for `html_only`).
-    search: Option<(SearchSettings, Sections, Option<String>)>,
+    search: Option<(SearchSettings, Arc<Sections>, Option<String>)>,
 }
 
 impl Prepared {

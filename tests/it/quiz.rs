@@ -88,7 +88,7 @@ fn shipped_with_quiz(quiz: &str) -> (tempfile::TempDir, std::path::PathBuf, Stri
 
 /// Every drill the shipped content can make (a limit above any chapter's
 /// count), with the handbook's sections.
-fn all_drills() -> (Vec<Item>, handbook::model::Sections) {
+fn all_drills() -> (Vec<Item>, std::sync::Arc<handbook::model::Sections>) {
     let (dir, ..) = shipped_with_quiz("  drills_per_chapter: 1000\n");
     let v = pipeline::check(dir.path()).valid.expect("valid");
     (v.bank.drills, v.sections)
