@@ -113,36 +113,41 @@ fn load_with(root: &Path, mut cache: Option<&mut ParseCache>) -> Loaded {
         );
         return loaded;
     }
-    let files: Vec<(PathBuf, Result<String, Diagnostic>)> = yaml_files(root, &content, &mut loaded.diagnostics)
-        .into_iter()
-        .filter_map(|path| {
-            let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-            // Checked before reading: a huge file is refused without being read.
-            let size = std::fs::metadata(&path).map_or(0, |m| m.len());
-            if size > MAX_FILE_BYTES {
-                add(&mut loaded, &rel, Err(too_large(&rel, format!("{:.1} MB", size as f64 / 1e6))));
-                return None;
-            }
-            let text = read_text(&path, &rel);
-            Some((rel, text))
-        })
-        .collect();
-    // Parsing is most of loading, and files parse independently: on every core
-    // once there is enough text, one file a task so one big file does not hold up the rest.
-    let bytes: usize = files.iter().map(|(_, t)| t.as_ref().map_or(0, String::len)).sum();
+    // Sizes first: a huge file is refused without being read, and the total
+    // says whether reading and parsing are worth spreading over the cores.
+    let mut files: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let mut bytes = 0;
+    for path in yaml_files(root, &content, &mut loaded.diagnostics) {
+        let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+        if size > MAX_FILE_BYTES {
+            add(&mut loaded, &rel, Err(too_large(&rel, format!("{:.1} MB", size as f64 / 1e6))));
+        } else {
+            bytes += size;
+            files.push((path, rel));
+        }
+    }
+    // Parsing is most of loading, and files read and parse independently: on
+    // every core once there is enough text, one file a task so one big file
+    // does not hold up the rest.
     let fresh =
         |rel: &PathBuf, text: &String| cache.as_ref().and_then(|c| c.0.get(rel)).is_some_and(|(t, _)| t == text);
-    let parse = |(rel, text): &(PathBuf, Result<String, Diagnostic>)| match text {
-        Ok(t) if !fresh(rel, t) => Some(parse_file(rel, t)),
-        _ => None,
+    type Done = (PathBuf, Result<String, Diagnostic>, Option<Result<Parsed, Diagnostic>>);
+    let work = |(path, rel): &(PathBuf, PathBuf)| -> Done {
+        let text = read_text(path, rel);
+        let parsed = match &text {
+            Ok(t) if !fresh(rel, t) => Some(parse_file(rel, t)),
+            _ => None,
+        };
+        (rel.clone(), text, parsed)
     };
-    let parsed: Vec<Option<Result<Parsed, Diagnostic>>> = if bytes >= PARALLEL_BYTES {
-        files.par_iter().with_max_len(1).map(parse).collect()
+    let done: Vec<Done> = if bytes >= PARALLEL_BYTES as u64 {
+        files.par_iter().with_max_len(1).map(work).collect()
     } else {
-        files.iter().map(parse).collect()
+        files.iter().map(work).collect()
     };
     let mut seen = std::collections::HashSet::new();
-    for ((rel, text), parsed) in files.into_iter().zip(parsed) {
+    for (rel, text, parsed) in done {
         match text {
             Ok(text) => {
                 let p = match (parsed, cache.as_deref_mut()) {

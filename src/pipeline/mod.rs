@@ -120,25 +120,29 @@ pub fn check(root: &Path) -> Checked {
 
 /// [`check`], telling `progress` which stage starts.
 pub fn check_with_progress(root: &Path, progress: Progress<'_>) -> Checked {
-    check_cached(root, &mut load::ParseCache::default(), progress, &|_, _, _| {})
+    check_cached(root, None, progress, &|_, _, _| {})
 }
 
 /// Called once the content has validated, with the handbook, its sections
 /// and the theme's browser search code: when a build starts its search index.
 type Validated<'a> = &'a dyn Fn(&Handbook, &Arc<Sections>, Option<&str>);
 
-/// [`check`], re-parsing only the content files `cache` does not hold as they
-/// are now, telling `progress` which stage starts and calling `validated` as
+/// [`check`], re-parsing only the content files `cache` (if any) does not
+/// hold as they are now, telling `progress` which stage starts and calling `validated` as
 /// soon as the content has validated (before the question bank and
 /// rendering), so a build can start its search index then.
 fn check_cached(
     root: &Path,
-    cache: &mut load::ParseCache,
+    cache: Option<&mut load::ParseCache>,
     progress: Progress<'_>,
     validated: Validated<'_>,
 ) -> Checked {
     progress("load");
-    let mut loaded = load::load_cached(root, cache);
+    // A cache only where it is kept (`serve`): filling one copies every file's text and model.
+    let mut loaded = match cache {
+        Some(cache) => load::load_cached(root, cache),
+        None => load::load(root),
+    };
     let mut report: Report = Report {
         diagnostics: std::mem::take(&mut loaded.diagnostics),
         sources: std::mem::take(&mut loaded.sources),
@@ -234,7 +238,7 @@ pub fn build_with_progress(root: &Path, opts: &BuildOptions, progress: Progress<
                 *early.lock().unwrap_or_else(|e| e.into_inner()) = Some(job);
             }
         };
-        let checked = check_cached(root, &mut load::ParseCache::default(), progress, &start);
+        let checked = check_cached(root, None, progress, &start);
         let (report, prepared) = prepare(checked, opts, progress);
         let Some(p) = prepared else { return report };
         let early = early.into_inner().unwrap_or_else(|e| e.into_inner());
