@@ -260,27 +260,11 @@ pub fn export(src: &Indexed<'_>, cfg: &RankConfig, search_js: &str) -> Vec<OutFi
                 .enumerate()
                 .map(|(i, chunk)| {
                     let n = g * GROUP / CHUNK + i;
-                    let rows: Vec<Vec<serde_json::Value>> = chunk
-                        .iter()
-                        .map(|d| {
-                            let mut row: Vec<serde_json::Value> =
-                                [&d.url, &d.breadcrumb, &d.title, &d.text].map(|s| s.as_str().into()).into();
-                            if !d.asks.is_empty() {
-                                row.push(d.asks.clone().into());
-                            }
-                            row
-                        })
-                        .collect();
+                    let rows: Vec<DocRow> = chunk.iter().map(DocRow).collect();
                     script(format!("{SEARCH_DIR}/d/{n}.js"), &format!("docs({n},"), &rows)
                 })
                 .collect();
-            // The near words that came from a sentence, with its offset: `[word, offset, …]`.
-            let rows: Vec<Vec<serde_json::Value>> = stored
-                .iter()
-                .map(|d| {
-                    d.near.iter().filter_map(|(w, at)| Some([w.as_str().into(), (*at)?.into()])).flatten().collect()
-                })
-                .collect();
+            let rows: Vec<NearRow> = stored.iter().map(NearRow).collect();
             out.push(script(format!("{SEARCH_DIR}/n/{g}.js"), &format!("near({g},"), &rows));
             out
         })
@@ -494,9 +478,54 @@ fn compact(js: &str) -> String {
 /// `HandbookSearch.<call><json>);` — JSON is valid JavaScript; U+2028/2029 are
 /// escaped for older engines.
 fn script(path: String, call: &str, value: &impl Serialize) -> OutFile {
-    let json =
-        serde_json::to_string(value).unwrap_or_default().replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029");
-    OutFile { path, bytes: format!("HandbookSearch.{call}{json});\n").into_bytes() }
+    let mut bytes = format!("HandbookSearch.{call}").into_bytes();
+    // Serializing plain data into memory cannot fail.
+    let _ = serde_json::to_writer(&mut bytes, value);
+    // Only inside a string can they occur (serde_json writes them as they are).
+    if bytes.windows(3).any(|w| w == "\u{2028}".as_bytes() || w == "\u{2029}".as_bytes()) {
+        let text = String::from_utf8_lossy(&bytes).replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029");
+        bytes = text.into_bytes();
+    }
+    bytes.extend_from_slice(b");\n");
+    OutFile { path, bytes }
+}
+
+/// A section as its doc file lists it: `[url, breadcrumb, title, text]`, and
+/// its asks when it has any. Serialized from the stored section, not copied
+/// into JSON values first.
+struct DocRow<'a>(&'a super::index::StoredDoc);
+
+impl Serialize for DocRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let d = self.0;
+        let mut row = s.serialize_seq(Some(if d.asks.is_empty() { 4 } else { 5 }))?;
+        for field in [&d.url, &d.breadcrumb, &d.title, &d.text] {
+            row.serialize_element(field)?;
+        }
+        if !d.asks.is_empty() {
+            row.serialize_element(&d.asks)?;
+        }
+        row.end()
+    }
+}
+
+/// A section's near words that came from a sentence, with its offset:
+/// `[word, offset, …]`.
+struct NearRow<'a>(&'a super::index::StoredDoc);
+
+impl Serialize for NearRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut row = s.serialize_seq(None)?;
+        for (word, at) in &self.0.near {
+            if let Some(at) = at {
+                row.serialize_element(word)?;
+                row.serialize_element(at)?;
+            }
+        }
+        row.end()
+    }
 }
 
 #[cfg(test)]
