@@ -41,7 +41,7 @@ impl Incremental {
     /// since the last build. `pages_ready` is called when an incremental
     /// rebuild has written the pages and goes on with search.
     pub fn rebuild(&mut self, content_only: bool, progress: Progress<'_>, pages_ready: &dyn Fn()) -> (Report, Rebuilt) {
-        let checked = check_cached(&self.root, Some(&mut self.cache), progress, &|_, _, _| {});
+        let checked = check_cached(&self.root, Some(&mut self.cache), progress, &|_| {});
         let (mut report, prepared) = prepare(checked, &self.opts, progress);
         let Some(p) = prepared else {
             return (report, Rebuilt::Nothing);

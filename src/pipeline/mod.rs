@@ -17,6 +17,7 @@ use crate::{load, print, render, search, site, validate};
 use mdbook_driver::config::Config;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 /// What a command produced: its diagnostics (errors and warnings), the
 /// sources they point into, and its value when it worked.
@@ -120,23 +121,25 @@ pub fn check(root: &Path) -> Checked {
 
 /// [`check`], telling `progress` which stage starts.
 pub fn check_with_progress(root: &Path, progress: Progress<'_>) -> Checked {
-    check_cached(root, None, progress, &|_, _, _| {})
+    check_cached(root, None, progress, &|_| {})
 }
 
-/// Called once the content has validated, with the handbook, its sections
-/// and the theme's browser search code: when a build starts its search index.
-type Validated<'a> = &'a dyn Fn(&Handbook, &Arc<Sections>, Option<&str>);
+/// What checking tells a build as it goes, so that the build can start its
+/// search index's work early.
+enum Checking<'a> {
+    /// The sections are made (not yet validated), with the handbook and the
+    /// theme's browser search code.
+    Sections(&'a Handbook, &'a Arc<Sections>, Option<&'a str>),
+    /// Whether the content validated (before the question bank and rendering).
+    Validated(bool),
+}
+
+type Hook<'a> = &'a dyn Fn(Checking<'_>);
 
 /// [`check`], re-parsing only the content files `cache` (if any) does not
-/// hold as they are now, telling `progress` which stage starts and calling `validated` as
-/// soon as the content has validated (before the question bank and
-/// rendering), so a build can start its search index then.
-fn check_cached(
-    root: &Path,
-    cache: Option<&mut load::ParseCache>,
-    progress: Progress<'_>,
-    validated: Validated<'_>,
-) -> Checked {
+/// hold as they are now, telling `progress` which stage starts and `hook`
+/// when the sections are made and whether they validated.
+fn check_cached(root: &Path, cache: Option<&mut load::ParseCache>, progress: Progress<'_>, hook: Hook<'_>) -> Checked {
     progress("load");
     // A cache only where it is kept (`serve`): filling one copies every file's text and model.
     let mut loaded = match cache {
@@ -152,6 +155,7 @@ fn check_cached(
     // Shared with the search index's thread, not copied.
     let secs = handbook.as_ref().map(|hb| Arc::new(sections(hb)));
     if let (Some(hb), Some(secs)) = (&handbook, &secs) {
+        hook(Checking::Sections(hb, secs, loaded.search_js.as_deref()));
         progress("validate");
         report.diagnostics.extend(validate::validate(hb, secs, &validate::Gaps { complete: loaded.complete() }));
     }
@@ -161,12 +165,14 @@ fn check_cached(
     report.diagnostics.extend(loaded.search_js.as_deref().and_then(search::check_code));
     let tera = render::templates(&loaded.templates).map_err(|d| report.diagnostics.extend(d)).ok();
     let (Some(handbook), Some(secs), Some(tera), Some(book_config)) = (handbook, secs, tera, loaded.book_config) else {
+        hook(Checking::Validated(false));
         return Checked { report, valid: None };
     };
     if !report.ok() {
+        hook(Checking::Validated(false));
         return Checked { report, valid: None };
     }
-    validated(&handbook, &secs, loaded.search_js.as_deref());
+    hook(Checking::Validated(true));
     progress("question bank");
     let rendered = render::bank(&handbook, &secs, &tera).and_then(|bank| {
         progress("render");
@@ -217,28 +223,59 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Report {
 
 /// [`build`], telling `progress` which stage starts (for a progress display).
 pub fn build_with_progress(root: &Path, opts: &BuildOptions, progress: Progress<'_>) -> Report {
+    // Whether the content validated, for the pace of the search thread's early work.
+    const PENDING: u8 = 0;
+    const VALID: u8 = 1;
+    const INVALID: u8 = 2;
+    let verdict = std::sync::atomic::AtomicU8::new(PENDING);
     std::thread::scope(|scope| {
         if !opts.html_only {
             // The semantic layer's table is decoded while the content loads,
             // on the core that would otherwise wait.
             scope.spawn(search::near::Table::get);
         }
-        // The search index needs only the validated content: it is built on a
-        // second thread from then on, beside the question bank, the pages and mdBook.
+        // The search index's work starts on a second thread as soon as the
+        // sections are made, beside validation: the near words first, which
+        // it gives up if the content does not validate; the index and the
+        // browser's data once it has, beside the question bank, the pages and mdBook.
         let early = std::sync::Mutex::new(None);
-        let start = |hb: &Handbook, secs: &Arc<Sections>, js: Option<&str>| {
-            if !opts.html_only {
+        let sender = std::sync::Mutex::new(None::<std::sync::mpsc::Sender<bool>>);
+        let (early_ref, sender_ref, verdict) = (&early, &sender, &verdict);
+        let hook = move |event: Checking<'_>| match event {
+            Checking::Sections(hb, secs, js) if !opts.html_only => {
                 // Only the settings' search block is copied; the sections are shared.
                 let (settings, secs, js) = (hb.settings.search.clone(), secs.clone(), js.map(str::to_string));
+                let (tx, rx) = std::sync::mpsc::channel();
+                *sender_ref.lock().unwrap_or_else(|e| e.into_inner()) = Some(tx);
                 let job = scope.spawn(move || {
-                    let files = search::site_files(&settings, &secs, js.as_deref(), progress);
+                    progress("index and export");
+                    // On this thread alone while the main one validates (two
+                    // cores, two threads), on every core once it has.
+                    let pace = || match verdict.load(Ordering::Relaxed) {
+                        PENDING => search::index::Pace::Alone,
+                        VALID => search::index::Pace::Wide,
+                        _ => search::index::Pace::Stop,
+                    };
+                    let made = search::Made::paced(&settings, &secs, &pace);
+                    // No verdict (the sender gone) is a no.
+                    let files = match (made, rx.recv()) {
+                        (Some(made), Ok(true)) => made.files(js.as_deref()),
+                        _ => Ok(Vec::new()),
+                    };
                     progress(""); // this thread's last stage ends here, not when the build does
                     files
                 });
-                *early.lock().unwrap_or_else(|e| e.into_inner()) = Some(job);
+                *early_ref.lock().unwrap_or_else(|e| e.into_inner()) = Some(job);
+            }
+            Checking::Sections(..) => {}
+            Checking::Validated(ok) => {
+                verdict.store(if ok { VALID } else { INVALID }, Ordering::Relaxed);
+                if let Some(tx) = sender_ref.lock().unwrap_or_else(|e| e.into_inner()).take() {
+                    let _ = tx.send(ok);
+                }
             }
         };
-        let checked = check_cached(root, None, progress, &start);
+        let checked = check_cached(root, None, progress, &hook);
         let (report, prepared) = prepare(checked, opts, progress);
         let Some(p) = prepared else { return report };
         let early = early.into_inner().unwrap_or_else(|e| e.into_inner());

@@ -157,19 +157,40 @@ pub struct Indexed<'a> {
 impl<'a> Indexed<'a> {
     /// The sections with their weights, and their near words found.
     pub fn new(sections: &'a [Section], weights: Vec<u64>, near_words: usize) -> Indexed<'a> {
+        Indexed::paced(sections, weights, near_words, &|| Pace::Wide).unwrap_or_else(|| unreachable!("never stopped"))
+    }
+
+    /// [`Indexed::new`], a slice of sections at a time at the pace `pace`
+    /// says before each: a build starts this before the content has
+    /// validated, on its own thread while the main one validates, and gives
+    /// it up (`None`) if the content does not validate.
+    pub fn paced(
+        sections: &'a [Section],
+        weights: Vec<u64>,
+        near_words: usize,
+        pace: &(dyn Fn() -> Pace + Sync),
+    ) -> Option<Indexed<'a>> {
         use rayon::prelude::*;
-        let nears: Vec<Vec<Near>> = match Table::get() {
-            // On every core: at a thousand sections and more, this is most of the index's time.
-            Some(t) if near_words > 0 => sections
-                .par_iter()
-                .with_min_len(256)
-                .map(|s| {
+        /// Sections between two looks at the pace.
+        const SLICE: usize = 256;
+        let mut nears: Vec<Vec<Near>> = Vec::with_capacity(sections.len());
+        match Table::get() {
+            Some(t) if near_words > 0 => {
+                let expand = |s: &Section| {
                     let asks: Vec<&str> = s.asks.iter().map(|a| a.as_str()).collect();
                     t.expand(&s.title, &s.text, &asks, near_words)
-                })
-                .collect(),
-            _ => vec![Vec::new(); sections.len()],
-        };
+                };
+                for slice in sections.chunks(SLICE) {
+                    match pace() {
+                        Pace::Stop => return None,
+                        Pace::Alone => nears.extend(slice.iter().map(expand)),
+                        // On every core: at a thousand sections and more, this is most of the index's time.
+                        Pace::Wide => nears.par_extend(slice.par_iter().map(expand)),
+                    }
+                }
+            }
+            _ => nears.resize(sections.len(), Vec::new()),
+        }
         let derived = sections
             .par_iter()
             .zip(&nears)
@@ -185,7 +206,7 @@ impl<'a> Indexed<'a> {
                 ]
             })
             .collect();
-        Indexed { sections, weights, nears, derived }
+        Some(Indexed { sections, weights, nears, derived })
     }
 
     /// The values section `i` gives a ranked field, as the index gets them.
@@ -215,6 +236,17 @@ impl<'a> Indexed<'a> {
             near: self.nears[i].iter().map(|n| (n.word.clone(), n.sentence)).collect(),
         }
     }
+}
+
+/// How [`Indexed::paced`] goes on with its next slice of sections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pace {
+    /// On this thread alone.
+    Alone,
+    /// On every core.
+    Wide,
+    /// Not at all: give up.
+    Stop,
 }
 
 /// The terms the index makes of a field's value (folded, then [`tokenize`]d),

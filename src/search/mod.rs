@@ -107,24 +107,54 @@ pub fn site_files(
     search_js: Option<&str>,
     progress: Progress<'_>,
 ) -> Result<Vec<OutFile>> {
-    let js = search_js.ok_or_else(|| {
-        Diagnostic::in_file(SEARCH_JS, "missing the browser search code")
-            .with_hint("the site's search needs it; copy it from the handbook tool's theme")
-    })?;
-    if let Some(d) = check_code(js) {
-        return Err(d);
-    }
     progress("index and export");
-    let weights = &settings.weights;
-    let cfg = config(settings, secs);
-    let src = index::Indexed::new(secs, secs.iter().map(|s| u64::from(weights.of(s.kind))).collect(), cfg.near_words);
-    // The index (one thread: tantivy's writer) and the browser's data (the
-    // other cores) are made from the same values, side by side.
-    let (index, mut files) =
-        rayon::join(|| SearchIndex::build_from(&src).and_then(|idx| idx.files()), || export::export(&src, &cfg, js));
-    let index = index.map_err(|e| bug("cannot build the search index", e))?;
-    files.extend(index.into_iter().map(|(name, bytes)| OutFile { path: format!("{SEARCH_INDEX_DIR}/{name}"), bytes }));
-    Ok(files)
+    let made = Made::paced(settings, secs, &|| index::Pace::Wide).unwrap_or_else(|| unreachable!("never stopped"));
+    made.files(search_js)
+}
+
+/// What the index and the browser's data are made from: the ranking
+/// configuration and each section's weights and near words. Making it (the
+/// near words, mostly) needs only the sections, so a build starts it before
+/// they have validated, and gives it up if they do not.
+pub struct Made<'a> {
+    cfg: RankConfig,
+    src: index::Indexed<'a>,
+}
+
+impl<'a> Made<'a> {
+    /// Made at the pace `pace` says ([`index::Indexed::paced`]); `None` if it says stop.
+    pub fn paced(
+        settings: &SearchSettings,
+        secs: &'a Sections,
+        pace: &(dyn Fn() -> index::Pace + Sync),
+    ) -> Option<Made<'a>> {
+        let weights = &settings.weights;
+        let cfg = config(settings, secs);
+        let weights = secs.iter().map(|s| u64::from(weights.of(s.kind))).collect();
+        let src = index::Indexed::paced(secs, weights, cfg.near_words, pace)?;
+        Some(Made { cfg, src })
+    }
+
+    /// The index's files and the browser's code and data.
+    pub fn files(&self, search_js: Option<&str>) -> Result<Vec<OutFile>> {
+        let js = search_js.ok_or_else(|| {
+            Diagnostic::in_file(SEARCH_JS, "missing the browser search code")
+                .with_hint("the site's search needs it; copy it from the handbook tool's theme")
+        })?;
+        if let Some(d) = check_code(js) {
+            return Err(d);
+        }
+        let Made { cfg, src } = self;
+        // The index (one thread: tantivy's writer) and the browser's data (the
+        // other cores) are made from the same values, side by side.
+        let (index, mut files) =
+            rayon::join(|| SearchIndex::build_from(src).and_then(|idx| idx.files()), || export::export(src, cfg, js));
+        let index = index.map_err(|e| bug("cannot build the search index", e))?;
+        files.extend(
+            index.into_iter().map(|(name, bytes)| OutFile { path: format!("{SEARCH_INDEX_DIR}/{name}"), bytes }),
+        );
+        Ok(files)
+    }
 }
 
 /// The theme's browser search code, if it cannot read the data this version

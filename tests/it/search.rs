@@ -157,6 +157,36 @@ fn the_committed_near_table_loads_and_matches_its_record() {
     );
 }
 
+/// A build starts the near words before the content has validated, a slice
+/// of sections at a time on one thread, then on every core: the same words
+/// at any pace, and nothing once it is told to stop.
+#[test]
+fn near_words_made_at_any_pace_are_the_same() {
+    use handbook::search::index::{Indexed, Pace};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("x3");
+    handbook::scale::generate(&crate::common::repo(), 3, &root).unwrap();
+    let v = handbook::pipeline::check(&root).valid.expect("valid");
+    let secs: &[handbook::model::Section] = &v.sections;
+    assert!(secs.len() > 256, "more than one slice: {}", secs.len());
+    let weights = || vec![100; secs.len()];
+    let wide = Indexed::new(secs, weights(), 20);
+    // Alone for the first slice, then on every core.
+    let asked = AtomicUsize::new(0);
+    let pace = || if asked.fetch_add(1, Ordering::Relaxed) == 0 { Pace::Alone } else { Pace::Wide };
+    let mixed = Indexed::paced(secs, weights(), 20, &pace).expect("not stopped");
+    assert!(asked.load(Ordering::Relaxed) > 1);
+    let alone = Indexed::paced(secs, weights(), 20, &|| Pace::Alone).expect("not stopped");
+    assert!(wide.nears.iter().any(|n| !n.is_empty()));
+    assert_eq!(wide.nears, mixed.nears);
+    assert_eq!(wide.nears, alone.nears);
+    // Told to stop after the first slice: gives up.
+    let asked = AtomicUsize::new(0);
+    let stop = || if asked.fetch_add(1, Ordering::Relaxed) == 0 { Pace::Alone } else { Pace::Stop };
+    assert!(Indexed::paced(secs, weights(), 20, &stop).is_none());
+}
+
 /// A theme copied from an older version of the tool has a `search.js` that
 /// reads lists in another form: the build refuses it, names the file and
 /// says what to copy, and leaves the previous site as it was; `check` reports it.
