@@ -238,6 +238,10 @@ pub fn build_with_progress(root: &Path, opts: &BuildOptions, progress: Progress<
         // sections are made, beside validation: the near words first, which
         // it gives up if the content does not validate; the index and the
         // browser's data once it has, beside the question bank, the pages and mdBook.
+        // The verdict reaches that thread twice: `verdict`, read between two
+        // slices of near words without waiting; and a channel it waits on
+        // before the index, whose sender, dropped unsent (a panic while
+        // validating), is a no rather than a wait that never ends.
         let early = std::sync::Mutex::new(None);
         let sender = std::sync::Mutex::new(None::<std::sync::mpsc::Sender<bool>>);
         let (early_ref, sender_ref, verdict) = (&early, &sender, &verdict);
