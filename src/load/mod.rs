@@ -264,6 +264,22 @@ pub enum Parsed {
 
 /// Parses one content file: `kind:` first, then the whole file as that kind. Pure.
 pub fn parse_file(rel: &Path, text: &str) -> Result<Parsed, Diagnostic> {
+    explain_folded(rel, text, parse_kind(rel, text))
+}
+
+/// `parsed`, unless an item folded into the text above it ([`folded_item`])
+/// comes first: it is the mistake to fix, whether the file parsed (into the
+/// wrong text) or failed further on because of it (a list that became a text).
+fn explain_folded<T>(rel: &Path, text: &str, parsed: Result<T, Diagnostic>) -> Result<T, Diagnostic> {
+    let line = |d: &Diagnostic| d.location.as_ref().and_then(|l| l.pos).map_or(0, |p| p.line);
+    match (folded_item(rel, text), parsed) {
+        (Some((folded, _)), Ok(_)) => Err(folded),
+        (Some((folded, from)), Err(e)) if line(&e) >= from => Err(folded),
+        (_, parsed) => parsed,
+    }
+}
+
+fn parse_kind(rel: &Path, text: &str) -> Result<Parsed, Diagnostic> {
     #[derive(Deserialize)]
     struct Probe {
         kind: Option<Spanned<String>>,
@@ -300,6 +316,93 @@ pub fn parse_file(rel: &Path, text: &str) -> Result<Parsed, Diagnostic> {
             }))
         }
     }
+}
+
+/// A line that looks like a list item of its own but that YAML reads as more
+/// of the text above it: a plain (unquoted) text goes on over every line
+/// indented deeper than its key or its item's dash, so an item indented one
+/// step too far (`- 第一段` then `  - 第二段`) becomes `第一段 - 第二段`,
+/// without any error from the parser. Block (`|`, `>`) and quoted texts are
+/// left alone: there a dash is the author's text.
+///
+/// Returns the diagnostic and the line the text starts on: an error the
+/// parser reports from there on may be this mistake's consequence.
+fn folded_item(rel: &Path, text: &str) -> Option<(Diagnostic, u32)> {
+    // While a plain text is open: how deep a line must be indented to go on
+    // with it, the line it started on, and whether it was a key's value.
+    let mut open: Option<(usize, usize, bool)> = None;
+    // While a block, quoted or flow value is open: how deep its lines are indented.
+    let mut inside: Option<usize> = None;
+    let mut offset = 0;
+    for (n, line) in text.split('\n').enumerate() {
+        let start = offset;
+        offset += line.len() + 1;
+        let line = line.trim_end_matches('\r');
+        let body = line.trim_start_matches(' ');
+        let indent = line.len() - body.len();
+        if body.trim().is_empty() {
+            continue; // a blank line keeps a plain text open (it folds to a line break)
+        }
+        if body.starts_with('\t') {
+            // A tab in the indentation: not YAML, which the parser says.
+            (open, inside) = (None, None);
+            continue;
+        }
+        match inside {
+            Some(deeper_than) if indent > deeper_than => continue,
+            _ => inside = None,
+        }
+        if let Some((deeper_than, from, after_key)) = open {
+            if indent > deeper_than && !body.starts_with('#') {
+                if body == "-" || body.starts_with("- ") {
+                    let pos = Pos { line: n as u32 + 1, column: indent as u32 + 1 };
+                    let (message, hint) = if after_key {
+                        (
+                            format!("this line is read as more of the text on line {}, not as a list item", from + 1),
+                            "YAML goes on with a text over every line indented deeper than its key: for a list, put nothing after the colon and each item on its own line; to keep the dash in the text, quote the text",
+                        )
+                    } else {
+                        (
+                            format!(
+                                "this line is read as more of the item on line {}, not as an item of its own",
+                                from + 1
+                            ),
+                            "YAML goes on with a text over every line indented deeper than its dash: put this `-` under the `-` on that line to make it the next item; to keep the dash in the text, quote the text",
+                        )
+                    };
+                    let d = Diagnostic::at(rel, pos, message).with_span(start + indent..start + line.len());
+                    return Some((d.with_hint(hint), from as u32 + 1));
+                }
+                continue;
+            }
+            open = None;
+        }
+        // What this line holds: after any `- ` item marks, a `key: value` or a bare value.
+        let (mut rest, mut column, mut dash) = (body, indent, None);
+        while rest == "-" || rest.starts_with("- ") {
+            dash = Some(column);
+            let after = rest[1..].trim_start_matches(' ');
+            column += rest.len() - after.len();
+            rest = after;
+        }
+        let quoted_or_flow = |v: &str| v.starts_with(['"', '\'', '[', '{']);
+        let (value, deeper_than, after_key) = match rest.find(": ").map(|i| (i, &rest[..i])) {
+            Some((i, key)) if !key.is_empty() && !quoted_or_flow(key) && !key.contains(" #") => {
+                (rest[i + 1..].trim_start_matches(' '), column, true)
+            }
+            _ => match dash {
+                Some(d) => (rest, d, false),
+                None => continue, // a line of a text opened elsewhere, a document marker, …
+            },
+        };
+        if value.starts_with(['|', '>', '"', '\'', '[', '{']) {
+            inside = Some(deeper_than);
+        } else if !value.is_empty() && !value.starts_with(['&', '*', '!', '#', '%', '@', '`']) && !value.contains(" #")
+        {
+            open = Some((deeper_than, n, after_key));
+        }
+    }
+    None
 }
 
 /// The kind of a file that states it on a top-level line `kind: word`, with
@@ -369,7 +472,7 @@ pub fn yaml_file<T: DeserializeOwned>(path: &Path, rel: &Path) -> (Option<String
         Err(d) => return (None, Err(d)),
     };
     // Any YAML value is a shape such a file may have (it need not be a mapping).
-    let value = parse_as::<T, serde::de::IgnoredAny>(rel, &text);
+    let value = explain_folded(rel, &text, parse_as::<T, serde::de::IgnoredAny>(rel, &text));
     (Some(text), value)
 }
 
@@ -787,6 +890,39 @@ mod tests {
         let d = parse_file(Path::new("c.yaml"), text).err().unwrap();
         assert_eq!(d.pos(), Some(Pos { line: 4, column: 3 }), "{d:?}");
         assert!(d.hints[0].starts_with("indent with spaces"), "{d:?}");
+    }
+
+    #[test]
+    fn an_item_indented_too_far_is_found_where_yaml_folds_it() {
+        let at = |text: &str| {
+            folded_item(Path::new("c.yaml"), text).map(|(d, _)| {
+                let l = d.location.unwrap();
+                (l.pos.unwrap().line, l.pos.unwrap().column, d.message)
+            })
+        };
+        // The second item one step too deep: YAML reads `怎样 - 不会`.
+        let (line, column, message) = at("asks:\n  - 怎样\n    - 不会\n").unwrap();
+        assert_eq!((line, column), (3, 5));
+        assert!(message.contains("more of the item on line 2"), "{message}");
+        // After a key's text, and inside an item's mapping; CRLF line ends; a wrapped line between.
+        let (line, _, message) = at("lead: 一是多写。\r\n  - 多写\r\n").unwrap();
+        assert_eq!(line, 2);
+        assert!(message.contains("more of the text on line 1"), "{message}");
+        assert_eq!(at("- id: a\n  title: 写\n    接着写\n\n    - 不会\n").map(|a| a.0), Some(5));
+        // What YAML reads as the author meant: items at one depth, a wrapped
+        // text, a nested list under a key, block and quoted texts holding dashes.
+        for fine in [
+            "asks:\n  - 怎样\n  - 不会\n",
+            "text:\n  - 第一段很长，\n    接着写完。\n  - 第二段\n",
+            "- id: a\n  asks:\n    - 怎样\n",
+            "text: |\n  - 一\n    - 二\n",
+            "text: >\n  一\n    - 二\n",
+            "- \"一\n    - 二\"\n",
+            "refs: [a,\n    - b]\n",
+            "title: 写 # note\n",
+        ] {
+            assert_eq!(at(fine), None, "{fine}");
+        }
     }
 
     #[test]
