@@ -585,12 +585,13 @@ fn yaml_error(rel: &Path, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
             match here.chars().next() {
                 // A Chinese input method types these for [ ] and { }, and ： for `:`.
                 Some('【' | '［' | '〔' | '｛') => {
-                    "full-width brackets are text to YAML: write a list as `[a, b]` with ASCII brackets (switch the input method to English punctuation)"
+                    "full-width brackets are text to YAML: write a list as `[a, b]` with ASCII brackets (switch the input method to English punctuation)".to_string()
                 }
                 _ if full_width_colon(here).is_some() => {
-                    "a full-width colon `：` makes `key：value` one text to YAML: type the ASCII colon `:` followed by a space (switch the input method to English punctuation)"
+                    "a full-width colon `：` makes `key：value` one text to YAML: type the ASCII colon `:` followed by a space (switch the input method to English punctuation)".to_string()
                 }
-                _ => TYPE_HINT,
+                _ if dash_without_space(here) => dash_hint(here),
+                _ => TYPE_HINT.to_string(),
             }
         }),
         // `title:` with nothing after it is YAML's null, not an empty text.
@@ -646,11 +647,33 @@ fn yaml_error(rel: &Path, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
                 return Diagnostic::at(rel, pos, format!("a tab in the indentation ({message})"))
                     .with_hint("indent with spaces: YAML does not allow tabs for indentation");
             }
+            let line = other.location().and_then(|l| text.lines().nth((l.line() as usize).checked_sub(1)?));
+            if let Some(line) = line.filter(|l| dash_without_space(l.trim_start_matches(' '))) {
+                let indent = line.len() - line.trim_start_matches(' ').len();
+                let (n, at) = other.location().map_or((0, 0), |l| (l.line() as u32, indent as u32 + 1));
+                return Diagnostic::at(rel, Pos { line: n, column: at }, "a list item with no space after its dash")
+                    .with_hint(dash_hint(line.trim_start_matches(' ')));
+            }
             let hint = other.location().and_then(|l| misaligned(text, l.line() as usize));
             located(other.location(), message)
                 .with_hint(hint.unwrap_or_else(|| "this is not valid YAML; check indentation and quoting near here".into()))
         }
     }
+}
+
+/// A list item is a dash, a space, then the item: without the space YAML
+/// reads `-不会` as text, and the list as one text or a syntax error. The
+/// hint shows `line` (from its dash) written right.
+fn dash_hint(line: &str) -> String {
+    let item: String = line[1..].chars().take(20).collect();
+    format!("write a dash and a space before each list item: `- {item}`")
+}
+
+/// Whether a line (without its indentation) starts like a list item whose
+/// dash has no space after it (`-不会…`); not a negative number or `---`.
+fn dash_without_space(line: &str) -> bool {
+    let mut chars = line.chars();
+    chars.next() == Some('-') && chars.next().is_some_and(|c| !c.is_whitespace() && c != '-' && !c.is_ascii_digit())
 }
 
 /// What the parser's budget ran out of, in words.
@@ -923,6 +946,17 @@ mod tests {
         ] {
             assert_eq!(at(fine), None, "{fine}");
         }
+    }
+
+    #[test]
+    fn a_dash_with_no_space_is_told_apart_from_numbers_and_markers() {
+        for item in ["-不会", "-a", "-【"] {
+            assert!(dash_without_space(item), "{item}");
+        }
+        for not in ["- 不会", "-", "-5", "---", "--", "不会", "-\t"] {
+            assert!(!dash_without_space(not), "{not}");
+        }
+        assert_eq!(dash_hint("-今天的活"), "write a dash and a space before each list item: `- 今天的活`");
     }
 
     #[test]
