@@ -591,6 +591,10 @@ fn yaml_error(rel: &Path, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
                     "a full-width colon `：` makes `key：value` one text to YAML: type the ASCII colon `:` followed by a space (switch the input method to English punctuation)".to_string()
                 }
                 _ if dash_without_space(here) => dash_hint(here),
+                // One text where a list is wanted (`text: 一段话`): a list of one.
+                Some(c) if *expected == "sequence start" && !matches!(c, '{' | '[' | '-') => {
+                    "a list, even of one item: each item on its own line after the key, starting with `- ` (the README's schema tables say what an item holds)".to_string()
+                }
                 _ => TYPE_HINT.to_string(),
             }
         }),
