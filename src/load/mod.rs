@@ -591,6 +591,7 @@ fn yaml_error(rel: &Path, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
                     "a full-width colon `：` makes `key：value` one text to YAML: type the ASCII colon `:` followed by a space (switch the input method to English punctuation)".to_string()
                 }
                 _ if dash_without_space(here) => dash_hint(here),
+                _ if *expected == "string scalar" && here.contains(": ") => COLON_IN_TEXT_HINT.to_string(),
                 // One text where a list is wanted (`text: 一段话`): a list of one.
                 Some(c) if *expected == "sequence start" && !matches!(c, '{' | '[' | '-') => {
                     "a list, even of one item: each item on its own line after the key, starting with `- ` (the README's schema tables say what an item holds)".to_string()
@@ -658,6 +659,9 @@ fn yaml_error(rel: &Path, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
                 return Diagnostic::at(rel, Pos { line: n, column: at }, "a list item with no space after its dash")
                     .with_hint(dash_hint(line.trim_start_matches(' ')));
             }
+            if message.starts_with("mapping values are not allowed") {
+                return located(other.location(), "a colon and a space inside a text".to_string()).with_hint(COLON_IN_TEXT_HINT);
+            }
             let hint = other.location().and_then(|l| misaligned(text, l.line() as usize));
             located(other.location(), message)
                 .with_hint(hint.unwrap_or_else(|| "this is not valid YAML; check indentation and quoting near here".into()))
@@ -710,6 +714,8 @@ fn number_words(ty: &str) -> Option<(&'static str, &'static str)> {
     })
 }
 
+/// An ASCII colon and a space inside a text (`注意: …`) make YAML read a key and its value.
+const COLON_IN_TEXT_HINT: &str = "`: ` inside a text makes YAML read `key: value`: put the whole text in quotes (\"注意: …\"), or type the full-width colon `：`";
 const TYPE_HINT: &str = "check the value against the README's schema tables (text, list of texts, id, list of ids)";
 
 /// The position of a tab in the indentation of the line a syntax error
