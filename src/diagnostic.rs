@@ -278,10 +278,14 @@ fn span(src: &str, l: &Location) -> Option<Range<usize>> {
     let len = match rest.chars().next() {
         None => 0,
         Some(q @ ('"' | '\'')) => rest[1..].find(q).map_or(rest.len(), |i| i + 2),
-        Some(_) => {
-            // A flow list's item (`[a, b]`) ends at its separator.
-            let word =
-                rest.find(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}')).unwrap_or(rest.len()).max(1);
+        Some(first) => {
+            // A flow list's item (`[a, b]`) ends at its separator; a token is
+            // at least its first character (a full-width space is whitespace
+            // too, and more than one byte).
+            let word = rest
+                .find(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}'))
+                .unwrap_or(rest.len())
+                .max(first.len_utf8());
             let key = rest[..word].strip_suffix(':').map_or(word, str::len);
             rest.find(": ").map_or(key, |k| k.min(key))
         }
@@ -354,5 +358,19 @@ mod tests {
         assert_eq!(at(1, 13), Some("\n"));
         assert_eq!(at(3, 8), Some("b"));
         assert_eq!(at(3, 11), Some("c"));
+    }
+
+    #[test]
+    fn a_position_on_a_wide_space_covers_that_character() {
+        // A full-width space and a no-break space (pasted from Word) are
+        // whitespace of more than one byte: the token is that character.
+        let src = "asks:\n\u{3000}\u{3000}- 怎样\n\u{a0}- 不会\n";
+        let at = |line, column| {
+            let l = Location { file: "f".into(), pos: Some(Pos { line, column }), span: None };
+            span(src, &l).map(|r| &src[r])
+        };
+        assert_eq!(at(2, 1), Some("\u{3000}"));
+        assert_eq!(at(3, 1), Some("\u{a0}"));
+        assert_eq!(at(2, 3), Some("-"));
     }
 }

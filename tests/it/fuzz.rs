@@ -12,7 +12,8 @@ pub const CASES: u32 = 256;
 
 /// A content file mutated as an editor's slip or a bad copy would: a span
 /// deleted, a span repeated, a character inserted (indentation, a colon, a
-/// quote, a bracket, a tab, a control character, a CJK character), two lines swapped.
+/// quote, a bracket, a tab, a control character, a CJK character, a
+/// full-width or no-break space), two lines swapped.
 #[derive(Debug, Clone)]
 enum Mutation {
     Delete(usize, usize),
@@ -24,6 +25,8 @@ enum Mutation {
 fn mutation() -> impl Strategy<Value = Mutation> {
     let ch = prop::sample::select(vec![
         ' ', ':', '"', '\'', '[', ']', '{', '}', '-', '#', '\t', '\u{0}', '\u{1b}', '办', '\n', '&', '*', '|', '>',
+        // Spaces of more than one byte: a Chinese input method's, and Word's no-break space.
+        '\u{3000}', '\u{a0}',
     ]);
     prop_oneof![
         (any::<usize>(), 1usize..40).prop_map(|(a, n)| Mutation::Delete(a, n)),
