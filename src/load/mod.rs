@@ -648,6 +648,10 @@ fn yaml_error(rel: &Path, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
             {
                 return Diagnostic::at(rel, pos, message).with_span(span).with_hint(hint);
             }
+            if let Some((pos, what)) = other.location().and_then(|l| wide_space_indent(text, l.line() as usize)) {
+                return Diagnostic::at(rel, pos, format!("{what} in the indentation"))
+                    .with_hint("indent with ordinary spaces: YAML reads a full-width space (a Chinese input method's) or a no-break space (pasted from Word or a web page) as text");
+            }
             if let Some(pos) = other.location().and_then(|l| tab_indent(text, l.line() as usize)) {
                 return Diagnostic::at(rel, pos, format!("a tab in the indentation ({message})"))
                     .with_hint("indent with spaces: YAML does not allow tabs for indentation");
@@ -659,10 +663,12 @@ fn yaml_error(rel: &Path, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
                 return Diagnostic::at(rel, Pos { line: n, column: at }, "a list item with no space after its dash")
                     .with_hint(dash_hint(line.trim_start_matches(' ')));
             }
-            if message.starts_with("mapping values are not allowed") {
-                return located(other.location(), "a colon and a space inside a text".to_string()).with_hint(COLON_IN_TEXT_HINT);
-            }
             let hint = other.location().and_then(|l| misaligned(text, l.line() as usize));
+            // A second `: ` on a line whose key lines up (one out of line is told above).
+            if hint.is_none() && message.starts_with("mapping values are not allowed") {
+                return located(other.location(), "a colon and a space inside a text".to_string())
+                    .with_hint(COLON_IN_TEXT_HINT);
+            }
             located(other.location(), message)
                 .with_hint(hint.unwrap_or_else(|| "this is not valid YAML; check indentation and quoting near here".into()))
         }
@@ -807,6 +813,27 @@ fn text_at<'t>(text: &'t str, location: &serde_saphyr::Location) -> &'t str {
     let line = text.lines().nth((location.line() as usize).saturating_sub(1)).unwrap_or_default();
     let skip: usize = line.chars().take((location.column() as usize).saturating_sub(1)).map(char::len_utf8).sum();
     &line[skip.min(line.len())..]
+}
+
+/// The first space YAML does not count as indentation (U+3000, U+00A0, …)
+/// at the start of the line a syntax error names, the line before it (the
+/// parser may only stumble on the next line) or the line after it, with what
+/// it is in words.
+fn wide_space_indent(text: &str, line: usize) -> Option<(Pos, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let here = line.checked_sub(1)?;
+    let before = lines[..here.min(lines.len())].iter().rposition(|l| !l.trim().is_empty());
+    [Some(here), before, Some(here + 1)].into_iter().flatten().find_map(|n| {
+        let l = lines.get(n)?;
+        let (column, c) =
+            l.chars().enumerate().take_while(|(_, c)| c.is_whitespace()).find(|(_, c)| !matches!(c, ' ' | '\t'))?;
+        let what = match c {
+            '\u{3000}' => "a full-width space".to_string(),
+            '\u{a0}' | '\u{202f}' => "a no-break space".to_string(),
+            other => format!("a space YAML does not count (U+{:04X})", u32::from(other)),
+        };
+        Some((Pos { line: n as u32 + 1, column: column as u32 + 1 }, what))
+    })
 }
 
 fn tab_indent(text: &str, line: usize) -> Option<Pos> {
