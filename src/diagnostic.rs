@@ -344,13 +344,16 @@ mod tests {
         assert!(text.contains("--> theme/index.hbs:2:5"), "{text}");
     }
 
+    /// The text [`span`] covers for a position of `src` without a span of its own.
+    fn token_at(src: &str, line: u32, column: u32) -> Option<&str> {
+        let l = Location { file: "f".into(), pos: Some(Pos { line, column }), span: None };
+        span(src, &l).map(|r| &src[r])
+    }
+
     #[test]
     fn spans_cover_the_token_at_the_position() {
         let src = "a: \"x y\" # c\nkey: 笔杆子 z\nrefs: [b, c]\n";
-        let at = |line, column| {
-            let l = Location { file: "f".into(), pos: Some(Pos { line, column }), span: None };
-            span(src, &l).map(|r| &src[r])
-        };
+        let at = |line, column| token_at(src, line, column);
         assert_eq!(at(1, 1), Some("a"));
         assert_eq!(at(1, 4), Some("\"x y\""));
         assert_eq!(at(2, 6), Some("笔杆子"));
@@ -358,19 +361,11 @@ mod tests {
         assert_eq!(at(1, 13), Some("\n"));
         assert_eq!(at(3, 8), Some("b"));
         assert_eq!(at(3, 11), Some("c"));
-    }
-
-    #[test]
-    fn a_position_on_a_wide_space_covers_that_character() {
         // A full-width space and a no-break space (pasted from Word) are
         // whitespace of more than one byte: the token is that character.
-        let src = "asks:\n\u{3000}\u{3000}- 怎样\n\u{a0}- 不会\n";
-        let at = |line, column| {
-            let l = Location { file: "f".into(), pos: Some(Pos { line, column }), span: None };
-            span(src, &l).map(|r| &src[r])
-        };
-        assert_eq!(at(2, 1), Some("\u{3000}"));
-        assert_eq!(at(3, 1), Some("\u{a0}"));
-        assert_eq!(at(2, 3), Some("-"));
+        let wide = "asks:\n\u{3000}\u{3000}- 怎样\n\u{a0}- 不会\n";
+        for (line, column, token) in [(2, 1, "\u{3000}"), (3, 1, "\u{a0}"), (2, 3, "-")] {
+            assert_eq!(token_at(wide, line, column), Some(token));
+        }
     }
 }
