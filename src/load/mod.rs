@@ -352,8 +352,12 @@ fn folded_item(rel: &Path, text: &str) -> Option<(Diagnostic, u32)> {
             Some(deeper_than) if indent > deeper_than => continue,
             _ => inside = None,
         }
+        if body.starts_with('#') {
+            open = None; // a comment line ends a plain text, and holds no key
+            continue;
+        }
         if let Some((deeper_than, from, after_key)) = open {
-            if indent > deeper_than && !body.starts_with('#') {
+            if indent > deeper_than {
                 if body == "-" || body.starts_with("- ") {
                     let pos = Pos { line: n as u32 + 1, column: indent as u32 + 1 };
                     let (message, hint) = if after_key {
@@ -980,6 +984,7 @@ mod tests {
             "- \"一\n    - 二\"\n",
             "refs: [a,\n    - b]\n",
             "title: 写 # note\n",
+            "text:\n  - 第一段\n  # 注意: 下面\n    - 子项\n",
         ] {
             assert_eq!(at(fine), None, "{fine}");
         }
