@@ -193,7 +193,13 @@ fn group<'a>(d: &'a Diagnostic, sources: &'a Sources, root: Option<&Path>) -> an
         Some(r) => terminal(&r.join(file).display().to_string()).into_owned(),
         None => terminal(&file.display().to_string()).into_owned(),
     };
-    let mut group = Group::with_title(level.primary_title(terminal(&d.message)));
+    let shown_text = |s: &'a str| -> Cow<'a, str> {
+        match brief(s) {
+            Cow::Borrowed(b) => terminal(b),
+            Cow::Owned(o) => Cow::Owned(terminal(&o).into_owned()),
+        }
+    };
+    let mut group = Group::with_title(level.primary_title(shown_text(&d.message)));
     let mut places: Vec<(&Location, Option<&str>)> = Vec::new();
     if let Some(l) = &d.location {
         places.push((l, None));
@@ -210,7 +216,7 @@ fn group<'a>(d: &'a Diagnostic, sources: &'a Sources, root: Option<&Path>) -> an
         let source = sources.get(file);
         let spans: Vec<_> = here
             .iter()
-            .map(|(l, m)| (source.and_then(|s| span(s, l).map(|r| for_terminal(s).1(r))), m.map(terminal)))
+            .map(|(l, m)| (source.and_then(|s| span(s, l).map(|r| for_terminal(s).1(r))), m.map(shown_text)))
             .collect();
         match source {
             Some(src) if spans.iter().any(|(s, _)| s.is_some()) => {
@@ -232,17 +238,51 @@ fn group<'a>(d: &'a Diagnostic, sources: &'a Sources, root: Option<&Path>) -> an
                     }
                     group = group.element(origin);
                     if let Some(m) = m {
-                        group = group.element(Level::NOTE.message(terminal(m)));
+                        group = group.element(Level::NOTE.message(shown_text(m)));
                     }
                 }
             }
         }
     }
     for h in &d.hints {
-        group = group.element(Level::HELP.with_name("hint").message(terminal(h)));
+        group = group.element(Level::HELP.with_name("hint").message(shown_text(h)));
     }
     group
 }
+
+/// `text` with each value quoted in backticks cut to its first
+/// [`BRIEF_CHARS`] characters: messages quote what a file holds (`unknown
+/// kind `…``), and a pasted paragraph or a runaway line would otherwise fill
+/// the screen and hide the message. The snippet still shows where it is.
+pub fn brief(text: &str) -> Cow<'_, str> {
+    let parts: Vec<&str> = text.split('`').collect();
+    // Quoted values are the odd parts, when every backtick is paired.
+    if parts.len().is_multiple_of(2) || !parts.iter().skip(1).step_by(2).any(|p| p.chars().count() > BRIEF_CHARS) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len().min(512));
+    for (i, part) in parts.iter().enumerate() {
+        let n = part.chars().count();
+        match i % 2 {
+            // A quoted value, between its two backticks.
+            1 if n > BRIEF_CHARS => {
+                out.push('`');
+                out.extend(part.chars().take(BRIEF_CHARS));
+                out.push_str(&format!("…` ({n} characters)"));
+            }
+            1 => {
+                out.push('`');
+                out.push_str(part);
+                out.push('`');
+            }
+            _ => out.push_str(part),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// How much of a quoted value a message shows.
+pub const BRIEF_CHARS: usize = 40;
 
 /// A source for a snippet, and the map of its byte offsets: C1 controls
 /// (which annotate-snippets passes through) become U+FFFD, one byte longer.
@@ -335,6 +375,20 @@ mod tests {
         assert!(text.contains("= hint: did you mean `title`?"), "{text}");
         assert!(text.contains("= hint: fields here: id, title"), "{text}");
         assert!(text.ends_with("error: 1 problem found\n"), "{text}");
+    }
+
+    #[test]
+    fn long_quoted_values_are_cut_in_what_is_shown() {
+        let long = "办".repeat(500);
+        let d = Diagnostic::error(format!("unknown kind `{long}`")).with_hint(format!("not `{long}` nor `x`"));
+        let text = render(&[d], &Sources::new(), Style::default());
+        let cut = format!("`{}…` (500 characters)", "办".repeat(BRIEF_CHARS));
+        assert!(text.contains(&format!("error: unknown kind {cut}\n")), "{text}");
+        assert!(text.contains(&format!("hint: not {cut} nor `x`")), "{text}");
+        // Short values, and text outside backticks, are left alone; so is an unpaired backtick.
+        assert_eq!(brief("unknown kind `abc` here"), "unknown kind `abc` here");
+        let unpaired = format!("a ` then {long}");
+        assert_eq!(brief(&unpaired), unpaired);
     }
 
     #[test]
