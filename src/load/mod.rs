@@ -569,8 +569,41 @@ fn yaml_error(rel: &Path, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
         }
         E::SerdeInvalidType { unexpected, expected, location }
         | E::SerdeInvalidValue { unexpected, expected, location } => {
-            located(Some(*location), format!("wrong type: expected {expected}, found {unexpected}"))
-                .with_hint(TYPE_HINT)
+            // The library's wrapper that keeps a value's position names itself.
+            let expected = if expected.contains("span-aware") { "a single value" } else { expected.as_str() };
+            match tag_on(text, location) {
+                // What the tag made of the value (`!!binary`: bytes, read as numbers) means nothing to an author.
+                Some(tag) => located(Some(*location), format!("wrong type: the YAML tag `{tag}` changes what this value is"))
+                    .with_hint(tag_hint(tag)),
+                None => located(Some(*location), format!("wrong type: expected {expected}, found {unexpected}"))
+                    .with_hint(TYPE_HINT),
+            }
+        }
+        // A list or a mapping where one value goes (`answer: [2]`): the
+        // parser says "string scalar" for a number as well as a text.
+        E::Unexpected { expected: "string scalar", location }
+            if matches!(text_at(text, location).chars().next(), Some('[' | '{' | '-')) =>
+        {
+            let here = text_at(text, location);
+            let found = if here.starts_with('{') { "a mapping" } else { "a list" };
+            let d = located(Some(*location), format!("wrong type: expected one value, found {found}"));
+            let key = key_before(text, location);
+            let one = here.strip_prefix('[').and_then(|r| r.trim_end().strip_suffix(']')).map(str::trim);
+            match (key, one) {
+                (_, _) if here.starts_with('{') && here.contains(": ") => d.with_hint(COLON_IN_TEXT_HINT),
+                (Some(key), Some(item)) if !item.is_empty() && !item.contains(',') => {
+                    d.with_hint(format!("`{key}` takes one value, not a list: write `{key}: {item}`"))
+                }
+                (Some(key), _) => d.with_hint(format!(
+                    "`{key}` takes one value, not a list (the README's schema tables say which fields take lists)"
+                )),
+                (None, _) => d.with_hint(TYPE_HINT),
+            }
+        }
+        // `.inf`, `.nan`, `1e999`: YAML's spellings of numbers no handbook field holds.
+        E::NonFiniteFloat { value, location } => {
+            located(Some(*location), format!("`{value}` is YAML's spelling of an infinite or undefined number"))
+                .with_hint(format!("write a number with digits (`2`), or quote it if it is text: \"{value}\""))
         }
         E::Unexpected { expected, location } => located(
             Some(*location),
@@ -596,6 +629,10 @@ fn yaml_error(rel: &Path, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
                 }
                 _ if dash_without_space(here) => dash_hint(here),
                 _ if *expected == "string scalar" && here.contains(": ") => COLON_IN_TEXT_HINT.to_string(),
+                _ if *expected == "sequence start" && block_text_above(text, location.line() as usize).is_some() => {
+                    let (key, mark) = block_text_above(text, location.line() as usize).unwrap_or_default();
+                    format!("`{mark}` after `{key}:` makes the lines below it one text: remove the `{mark}` to make them a list")
+                }
                 // One text where a list is wanted (`text: 一段话`): a list of one.
                 Some(c) if *expected == "sequence start" && !matches!(c, '{' | '[' | '-') => {
                     "a list, even of one item: each item on its own line after the key, starting with `- ` (the README's schema tables say what an item holds)".to_string()
@@ -667,14 +704,27 @@ fn yaml_error(rel: &Path, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
                 return Diagnostic::at(rel, Pos { line: n, column: at }, "a list item with no space after its dash")
                     .with_hint(dash_hint(line.trim_start_matches(' ')));
             }
+            if let Some((pos, key, value, key_line)) =
+                other.location().and_then(|l| value_then_items(text, l.line() as usize))
+            {
+                let hint = if value.starts_with(['[', '{']) {
+                    format!("when the items follow on their own lines, put nothing after `{key}:`; or write them all inside the brackets, `{key}: [a, b]`")
+                } else {
+                    format!("when the items follow on their own lines, put nothing after `{key}:` (the text after it can be the first item: `- {}`)", &value[1..value.len() - 1])
+                };
+                return Diagnostic::at(rel, pos, format!("a list item below `{key}`, which has a value already (`{value}`, line {key_line})"))
+                    .with_hint(hint);
+            }
             let hint = other.location().and_then(|l| misaligned(text, l.line() as usize));
             // A second `: ` on a line whose key lines up (one out of line is told above).
             if hint.is_none() && message.starts_with("mapping values are not allowed") {
                 return located(other.location(), "a colon and a space inside a text".to_string())
                     .with_hint(COLON_IN_TEXT_HINT);
             }
-            located(other.location(), message)
-                .with_hint(hint.unwrap_or_else(|| "this is not valid YAML; check indentation and quoting near here".into()))
+            let hint = hint
+                .or_else(|| other.location().and_then(|l| tag_on(text, &l)).map(tag_hint))
+                .unwrap_or_else(|| "this is not valid YAML; check indentation and quoting near here".into());
+            located(other.location(), message).with_hint(hint)
         }
     }
 }
@@ -805,6 +855,50 @@ fn misaligned(text: &str, line: usize) -> Option<String> {
     })
 }
 
+/// The line before `line` that is neither blank nor a comment: its number (from 1) and text.
+fn line_above(text: &str, line: usize) -> Option<(usize, &str)> {
+    let lines: Vec<&str> = text.lines().take(line.checked_sub(1)?).collect();
+    lines
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .map(|(i, l)| (i + 1, *l))
+}
+
+/// The key and block indicator (`|`, `>-`…) of the line above `line`, when
+/// it opens a block text: its lines are one text even when they start with `- `.
+fn block_text_above(text: &str, line: usize) -> Option<(String, String)> {
+    let (_, above) = line_above(text, line)?;
+    let (key, value) = above.trim_start_matches([' ', '-']).split_once(": ")?;
+    let mark = value.split(" #").next()?.trim();
+    (mark.starts_with(['|', '>']) && mark.len() <= 3).then(|| (key.trim().to_string(), mark.to_string()))
+}
+
+/// A list item (on `line` or the line after it) indented under a key whose
+/// line already holds a value YAML does not go on with (`asks: []`, a quoted
+/// text): the parser only says it "did not find expected key". The item's
+/// dash, the key, its value and the key's line.
+fn value_then_items(text: &str, line: usize) -> Option<(Pos, String, String, usize)> {
+    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    [line, line + 1].into_iter().find_map(|n| {
+        let item = text.lines().nth(n.checked_sub(1)?)?;
+        if !item.trim_start_matches(' ').starts_with("- ") {
+            return None;
+        }
+        let (k, above) = line_above(text, n)?;
+        let (key, value) = above.trim_start_matches(' ').trim_start_matches("- ").split_once(": ")?;
+        let value = value.split(" #").next()?.trim();
+        let closed = |open: char, close: char| value.starts_with(open) && value.ends_with(close) && value.len() >= 2;
+        let whole = closed('[', ']') || closed('{', '}') || closed('"', '"') || closed('\'', '\'');
+        let key_ok = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        (whole && key_ok && indent(item) > indent(above)).then(|| {
+            let at = Pos { line: n as u32, column: indent(item) as u32 + 1 };
+            (at, key.to_string(), value.to_string(), k)
+        })
+    })
+}
+
 /// Where `s` has a key followed by a full-width colon (`title：…`): the
 /// colon's byte offset.
 fn full_width_colon(s: &str) -> Option<usize> {
@@ -813,6 +907,25 @@ fn full_width_colon(s: &str) -> Option<usize> {
 }
 
 /// The source text from a location to the end of its line.
+/// The key of the `key: value` line a location is on, if it is on one.
+fn key_before<'t>(text: &'t str, location: &serde_saphyr::Location) -> Option<&'t str> {
+    let line = text.lines().nth((location.line() as usize).checked_sub(1)?)?;
+    let key = line.trim_start_matches([' ', '-']).split(": ").next()?.split(':').next()?.trim();
+    (!key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')).then_some(key)
+}
+
+/// The YAML tag (`!!binary`, `!!str`, `!custom`) on the line of a location,
+/// if any: the handbook reads plain texts, numbers and lists, and a tag only
+/// changes what the parser makes of a value.
+fn tag_on<'t>(text: &'t str, location: &serde_saphyr::Location) -> Option<&'t str> {
+    let line = text.lines().nth((location.line() as usize).checked_sub(1)?)?;
+    line.split([' ', '[', ',']).find(|w| w.starts_with('!') && w.len() > 1)
+}
+
+fn tag_hint(tag: &str) -> String {
+    format!("remove the YAML tag `{tag}`: content values are plain texts, numbers, true or false, and lists")
+}
+
 fn text_at<'t>(text: &'t str, location: &serde_saphyr::Location) -> &'t str {
     let line = text.lines().nth((location.line() as usize).saturating_sub(1)).unwrap_or_default();
     let skip: usize = line.chars().take((location.column() as usize).saturating_sub(1)).map(char::len_utf8).sum();
