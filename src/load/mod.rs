@@ -399,6 +399,9 @@ fn folded_item(rel: &Path, text: &str) -> Option<(Diagnostic, u32)> {
                 None => continue, // a line of a text opened elsewhere, a document marker, …
             },
         };
+        if let Some(d) = dropped_anchor(rel, text, value, n, start + (line.len() - value.len())) {
+            return Some((d, n as u32 + 1));
+        }
         if value.starts_with(['|', '>', '"', '\'', '[', '{']) {
             inside = Some(deeper_than);
         } else if !value.is_empty() && !value.starts_with(['&', '*', '!', '#', '%', '@', '`']) && !value.contains(" #")
@@ -407,6 +410,105 @@ fn folded_item(rel: &Path, text: &str) -> Option<(Diagnostic, u32)> {
         }
     }
     None
+}
+
+/// A text that starts with `&` (`- &和 要认真`): YAML reads `&和` as an
+/// anchor, a name for the value that an alias (`*和`) can repeat, and drops
+/// it from the text, without an error. Flagged when no alias in the file
+/// uses it, that is, when it cannot be meant as one. `at` is the value's byte offset.
+fn dropped_anchor(rel: &Path, text: &str, value: &str, n: usize, at: usize) -> Option<Diagnostic> {
+    let anchored = value.strip_prefix('&')?;
+    let name_len = anchored.find([' ', '\t', ',', '[', ']', '{', '}']).unwrap_or(anchored.len());
+    let (name, rest) = anchored.split_at(name_len);
+    let rest = rest.trim_start_matches(' ');
+    if name.is_empty() || rest.is_empty() || rest.starts_with('#') || text.contains(&format!("*{name}")) {
+        return None;
+    }
+    let pos =
+        Pos { line: n as u32 + 1, column: text[..at].rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1 };
+    Some(
+        Diagnostic::at(
+            rel,
+            pos,
+            format!("`&{name}` at the start of a text is read as a YAML anchor and left out of it"),
+        )
+        .with_span(at..at + 1 + name.len())
+        .with_hint(format!(
+            "YAML keeps only `{}` here: put the whole text in quotes to keep the `&`: {}",
+            brief_text(rest),
+            yaml_quoted(&format!("&{name} {}", brief_text(rest)))
+        )),
+    )
+}
+
+/// `s` as a double-quoted YAML text.
+fn yaml_quoted(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// Why the value on `line` is not the text it looks like, when it starts
+/// with a character that means something else to YAML (`*重点*`, `@所有人`,
+/// `[注] 正文`, `|竖线`), with the fix: quoting it. For a syntax error there.
+fn indicator_hint(text: &str, line: usize) -> Option<String> {
+    let body = text.lines().nth(line.checked_sub(1)?)?.trim_start_matches(' ');
+    let mut value = body;
+    while value.starts_with("- ") {
+        value = value[2..].trim_start_matches(' ');
+    }
+    if let Some((key, v)) = value.split_once(": ")
+        && !key.is_empty()
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        value = v.trim_start_matches(' ');
+    }
+    let mut chars = value.chars();
+    let first = chars.next()?;
+    let second = chars.next();
+    // After a closed `[…]` or `{…}`, more text: not a list or mapping meant as one.
+    let closed_then_text = |close: char| {
+        value.find(close).is_some_and(|i| {
+            let after = value[i + 1..].trim();
+            !after.is_empty() && !after.starts_with('#') && !after.starts_with(',')
+        })
+    };
+    let why = match first {
+        '*' => "a value that starts with `*` is read as a YAML alias (a reference to a value marked `&`)",
+        '@' | '`' => "YAML does not allow `@` or a backtick at the start of a value",
+        '%' => "YAML does not allow `%` at the start of a value",
+        '|' | '>' if second.is_some_and(|c| !matches!(c, '-' | '+' | ' ' | '0'..='9')) => {
+            "a value that starts with `|` or `>` is read as the mark of a block text, whose lines come below it"
+        }
+        // `"引"号`: the quotes hold the value; the rest is left over.
+        '"' | '\'' if value[1..].contains(first) && closed_then_text_after_quote(value, first) => {
+            let single = format!("'{}'", brief_text(value).replace('\'', "''"));
+            return Some(format!(
+                "a value that starts with a quote ends at the closing quote, and YAML allows nothing after it: put the whole text in the other kind of quotes, {}",
+                if first == '"' { single } else { yaml_quoted(&brief_text(value)) }
+            ));
+        }
+        '[' if closed_then_text(']') => "a value that starts with `[` is read as a list",
+        '{' if closed_then_text('}') => "a value that starts with `{` is read as a mapping",
+        _ => return None,
+    };
+    Some(format!("{why}: put the whole text in quotes: {}", yaml_quoted(&brief_text(value))))
+}
+
+/// Whether more text follows the quote that closes a value opened by `quote`.
+fn closed_then_text_after_quote(value: &str, quote: char) -> bool {
+    value[1..].find(quote).is_some_and(|i| {
+        let after = value[1 + i + 1..].trim();
+        !after.is_empty() && !after.starts_with('#') && !after.starts_with(quote)
+    })
+}
+
+/// The first 20 characters of a text, for a hint that writes it out.
+fn brief_text(s: &str) -> String {
+    let s = s.split(" #").next().unwrap_or(s).trim_end();
+    let mut out: String = s.chars().take(20).collect();
+    if s.chars().count() > 20 {
+        out.push('…');
+    }
+    out
 }
 
 /// The kind of a file that states it on a top-level line `kind: word`, with
@@ -721,7 +823,16 @@ fn yaml_error(rel: &Path, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
                 return located(other.location(), "a colon and a space inside a text".to_string())
                     .with_hint(COLON_IN_TEXT_HINT);
             }
+            // Two of the library's sentences in an author's words.
+            let message = if message.starts_with("invalid trailing content after") {
+                "more text after the closing quote of a quoted value".to_string()
+            } else if message == "alias references unknown anchor" {
+                "a YAML alias (`*name`) that refers to no value marked `&name`".to_string()
+            } else {
+                message
+            };
             let hint = hint
+                .or_else(|| other.location().and_then(|l| indicator_hint(text, l.line() as usize)))
                 .or_else(|| other.location().and_then(|l| tag_on(text, &l)).map(tag_hint))
                 .unwrap_or_else(|| "this is not valid YAML; check indentation and quoting near here".into());
             located(other.location(), message).with_hint(hint)
@@ -923,7 +1034,9 @@ fn tag_on<'t>(text: &'t str, location: &serde_saphyr::Location) -> Option<&'t st
 }
 
 fn tag_hint(tag: &str) -> String {
-    format!("remove the YAML tag `{tag}`: content values are plain texts, numbers, true or false, and lists")
+    format!(
+        "remove the YAML tag `{tag}`: content values are plain texts, numbers, true or false, and lists (if the `!` is part of a text, put the whole text in quotes)"
+    )
 }
 
 fn text_at<'t>(text: &'t str, location: &serde_saphyr::Location) -> &'t str {
@@ -1100,6 +1213,47 @@ mod tests {
             "text:\n  - 第一段\n  # 注意: 下面\n    - 子项\n",
         ] {
             assert_eq!(at(fine), None, "{fine}");
+        }
+    }
+
+    #[test]
+    fn a_text_starting_with_an_ampersand_is_found_unless_an_alias_uses_it() {
+        let at = |text: &str| {
+            folded_item(Path::new("c.yaml"), text).map(|(d, _)| {
+                let p = d.location.unwrap().pos.unwrap();
+                (p.line, p.column)
+            })
+        };
+        assert_eq!(at("intro:\n  - &和 要认真\n"), Some((2, 5)));
+        assert_eq!(at("title: &t 认真 # 注\n"), Some((1, 8)));
+        for fine in [
+            // An anchor an alias repeats; on a list; in a text's middle; in block and quoted texts.
+            "title: &t 认真\nlead: *t\n",
+            "asks: &a\n  - 怎样\nmore: *a\n",
+            "text:\n  - 甲 & 乙\n",
+            "text: |\n  &和 要认真\n",
+            "text: \"&和 要认真\"\n",
+        ] {
+            assert_eq!(at(fine), None, "{fine}");
+        }
+    }
+
+    #[test]
+    fn a_text_starting_with_a_yaml_character_gets_the_quoting_hint() {
+        let hint = |line: &str| indicator_hint(line, 1);
+        for (line, quoted) in [
+            ("- *重点* 要认真", "\"*重点* 要认真\""),
+            ("quote: @所有人", "\"@所有人\""),
+            ("  - [注] 正文", "\"[注] 正文\""),
+            ("text: |竖线", "\"|竖线\""),
+            ("prompt: \"大事\"要办", "'\"大事\"要办'"),
+        ] {
+            let h = hint(line).unwrap_or_else(|| panic!("{line}"));
+            assert!(h.ends_with(quoted), "{line}: {h}");
+        }
+        // Lists, mappings and block marks written as YAML means them.
+        for fine in ["refs: [a, b]", "- {a: 1}", "text: |-", "text: >2", "refs: [a, b] # 注", "title: 认真"] {
+            assert_eq!(hint(fine), None, "{fine}");
         }
     }
 
