@@ -1105,10 +1105,93 @@ fn load_book_toml(root: &Path, loaded: &mut Loaded) {
     }
     let parsed = toml::from_str::<Config>(&text).and_then(|c| toml::from_str::<WithHtml>(&text).map(|_| c));
     match parsed {
-        Ok(c) => loaded.book_config = Some(c),
+        Ok(c) => {
+            loaded.diagnostics.extend(outside_mdbook_html(root, &text));
+            loaded.book_config = Some(c);
+        }
         Err(e) => loaded.diagnostics.push(toml_error(&text, &e, text.parse::<toml::Table>().is_err())),
     }
     loaded.sources.insert(PathBuf::from(BOOK_TOML), text);
+}
+
+/// What `book.toml` may ask of mdBook that the handbook does not do, found
+/// with its position before any page is built (mdBook would fail late,
+/// without one): a preprocessor or a renderer other than mdBook's own (they
+/// run programs, which the handbook does not), and extra CSS or scripts that
+/// are web addresses (the site makes no request outside its folder) or files
+/// that are not there.
+fn outside_mdbook_html(root: &Path, text: &str) -> Vec<Diagnostic> {
+    use serde::de::IgnoredAny;
+    use std::collections::BTreeMap;
+    use toml::Spanned;
+    #[derive(Deserialize, Default)]
+    struct Book {
+        #[serde(default)]
+        preprocessor: BTreeMap<Spanned<String>, IgnoredAny>,
+        #[serde(default)]
+        output: BTreeMap<Spanned<String>, IgnoredAny>,
+    }
+    // Read again for the HTML renderer's files, with their positions.
+    #[derive(Deserialize, Default)]
+    struct Files {
+        #[serde(default)]
+        output: Outputs,
+    }
+    #[derive(Deserialize, Default)]
+    struct Outputs {
+        #[serde(default)]
+        html: Html,
+    }
+    #[derive(Deserialize, Default)]
+    #[serde(rename_all = "kebab-case")]
+    struct Html {
+        #[serde(default)]
+        additional_css: Vec<Spanned<String>>,
+        #[serde(default)]
+        additional_js: Vec<Spanned<String>>,
+    }
+    let Ok(book) = toml::from_str::<Book>(text) else { return Vec::new() };
+    let at = |span: std::ops::Range<usize>, message: String| {
+        Diagnostic::at(BOOK_TOML, Pos::at_offset(text, span.start), message).with_span(span)
+    };
+    let mut out = Vec::new();
+    // mdBook's own preprocessors, which it runs anyway.
+    for name in book.preprocessor.keys().filter(|k| !matches!(k.get_ref().as_str(), "links" | "index")) {
+        out.push(
+            at(name.span(), format!("the preprocessor `{}` is not run by the handbook", name.get_ref()))
+                .with_hint("the handbook writes the pages' Markdown itself and builds them with mdBook's HTML renderer alone; remove this table"),
+        );
+    }
+    for name in book.output.keys().filter(|k| k.get_ref() != "html") {
+        out.push(
+            at(name.span(), format!("the renderer `{}` is not run by the handbook", name.get_ref()))
+                .with_hint("the handbook builds the site with mdBook's HTML renderer alone (printed editions: `handbook print`); remove this table"),
+        );
+    }
+    if let Ok(Files { output: Outputs { html } }) = toml::from_str::<Files>(text) {
+        for file in html.additional_css.iter().chain(&html.additional_js) {
+            let path = file.get_ref();
+            if path.contains("://") || path.starts_with("//") {
+                out.push(
+                    at(file.span(), format!("`{path}` is a web address"))
+                        .with_hint("the site makes no request outside its own folder (it must work offline and from file://): save the file in the handbook's folder and name its path"),
+                );
+            } else if Path::new(path).is_absolute()
+                || Path::new(path).components().any(|c| matches!(c, std::path::Component::ParentDir))
+            {
+                out.push(
+                    at(file.span(), format!("`{path}` is outside the handbook's folder"))
+                        .with_hint("mdBook puts the file at the same path inside the site: save it in the handbook's folder (theme/, say) and name it from there"),
+                );
+            } else if !root.join(path).is_file() {
+                out.push(
+                    at(file.span(), format!("no file `{path}`"))
+                        .with_hint("extra CSS and scripts are paths from the handbook's root, where book.toml is"),
+                );
+            }
+        }
+    }
+    out
 }
 
 /// A `book.toml` problem at the position of toml's span; `syntax` when the

@@ -155,6 +155,7 @@ impl Staging {
             write(&src.join(format!("{}.md", page.id)), page.markdown.as_bytes())?;
         }
         let mut config = config.clone();
+        copy_additional(root, &config, dir)?;
         with_sidebar(&mut config)?;
         let toml = toml::to_string(&config)
             .map_err(|e| Diagnostic::in_file(dir.join(BOOK_TOML), format!("cannot write book.toml: {e}")))?;
@@ -219,8 +220,24 @@ fn mdbook_config(root: &Path, config: &Config, book: &RenderedBook, staging: &Pa
         config.set("output.html.theme", theme.to_string_lossy().as_ref()).map_err(|e| config_error(&e))?;
     }
     write(&staging.join(SIDEBAR_JS), book.sidebar_js.as_bytes())?;
+    copy_additional(root, &config, staging)?;
     with_sidebar(&mut config)?;
     Ok(config)
+}
+
+/// Copies the extra CSS and scripts `book.toml` names (paths from the
+/// handbook's root, checked by `load`) to the same paths under `to`, the
+/// folder mdBook is run in, which reads them from there.
+fn copy_additional(root: &Path, config: &Config, to: &Path) -> Result<()> {
+    let Some(html) = config.html_config() else { return Ok(()) };
+    for rel in html.additional_css.iter().chain(&html.additional_js) {
+        let target = to.join(rel);
+        if let Some(dir) = target.parent() {
+            fs::create_dir_all(dir).map_err(|e| io_error(dir, "cannot create folder", e))?;
+        }
+        fs::copy(root.join(rel), &target).map_err(|e| io_error(&root.join(rel), "cannot copy file", e))?;
+    }
+    Ok(())
 }
 
 /// Whether [`update_pages`] can bring a site up to date: not while the print

@@ -140,6 +140,38 @@ fn emit_markdown_writes_a_standalone_mdbook_project() {
     assert!(js.contains("基本作风"), "the chapter list script lists the chapters");
 }
 
+/// Extra CSS and scripts that `book.toml` names from the handbook's root
+/// reach the site (and the emitted project) at those paths, and every page
+/// loads them from there.
+#[test]
+fn extra_css_and_scripts_from_book_toml_are_in_the_site() {
+    let dir = fixture(None);
+    let toml = dir.path().join("book.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    let text = text.replace(
+        "[output.html]\n",
+        "[output.html]\nadditional-css = [\"theme/office.css\"]\nadditional-js = [\"extra/office.js\"]\n",
+    );
+    std::fs::write(&toml, text).unwrap();
+    std::fs::write(dir.path().join("theme/office.css"), "body { color: #123456 }\n").unwrap();
+    std::fs::create_dir(dir.path().join("extra")).unwrap();
+    std::fs::write(dir.path().join("extra/office.js"), "window.officeExtra = 1;\n").unwrap();
+    let (out, md) = (dir.path().join("book"), dir.path().join("md"));
+    let report = pipeline::build(
+        dir.path(),
+        &BuildOptions { out: out.clone(), emit_markdown: Some(md.clone()), ..Default::default() },
+    );
+    assert!(report.ok(), "{:?}", report.diagnostics);
+    let page = std::fs::read_to_string(out.join("basics.html")).unwrap();
+    for (prefix, content) in [("theme/office-", "#123456"), ("extra/office-", "officeExtra")] {
+        let name =
+            page.split(prefix).nth(1).and_then(|r| r.split('"').next()).unwrap_or_else(|| panic!("{prefix} in {page}"));
+        let file = std::fs::read_to_string(out.join(format!("{prefix}{name}"))).unwrap();
+        assert!(file.contains(content), "{prefix}{name}: {file}");
+    }
+    assert!(md.join("theme/office.css").is_file() && md.join("extra/office.js").is_file());
+}
+
 /// The same content gives the same site, byte for byte (the search index's
 /// segment files included), whether built into a fresh folder or over the
 /// previous site (whose unchanged files are linked, not rewritten).
