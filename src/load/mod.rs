@@ -11,7 +11,7 @@
 
 use crate::diagnostic::{Diagnostic, Sources, did_you_mean};
 use crate::layout::{
-    BOOK_TOML, CARD_TEMPLATE, CONTENT_DIR, EXAM_TEMPLATE, EXAM_WORDS, PRINT_TEMPLATE, SEARCH_JS, STATIC_DIR,
+    BOOK_TOML, CARD_TEMPLATE, CONTENT_DIR, EXAM_TEMPLATE, EXAM_WORDS, PRINT_TEMPLATE, SEARCH_JS, STATIC_DIR, THEME_DIR,
     TEMPLATES_DIR,
 };
 use crate::model::{Chapter, ChapterBody, Handbook, KINDS, Pos, Settings};
@@ -1145,6 +1145,7 @@ fn outside_mdbook_html(root: &Path, text: &str) -> Vec<Diagnostic> {
     #[derive(Deserialize, Default)]
     #[serde(rename_all = "kebab-case")]
     struct Html {
+        theme: Option<Spanned<String>>,
         #[serde(default)]
         additional_css: Vec<Spanned<String>>,
         #[serde(default)]
@@ -1169,6 +1170,12 @@ fn outside_mdbook_html(root: &Path, text: &str) -> Vec<Diagnostic> {
         );
     }
     if let Ok(Files { output: Outputs { html } }) = toml::from_str::<Files>(text) {
+        if let Some(theme) = html.theme.as_ref().filter(|t| t.get_ref().trim_start_matches("./").trim_end_matches('/') != THEME_DIR) {
+            out.push(
+                at(theme.span(), format!("the theme is the `{THEME_DIR}/` folder, not `{}`", theme.get_ref()))
+                    .with_hint(format!("mdBook's theme files, the page templates and the print templates live together in `{THEME_DIR}/`: remove this line")),
+            );
+        }
         for file in html.additional_css.iter().chain(&html.additional_js) {
             let path = file.get_ref();
             if path.contains("://") || path.starts_with("//") {

@@ -216,7 +216,8 @@ fn mdbook_config(root: &Path, config: &Config, book: &RenderedBook, staging: &Pa
     config.build.build_dir = site.to_path_buf();
     config.build.create_missing = false;
     let theme = absolute(&root.join(THEME_DIR));
-    if theme.is_dir() && config.html_config().and_then(|h| h.theme).is_none() {
+    // `load` allows no other theme folder: `theme = "theme"` is the same one.
+    if theme.is_dir() {
         config.set("output.html.theme", theme.to_string_lossy().as_ref()).map_err(|e| config_error(&e))?;
     }
     write(&staging.join(SIDEBAR_JS), book.sidebar_js.as_bytes())?;
