@@ -11,8 +11,8 @@
 
 use crate::diagnostic::{Diagnostic, Sources, did_you_mean};
 use crate::layout::{
-    BOOK_TOML, CARD_TEMPLATE, CONTENT_DIR, EXAM_TEMPLATE, EXAM_WORDS, PRINT_TEMPLATE, SEARCH_JS, STATIC_DIR, THEME_DIR,
-    TEMPLATES_DIR,
+    BOOK_TOML, CARD_TEMPLATE, CONTENT_DIR, EXAM_TEMPLATE, EXAM_WORDS, PRINT_TEMPLATE, SEARCH_JS, STATIC_DIR,
+    TEMPLATES_DIR, THEME_DIR,
 };
 use crate::model::{Chapter, ChapterBody, Handbook, KINDS, Pos, Settings};
 use mdbook_driver::config::Config;
@@ -1170,7 +1170,9 @@ fn outside_mdbook_html(root: &Path, text: &str) -> Vec<Diagnostic> {
         );
     }
     if let Ok(Files { output: Outputs { html } }) = toml::from_str::<Files>(text) {
-        if let Some(theme) = html.theme.as_ref().filter(|t| t.get_ref().trim_start_matches("./").trim_end_matches('/') != THEME_DIR) {
+        if let Some(theme) =
+            html.theme.as_ref().filter(|t| t.get_ref().trim_start_matches("./").trim_end_matches('/') != THEME_DIR)
+        {
             out.push(
                 at(theme.span(), format!("the theme is the `{THEME_DIR}/` folder, not `{}`", theme.get_ref()))
                     .with_hint(format!("mdBook's theme files, the page templates and the print templates live together in `{THEME_DIR}/`: remove this line")),

@@ -210,6 +210,39 @@ fn search_results_screenshot_and_empty_state() {
     page.wait_for("document.getElementById('search-status').textContent.includes('没有找到')");
 }
 
+/// On a phone the top bar stays one line: every tool and button shown
+/// whole, none wrapped, nothing wider than the screen; the book's title gives
+/// way (cut short, then hidden on the narrowest screens).
+#[test]
+fn the_top_bar_fits_a_phone() {
+    let Some(mut b) = browser() else { return };
+    let site = &shipped().out;
+    let mut page = b.page();
+    for width in [320, 360, 390, 430] {
+        page.call(
+            "Emulation.setDeviceMetricsOverride",
+            serde_json::json!({ "width": width, "height": 700, "deviceScaleFactor": 1, "mobile": true }),
+        );
+        page.goto(&file_url(&site.join("images.html")));
+        let bar = page.eval(
+            "(() => { const bar = document.querySelector('.topbar');
+              const parts = [...bar.querySelectorAll('.icon-button, .tool')].map(e => {
+                const b = e.getBoundingClientRect();
+                // One line: as tall as a line of its text, with its whole width inside the screen.
+                const line = parseFloat(getComputedStyle(e).lineHeight) || b.height;
+                return { text: e.textContent.trim(), oneLine: e.getClientRects().length === 1 && b.height < line * 1.6 + 16, inside: b.left >= 0 && b.right <= innerWidth };
+              });
+              return { scroll: document.documentElement.scrollWidth, parts }; })()",
+        );
+        assert!(bar["scroll"].as_f64().unwrap() <= f64::from(width), "{width}px: the page scrolls sideways: {bar}");
+        let parts = bar["parts"].as_array().unwrap();
+        assert!(parts.len() >= 4, "{width}px: {bar}");
+        for p in parts {
+            assert!(p["oneLine"].as_bool().unwrap() && p["inside"].as_bool().unwrap(), "{width}px: {p} in {bar}");
+        }
+    }
+}
+
 /// A result found for meaning shows, in the results list, the near word the
 /// query shares ("意思相近：…", labelled as search data) and the sentence it
 /// came from, as the CLI does. The query is the first of the dev and keyword
