@@ -212,9 +212,10 @@ fn search_results_screenshot_and_empty_state() {
 
 /// On a phone the top bar stays one line: every tool and button shown
 /// whole, none wrapped, nothing wider than the screen; the book's title gives
-/// way (cut short, then hidden on the narrowest screens).
+/// way (cut short, then hidden on the narrowest screens). Short table cells
+/// and labels do not break between their characters.
 #[test]
-fn the_top_bar_fits_a_phone() {
+fn the_top_bar_and_the_learning_pages_fit_a_phone() {
     let Some(mut b) = browser() else { return };
     let site = &shipped().out;
     let mut page = b.page();
@@ -239,6 +240,19 @@ fn the_top_bar_fits_a_phone() {
         assert!(parts.len() >= 4, "{width}px: {bar}");
         for p in parts {
             assert!(p["oneLine"].as_bool().unwrap() && p["inside"].as_bool().unwrap(), "{width}px: {p} in {bar}");
+        }
+        // The progress table's short cells and a fill-in question's label keep
+        // their words on one line; the page itself never scrolls sideways.
+        for (file, selector) in [("progress.html", ".progress-read"), ("practice.html", ".quiz-fill")] {
+            page.goto(&file_url(&site.join(file)));
+            let lines = page.wait_for(&format!(
+                "(() => {{ const e = document.querySelector('{selector}'); if (!e) return null;
+                   const r = document.createRange(); r.selectNodeContents(e.firstChild);
+                   const tops = new Set([...r.getClientRects()].map(x => Math.round(x.top)));
+                   return {{ lines: tops.size, scroll: document.documentElement.scrollWidth }}; }})()"
+            ));
+            assert_eq!(lines["lines"], 1, "{width}px, {file}: {selector} wraps: {lines}");
+            assert!(lines["scroll"].as_f64().unwrap() <= f64::from(width), "{width}px, {file}: {lines}");
         }
     }
 }

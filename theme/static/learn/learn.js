@@ -399,7 +399,8 @@
       tbody.appendChild(tr);
     });
     table.appendChild(tbody);
-    body.appendChild(table);
+    // On a narrow screen the table scrolls within this, not the page.
+    body.appendChild(el('div', 'progress-table-wrap')).appendChild(table);
     body.appendChild(chart(s.hist));
 
     var files = el('div', 'progress-files');
