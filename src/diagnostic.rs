@@ -152,6 +152,10 @@ pub struct Style<'a> {
     /// Shown before each file name, so that paths work from where the user
     /// stands (`--dir ROOT`); empty for the root itself.
     pub root: Option<&'a Path>,
+    /// Long messages and hints lose their middle ([`brief`]): for a
+    /// terminal, which a pasted paragraph would fill. `serve`'s overlay
+    /// scrolls, and shows them whole.
+    pub brief: bool,
 }
 
 /// Renders diagnostics the way compilers do: header, location, a snippet with
@@ -161,7 +165,7 @@ pub fn render(diags: &[Diagnostic], sources: &Sources, style: Style<'_>) -> Stri
     let renderer = if style.color { Renderer::styled() } else { Renderer::plain() };
     let mut out = String::new();
     for d in diags {
-        out += &renderer.render(&[group(d, sources, style.root)]);
+        out += &renderer.render(&[group(d, sources, style)]);
         out += "\n\n";
     }
     let errors = diags.iter().filter(|d| d.is_error()).count();
@@ -180,7 +184,8 @@ pub fn render(diags: &[Diagnostic], sources: &Sources, style: Style<'_>) -> Stri
 /// One diagnostic as an annotate-snippets group: the primary snippet (with the
 /// labels in the same file), one snippet per other file a label points into,
 /// then the hints.
-fn group<'a>(d: &'a Diagnostic, sources: &'a Sources, root: Option<&Path>) -> annotate_snippets::Group<'a> {
+fn group<'a>(d: &'a Diagnostic, sources: &'a Sources, style: Style<'_>) -> annotate_snippets::Group<'a> {
+    let root = style.root;
     use annotate_snippets::{AnnotationKind, Group, Level, Origin, Snippet};
     let level = match d.severity {
         Severity::Error => Level::ERROR,
@@ -194,7 +199,7 @@ fn group<'a>(d: &'a Diagnostic, sources: &'a Sources, root: Option<&Path>) -> an
         None => terminal(&file.display().to_string()).into_owned(),
     };
     let shown_text = |s: &'a str| -> Cow<'a, str> {
-        match brief(s) {
+        match if style.brief { brief(s) } else { Cow::Borrowed(s) } {
             Cow::Borrowed(b) => terminal(b),
             Cow::Owned(o) => Cow::Owned(terminal(&o).into_owned()),
         }
@@ -250,39 +255,25 @@ fn group<'a>(d: &'a Diagnostic, sources: &'a Sources, root: Option<&Path>) -> an
     group
 }
 
-/// `text` with each value quoted in backticks cut to its first
+/// `text`, with its middle left out when it is longer than
 /// [`BRIEF_CHARS`] characters: messages quote what a file holds (`unknown
 /// kind `…``), and a pasted paragraph or a runaway line would otherwise fill
-/// the screen and hide the message. The snippet still shows where it is.
+/// the screen and hide the message. The start says what is wrong and the end
+/// closes the quote; the snippet still shows the place. (Cutting the quoted
+/// value alone would need its bounds, and a value may hold backticks.)
 pub fn brief(text: &str) -> Cow<'_, str> {
-    let parts: Vec<&str> = text.split('`').collect();
-    // Quoted values are the odd parts, when every backtick is paired.
-    if parts.len().is_multiple_of(2) || !parts.iter().skip(1).step_by(2).any(|p| p.chars().count() > BRIEF_CHARS) {
+    let n = text.chars().count();
+    if n <= BRIEF_CHARS {
         return Cow::Borrowed(text);
     }
-    let mut out = String::with_capacity(text.len().min(512));
-    for (i, part) in parts.iter().enumerate() {
-        let n = part.chars().count();
-        match i % 2 {
-            // A quoted value, between its two backticks.
-            1 if n > BRIEF_CHARS => {
-                out.push('`');
-                out.extend(part.chars().take(BRIEF_CHARS));
-                out.push_str(&format!("…` ({n} characters)"));
-            }
-            1 => {
-                out.push('`');
-                out.push_str(part);
-                out.push('`');
-            }
-            _ => out.push_str(part),
-        }
-    }
-    Cow::Owned(out)
+    let head: String = text.chars().take(BRIEF_CHARS - BRIEF_TAIL).collect();
+    let tail: String = text.chars().skip(n - BRIEF_TAIL).collect();
+    Cow::Owned(format!("{head} … ({} characters left out) … {tail}", n - BRIEF_CHARS))
 }
 
-/// How much of a quoted value a message shows.
-pub const BRIEF_CHARS: usize = 40;
+/// How much of a message or hint is shown, and how much of that is its end.
+pub const BRIEF_CHARS: usize = 400;
+const BRIEF_TAIL: usize = 60;
 
 /// A source for a snippet, and the map of its byte offsets: C1 controls
 /// (which annotate-snippets passes through) become U+FFFD, one byte longer.
@@ -378,17 +369,19 @@ mod tests {
     }
 
     #[test]
-    fn long_quoted_values_are_cut_in_what_is_shown() {
-        let long = "办".repeat(500);
-        let d = Diagnostic::error(format!("unknown kind `{long}`")).with_hint(format!("not `{long}` nor `x`"));
-        let text = render(&[d], &Sources::new(), Style::default());
-        let cut = format!("`{}…` (500 characters)", "办".repeat(BRIEF_CHARS));
-        assert!(text.contains(&format!("error: unknown kind {cut}\n")), "{text}");
-        assert!(text.contains(&format!("hint: not {cut} nor `x`")), "{text}");
-        // Short values, and text outside backticks, are left alone; so is an unpaired backtick.
-        assert_eq!(brief("unknown kind `abc` here"), "unknown kind `abc` here");
-        let unpaired = format!("a ` then {long}");
-        assert_eq!(brief(&unpaired), unpaired);
+    fn long_messages_lose_their_middle_in_what_is_shown() {
+        let long = "办".repeat(5000);
+        let d = Diagnostic::error(format!("unknown kind `{long}`")).with_hint(format!("not `{long}`"));
+        let text = render(std::slice::from_ref(&d), &Sources::new(), Style { brief: true, ..Style::default() });
+        let head = format!("error: unknown kind `{}", "办".repeat(BRIEF_CHARS - BRIEF_TAIL - 14));
+        let tail = format!("{}`\n", "办".repeat(BRIEF_TAIL - 1));
+        assert!(text.contains(&format!("{head} … (4615 characters left out) … {tail}")), "{text}");
+        assert!(text.contains("hint: not `办") && text.chars().count() < 1200, "{text}");
+        // Whole where the reader can scroll (serve's overlay).
+        assert!(render(&[d], &Sources::new(), Style::default()).chars().count() > 10_000);
+        // A message of ordinary length is left whole, backticks and all.
+        let short = format!("duplicate option `{}`", "a`b".repeat(100));
+        assert_eq!(brief(&short), short);
     }
 
     #[test]

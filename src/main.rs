@@ -543,7 +543,7 @@ fn progress() -> indicatif::ProgressBar {
 /// The one place diagnostics are printed (to stderr, in colour on a terminal).
 fn print_diagnostics(diags: &[Diagnostic], sources: &handbook::diagnostic::Sources, root: &Path) {
     let root = (root != Path::new(".") && !root.as_os_str().is_empty()).then_some(root);
-    let text = render(diags, sources, Style { color: std::io::stderr().is_terminal(), root });
+    let text = render(diags, sources, Style { color: std::io::stderr().is_terminal(), root, brief: true });
     if !text.is_empty() {
         let _ = std::io::stderr().lock().write_all(text.as_bytes());
     }

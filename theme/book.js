@@ -73,6 +73,17 @@
   if (searchToggle) searchToggle.addEventListener('click', function () {
     if (panel.hidden) openSearch(); else closeSearch();
   });
+  // A link can carry a query (`index.html?q=笔杆子`; mdBook's `?search=` too):
+  // the panel opens with it and its results, so a trainer's handout or an
+  // intranet's search form can send a reader straight to them.
+  var asked = new URLSearchParams(location.search);
+  var linked = asked.get('q') || asked.get('search');
+  if (linked && panel) {
+    input.value = linked;
+    openSearch();
+    // Once search.js has loaded it runs a query already in the box; if it had, this does.
+    input.dispatchEvent(new Event('input'));
+  }
 
   document.addEventListener('keydown', function (e) {
     if (e.key === 'Escape') { closeSearch(); return; }

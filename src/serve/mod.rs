@@ -10,7 +10,7 @@
 
 mod http;
 
-use crate::diagnostic::{Diagnostic, Style, brief, render};
+use crate::diagnostic::{Diagnostic, Style, render};
 use crate::layout::{SEARCH_CONFIG, SEARCH_INDEX_DIR};
 use crate::pipeline::{BuildOptions, Incremental, Rebuilt, Report};
 use crate::progress::Stopwatch;
@@ -188,14 +188,14 @@ fn overlay_json(d: &Diagnostic, report: &Report) -> serde_json::Value {
     let labels: Vec<serde_json::Value> = d
         .labels
         .iter()
-        .map(|l| serde_json::json!({ "location": l.location.to_string(), "at": location(&l.location), "message": brief(&l.message) }))
+        .map(|l| serde_json::json!({ "location": l.location.to_string(), "at": location(&l.location), "message": l.message }))
         .collect();
     serde_json::json!({
         "severity": d.severity,
         "location": d.location.as_ref().map(|l| l.to_string()),
         "at": d.location.as_ref().map(location),
-        "message": brief(&d.message),
-        "hints": d.hints.iter().map(|h| brief(h)).collect::<Vec<_>>(),
+        "message": d.message,
+        "hints": d.hints,
         "labels": labels,
         "text": render(std::slice::from_ref(d), &report.sources, Style::default()),
     })

@@ -145,6 +145,33 @@ fn browser_ranks_like_the_cli_from_file_urls() {
     assert!(worst.1.bytes <= 75_000, "worst query downloads {} bytes (target ≤ 75 KB)", worst.1.bytes);
 }
 
+/// A link that carries a query (`?q=`, or mdBook's `?search=`) opens the
+/// page with the search panel showing that query's results, the CLI's first
+/// three first, from a chapter page as from the first page.
+#[test]
+fn a_link_with_a_query_opens_its_results() {
+    let Some(mut b) = browser() else { return };
+    let site = &shipped().out;
+    let mut page = b.page();
+    for (file, param, q) in [("index.html", "q", "新人不会写报告怎么办"), ("images.html", "search", "bgz")] {
+        let encoded: String = percent_encoding::utf8_percent_encode(q, percent_encoding::NON_ALPHANUMERIC).to_string();
+        page.goto(&format!("{}?{param}={encoded}", file_url(&site.join(file))));
+        page.wait_for("document.documentElement.getAttribute('data-search-done') || document.documentElement.getAttribute('data-search-error')");
+        let shown = page.eval(
+            "({ open: !document.getElementById('search-panel').hidden, value: document.getElementById('search-input').value,
+                urls: Array.from(document.querySelectorAll('#search-results [role=option]')).map(o => o.dataset.href) })",
+        );
+        assert_eq!(shown["open"], true, "{file}?{param}=: {shown}");
+        assert_eq!(shown["value"], q, "{file}?{param}=: {shown}");
+        let urls: Vec<String> =
+            shown["urls"].as_array().unwrap().iter().map(|u| strip_highlight(u.as_str().unwrap())).collect();
+        let cli: Vec<String> = search_site(site, q, 3).unwrap().into_iter().map(|r| r.url).collect();
+        assert!(!cli.is_empty() && urls.len() >= cli.len(), "{q}: {urls:?} / {cli:?}");
+        // Result links are relative to the page they are shown on.
+        assert_eq!(urls[..cli.len()], cli[..], "{file}: {q}");
+    }
+}
+
 #[test]
 fn keyboard_search_opens_the_section_and_marks_the_words() {
     let Some(mut b) = browser() else { return };
