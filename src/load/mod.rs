@@ -817,6 +817,10 @@ fn yaml_error(rel: &Path, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
                 return Diagnostic::at(rel, pos, format!("a list item below `{key}`, which has a value already (`{value}`, line {key_line})"))
                     .with_hint(hint);
             }
+            if let Some((pos, key)) = other.location().and_then(|l| item_among_keys(text, l.line() as usize)) {
+                return Diagnostic::at(rel, pos, format!("a list item at the same depth as the key `{key}` above it"))
+                    .with_hint("a list belongs to a key: the key on its own line (`text:`), its items below it, each indented further than the key");
+            }
             let hint = other.location().and_then(|l| misaligned(text, l.line() as usize));
             // A second `: ` on a line whose key lines up (one out of line is told above).
             if hint.is_none() && message.starts_with("mapping values are not allowed") {
@@ -984,6 +988,30 @@ fn block_text_above(text: &str, line: usize) -> Option<(String, String)> {
     let (key, value) = above.trim_start_matches([' ', '-']).split_once(": ")?;
     let mark = value.split(" #").next()?.trim();
     (mark.starts_with(['|', '>']) && mark.len() <= 3).then(|| (key.trim().to_string(), mark.to_string()))
+}
+
+/// A list item on `line` whose dash stands where the keys of the mapping
+/// above it start (`title: 勤奋` then `- 多写` under the `t`): YAML reads it
+/// as neither a key nor an item of any list. The dash and that key.
+fn item_among_keys(text: &str, line: usize) -> Option<(Pos, String)> {
+    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    let item = text.lines().nth(line.checked_sub(1)?)?.trim_end_matches('\r');
+    if !item.trim_start_matches(' ').starts_with("- ") {
+        return None;
+    }
+    let (_, above) = line_above(text, line)?;
+    let body = above.trim_start_matches(' ');
+    // The key's column: after the dash of an item that opens the mapping (`- id: a`).
+    let (key_at, rest) = match body.strip_prefix("- ") {
+        Some(r) => (indent(above) + 2 + (r.len() - r.trim_start_matches(' ').len()), r.trim_start_matches(' ')),
+        None => (indent(above), body),
+    };
+    let (key, value) = rest.split_once(':')?;
+    let key_ok = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    // `key:` alone may take a list at its own depth: that is YAML.
+    let valued = !value.trim().is_empty() && !value.trim_start().starts_with('#');
+    (key_ok && valued && indent(item) == key_at)
+        .then(|| (Pos { line: line as u32, column: indent(item) as u32 + 1 }, key.to_string()))
 }
 
 /// A list item (on `line` or the line after it) indented under a key whose
@@ -1347,6 +1375,19 @@ mod tests {
         for fine in ["refs: [a, b]", "- {a: 1}", "text: |-", "text: >2", "refs: [a, b] # 注", "title: 认真"] {
             assert_eq!(hint(fine), None, "{fine}");
         }
+    }
+
+    #[test]
+    fn a_list_item_among_the_keys_of_a_mapping_is_named() {
+        let at = |text: &str, line| item_among_keys(text, line).map(|(p, key)| (p.line, p.column, key));
+        assert_eq!(at("- id: a\n  title: 勤奋\n  - 多写\n", 3), Some((3, 3, "title".into())));
+        assert_eq!(at("- id: a\n  - 多写\n", 2), Some((2, 3, "id".into())));
+        assert_eq!(at("title: 勤奋\r\n- 多写\r\n", 2), Some((2, 1, "title".into())));
+        // YAML's own form (a list at its key's depth), a deeper item, a text line.
+        assert_eq!(at("options:\n- 认真\n", 2), None);
+        assert_eq!(at("options: # 选项\n- 认真\n", 2), None);
+        assert_eq!(at("text:\n  - 多写\n", 2), None);
+        assert_eq!(at("title: 勤奋\n多写\n", 2), None);
     }
 
     #[test]
