@@ -493,6 +493,18 @@ fn indicator_hint(text: &str, line: usize) -> Option<String> {
     Some(format!("{why}: put the whole text in quotes: {}", yaml_quoted(&brief_text(value))))
 }
 
+/// [`indicator_hint`] for a value inside brackets (`{ lead: *一是*, … }`),
+/// at the position the parser gives: the value runs to the next `,`, `]` or `}`.
+fn indicator_in_flow(here: &str) -> Option<String> {
+    let value = here.split([',', ']', '}']).next()?.trim_end();
+    let why = match value.chars().next()? {
+        '*' => "a value that starts with `*` is read as a YAML alias (a reference to a value marked `&`)",
+        '@' | '`' => "YAML does not allow `@` or a backtick at the start of a value",
+        _ => return None,
+    };
+    Some(format!("{why}: put the text in quotes: {}", yaml_quoted(&brief_text(value))))
+}
+
 /// Whether more text follows the quote that closes a value opened by `quote`.
 fn closed_then_text_after_quote(value: &str, quote: char) -> bool {
     value[1..].find(quote).is_some_and(|i| {
@@ -795,6 +807,13 @@ fn yaml_error(rel: &Path, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
                 return Diagnostic::at(rel, pos, format!("{what} in the indentation"))
                     .with_hint("indent with ordinary spaces: YAML reads a full-width space (a Chinese input method's) or a no-break space (pasted from Word or a web page) as text");
             }
+            // One after a value (`refs: [a]　`): the parser stops at it.
+            if let Some(l) = other.location()
+                && let Some(c) = text_at(text, &l).chars().next().filter(|&c| c.is_whitespace() && !matches!(c, ' ' | '\t' | '\n' | '\r'))
+            {
+                return located(Some(l), format!("{} here, which YAML reads as text", space_name(c)))
+                    .with_hint("delete it, or type an ordinary space (a full-width space comes from a Chinese input method, a no-break space from Word or a web page)");
+            }
             if let Some(pos) = other.location().and_then(|l| tab_indent(text, l.line() as usize)) {
                 return Diagnostic::at(rel, pos, format!("a tab in the indentation ({message})"))
                     .with_hint("indent with spaces: YAML does not allow tabs for indentation");
@@ -817,6 +836,21 @@ fn yaml_error(rel: &Path, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
                 return Diagnostic::at(rel, pos, format!("a list item below `{key}`, which has a value already (`{value}`, line {key_line})"))
                     .with_hint(hint);
             }
+            if let Some((pos, open, n)) = other.location().and_then(|l| unclosed_flow(text, l.line() as usize)) {
+                let close = if open == '[' { ']' } else { '}' };
+                return Diagnostic::at(rel, pos, format!("the `{open}` on line {n} is not closed"))
+                    .with_hint(format!("end the list with `{close}` on that line (`options: [甲, 乙]`); to keep `{open}` as a character, put the whole text in quotes"));
+            }
+            if let Some((pos, key, written)) = other.location().and_then(|l| colon_without_space(text, l.line() as usize)) {
+                return Diagnostic::at(rel, pos, format!("no space after the colon of `{key}:`"))
+                    .with_hint(format!("YAML needs a space after a key's colon: `{written}`"));
+            }
+            if let Some((pos, key, item_line, first, column)) =
+                other.location().and_then(|l| key_at_dashes(text, l.line() as usize))
+            {
+                return Diagnostic::at(rel, pos, format!("the key `{key}` stands where the dashes of the list above are (line {item_line})"))
+                    .with_hint(format!("line it up with the key `{first}` (column {column}), whose mapping it belongs to"));
+            }
             if let Some((pos, key)) = other.location().and_then(|l| item_among_keys(text, l.line() as usize)) {
                 return Diagnostic::at(rel, pos, format!("a list item at the same depth as the key `{key}` above it"))
                     .with_hint("a list belongs to a key: the key on its own line (`text:`), its items below it, each indented further than the key");
@@ -835,8 +869,19 @@ fn yaml_error(rel: &Path, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
             } else {
                 message
             };
+            let pairs = if message.starts_with("unclosed quote") {
+                Some("a text that opens with a quote ends at the same quote, on this line or a later one: close it, or, to keep a quote mark as a character, put the text in the other kind of quotes or type “ ”")
+            } else if message.starts_with("unclosed bracket") || message.starts_with("misplaced bracket")
+                || message.starts_with("mismatched bracket")
+            {
+                Some("`[ ]` and `{ }` hold a list or a mapping and must pair up: close the one opened, or, to keep a bracket as a character, put the whole text in quotes or type 【】")
+            } else {
+                None
+            };
             let hint = hint
+                .or(pairs.map(str::to_string))
                 .or_else(|| other.location().and_then(|l| indicator_hint(text, l.line() as usize)))
+                .or_else(|| other.location().and_then(|l| indicator_in_flow(text_at(text, &l))))
                 .or_else(|| other.location().and_then(|l| tag_on(text, &l)).map(tag_hint))
                 .unwrap_or_else(|| "this is not valid YAML; check indentation and quoting near here".into());
             located(other.location(), message).with_hint(hint)
@@ -990,6 +1035,108 @@ fn block_text_above(text: &str, line: usize) -> Option<(String, String)> {
     (mark.starts_with(['|', '>']) && mark.len() <= 3).then(|| (key.trim().to_string(), mark.to_string()))
 }
 
+/// A value in brackets (`options: [甲, 乙`) left open on `line` or the line
+/// before it, where the parser stumbles on the next key: the bracket's
+/// position, the bracket and its line.
+fn unclosed_flow(text: &str, line: usize) -> Option<(Pos, char, usize)> {
+    [line.saturating_sub(1), line].into_iter().filter(|&n| n > 0).find_map(|n| {
+        let l = text.lines().nth(n - 1)?.trim_end_matches('\r');
+        let body = l.trim_start_matches(' ');
+        let mut value = body.strip_prefix("- ").map_or(body, |r| r.trim_start_matches(' '));
+        if let Some((key, v)) = value.split_once(": ")
+            && !key.is_empty()
+            && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            value = v.trim_start_matches(' ');
+        }
+        let open = value.chars().next().filter(|c| matches!(c, '[' | '{'))?;
+        // Depth outside quotes, to the end of the line (a comment ends it).
+        let (mut depth, mut quote) = (0i32, None);
+        for c in value.chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '[' | '{') => depth += 1,
+                (None, ']' | '}') => depth -= 1,
+                (None, '#') => break,
+                _ => {}
+            }
+        }
+        let column = l[..l.len() - value.len()].chars().count() as u32 + 1;
+        (depth > 0 && quote.is_none()).then_some((Pos { line: n as u32, column }, open, n))
+    })
+}
+
+/// A key with no space after its colon (`title:认真`), on `line` or the
+/// line before it: YAML reads `title:认真` as one text where a key was
+/// expected. The colon's position, the key and the line written right.
+fn colon_without_space(text: &str, line: usize) -> Option<(Pos, String, String)> {
+    [line, line.saturating_sub(1)].into_iter().filter(|&n| n > 0).find_map(|n| {
+        let l = text.lines().nth(n - 1)?.trim_end_matches('\r');
+        let body = l.trim_start_matches(' ');
+        let rest = body.strip_prefix("- ").map_or(body, |r| r.trim_start_matches(' '));
+        let (key, after) = rest.split_once(':')?;
+        let next = after.chars().next()?;
+        let key_ok = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        // `a:b` in a URL or a time (`8:30`) stays as it is: only a key's colon followed by its value.
+        if !key_ok || next.is_whitespace() || next == ':' || next == '/' || key.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let column = l.len() - rest.len() + key.len();
+        let column = l[..column].chars().count() as u32 + 1;
+        let value: String = after.chars().take(20).collect();
+        Some((Pos { line: n as u32, column }, key.to_string(), format!("{key}: {value}")))
+    })
+}
+
+/// A key on `line` (not an item) that starts at the column of the dashes
+/// of the list it follows (`  - id: a` … then `  points:`): it belongs to the
+/// item, one step in, and YAML wants another item there. The key's position
+/// and name, the item's line, its first key and that key's column.
+fn key_at_dashes(text: &str, line: usize) -> Option<(Pos, String, usize, String, usize)> {
+    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    let lines: Vec<&str> = text.lines().collect();
+    let here = lines.get(line.checked_sub(1)?)?.trim_end_matches('\r');
+    let body = here.trim_start_matches(' ');
+    let key = body.split_once(':')?.0;
+    if body.starts_with('-')
+        || key.is_empty()
+        || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        return None;
+    }
+    let column = indent(here);
+    // The nearest line above at this depth or less: the item whose dash is here.
+    let (n, item) = lines[..line - 1].iter().enumerate().rev().find(|(_, l)| {
+        let t = l.trim();
+        !t.is_empty() && !t.starts_with('#') && indent(l) <= column
+    })?;
+    let rest = item.trim_start_matches(' ').strip_prefix("- ")?;
+    if indent(item) != column {
+        return None;
+    }
+    let is_key = |k: &str| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let first_at = indent(item) + 2 + (rest.len() - rest.trim_start_matches(' ').len());
+    let at = Pos { line: line as u32, column: column as u32 + 1 };
+    match rest.trim_start_matches(' ').split_once(':').map(|(k, _)| k).filter(|k| is_key(k)) {
+        // An item that is a mapping: the key is one of its own.
+        Some(first) => Some((at, key.to_string(), n + 1, first.to_string(), first_at + 1)),
+        // An item that is a text: the key belongs beside the list's own key.
+        None => lines[..n]
+            .iter()
+            .rev()
+            .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#') && indent(l) < column)
+            .and_then(|owner| {
+                let body = owner.trim_start_matches(' ');
+                let rest = body.strip_prefix("- ").map_or(body, |r| r.trim_start_matches(' '));
+                let owner_key = rest.split_once(':')?.0;
+                is_key(owner_key)
+                    .then(|| (at, key.to_string(), n + 1, owner_key.to_string(), owner.len() - rest.len() + 1))
+            }),
+    }
+}
+
 /// A list item on `line` whose dash stands where the keys of the mapping
 /// above it start (`title: 勤奋` then `- 多写` under the `t`): YAML reads it
 /// as neither a key nor an item of any list. The dash and that key.
@@ -1085,13 +1232,17 @@ fn wide_space_indent(text: &str, line: usize) -> Option<(Pos, String)> {
         let l = lines.get(n)?;
         let (column, c) =
             l.chars().enumerate().take_while(|(_, c)| c.is_whitespace()).find(|(_, c)| !matches!(c, ' ' | '\t'))?;
-        let what = match c {
-            '\u{3000}' => "a full-width space".to_string(),
-            '\u{a0}' | '\u{202f}' => "a no-break space".to_string(),
-            other => format!("a space YAML does not count (U+{:04X})", u32::from(other)),
-        };
-        Some((Pos { line: n as u32 + 1, column: column as u32 + 1 }, what))
+        Some((Pos { line: n as u32 + 1, column: column as u32 + 1 }, space_name(c)))
     })
+}
+
+/// A space YAML does not count as one, in words.
+fn space_name(c: char) -> String {
+    match c {
+        '\u{3000}' => "a full-width space".to_string(),
+        '\u{a0}' | '\u{202f}' => "a no-break space".to_string(),
+        other => format!("a space YAML does not count (U+{:04X})", u32::from(other)),
+    }
 }
 
 fn tab_indent(text: &str, line: usize) -> Option<Pos> {
@@ -1374,6 +1525,41 @@ mod tests {
         // Lists, mappings and block marks written as YAML means them.
         for fine in ["refs: [a, b]", "- {a: 1}", "text: |-", "text: >2", "refs: [a, b] # 注", "title: 认真"] {
             assert_eq!(hint(fine), None, "{fine}");
+        }
+    }
+
+    #[test]
+    fn a_key_at_the_depth_of_its_lists_dashes_is_named() {
+        let at =
+            |text: &str, line| key_at_dashes(text, line).map(|(p, key, n, first, col)| (p.column, key, n, first, col));
+        let text = "entries:\n  - id: a\n    asks:\n      - 怎样\n  points:\n";
+        assert_eq!(at(text, 5), Some((3, "points".into(), 2, "id".into(), 5)));
+        // After a list of texts: beside the list's own key.
+        let texts = "entries:\n  - id: a\n    asks:\n      - 怎样\n      points:\n";
+        assert_eq!(at(texts, 5), Some((7, "points".into(), 4, "asks".into(), 5)));
+        // A key of the outer mapping, an item, a key under its item.
+        assert_eq!(at("entries:\n  - id: a\nkind: x\n", 3), None);
+        assert_eq!(at("entries:\n  - id: a\n  - id: b\n", 3), None);
+        assert_eq!(at("entries:\n  - id: a\n    title: t\n", 3), None);
+    }
+
+    #[test]
+    fn a_bracket_left_open_is_found_on_its_line() {
+        let at = |text: &str, line| unclosed_flow(text, line).map(|(p, open, n)| (p.line, p.column, open, n));
+        assert_eq!(at("options: [甲, 乙\nanswer: 1\n", 2), Some((1, 10, '[', 1)));
+        assert_eq!(at("- { id: a, title: 甲\n- b\n", 1), Some((1, 3, '{', 1)));
+        for fine in ["options: [甲, 乙]\n", "text: \"[甲\"\n", "options: [甲, 乙] # [注\n", "text: 甲[乙\n"] {
+            assert_eq!(at(fine, 1), None, "{fine}");
+        }
+    }
+
+    #[test]
+    fn a_key_without_a_space_after_its_colon_is_named() {
+        let at = |text: &str, line| colon_without_space(text, line).map(|(p, key, w)| (p.line, p.column, key, w));
+        assert_eq!(at("id: a\ntitle:认真\n", 2), Some((2, 6, "title".into(), "title: 认真".into())));
+        assert_eq!(at("- id:a\n  title: b\n", 2), Some((1, 5, "id".into(), "id: a".into())));
+        for fine in ["title: 认真\n", "time: 8:30\n", "url: http://a\n", "title: 认真:好\n", "8:30\n"] {
+            assert_eq!(at(fine, 1), None, "{fine}");
         }
     }
 
