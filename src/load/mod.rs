@@ -456,8 +456,7 @@ fn indicator_hint(text: &str, line: usize) -> Option<String> {
         value = value[2..].trim_start_matches(' ');
     }
     if let Some((key, v)) = value.split_once(": ")
-        && !key.is_empty()
-        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && is_key(key)
     {
         value = v.trim_start_matches(' ');
     }
@@ -995,8 +994,7 @@ fn misaligned(text: &str, line: usize) -> Option<String> {
         let body = l.trim_start_matches(' ');
         let item = body.strip_prefix("- ").map_or(body, |b| b.trim_start_matches(' '));
         let (key, _) = item.split_once(':')?;
-        (!key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
-            .then(|| (l.len() - item.len() + 1, key.to_string()))
+        is_key(key).then(|| (l.len() - item.len() + 1, key.to_string()))
     };
     let lines: Vec<&str> = text.lines().collect();
     let (here, _) = key_at(lines.get(line.checked_sub(1)?)?)?;
@@ -1044,8 +1042,7 @@ fn unclosed_flow(text: &str, line: usize) -> Option<(Pos, char, usize)> {
         let body = l.trim_start_matches(' ');
         let mut value = body.strip_prefix("- ").map_or(body, |r| r.trim_start_matches(' '));
         if let Some((key, v)) = value.split_once(": ")
-            && !key.is_empty()
-            && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            && is_key(key)
         {
             value = v.trim_start_matches(' ');
         }
@@ -1078,7 +1075,7 @@ fn colon_without_space(text: &str, line: usize) -> Option<(Pos, String, String)>
         let rest = body.strip_prefix("- ").map_or(body, |r| r.trim_start_matches(' '));
         let (key, after) = rest.split_once(':')?;
         let next = after.chars().next()?;
-        let key_ok = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        let key_ok = is_key(key);
         // `a:b` in a URL or a time (`8:30`) stays as it is: only a key's colon followed by its value.
         if !key_ok || next.is_whitespace() || next == ':' || next == '/' || key.chars().all(|c| c.is_ascii_digit()) {
             return None;
@@ -1100,10 +1097,7 @@ fn key_at_dashes(text: &str, line: usize) -> Option<(Pos, String, usize, String,
     let here = lines.get(line.checked_sub(1)?)?.trim_end_matches('\r');
     let body = here.trim_start_matches(' ');
     let key = body.split_once(':')?.0;
-    if body.starts_with('-')
-        || key.is_empty()
-        || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    {
+    if body.starts_with('-') || !is_key(key) {
         return None;
     }
     let column = indent(here);
@@ -1116,7 +1110,6 @@ fn key_at_dashes(text: &str, line: usize) -> Option<(Pos, String, usize, String,
     if indent(item) != column {
         return None;
     }
-    let is_key = |k: &str| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     let first_at = indent(item) + 2 + (rest.len() - rest.trim_start_matches(' ').len());
     let at = Pos { line: line as u32, column: column as u32 + 1 };
     match rest.trim_start_matches(' ').split_once(':').map(|(k, _)| k).filter(|k| is_key(k)) {
@@ -1154,7 +1147,7 @@ fn item_among_keys(text: &str, line: usize) -> Option<(Pos, String)> {
         None => (indent(above), body),
     };
     let (key, value) = rest.split_once(':')?;
-    let key_ok = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let key_ok = is_key(key);
     // `key:` alone may take a list at its own depth: that is YAML.
     let valued = !value.trim().is_empty() && !value.trim_start().starts_with('#');
     (key_ok && valued && indent(item) == key_at)
@@ -1177,7 +1170,7 @@ fn value_then_items(text: &str, line: usize) -> Option<(Pos, String, String, usi
         let value = value.split(" #").next()?.trim();
         let closed = |open: char, close: char| value.starts_with(open) && value.ends_with(close) && value.len() >= 2;
         let whole = closed('[', ']') || closed('{', '}') || closed('"', '"') || closed('\'', '\'');
-        let key_ok = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        let key_ok = is_key(key);
         (whole && key_ok && indent(item) > indent(above)).then(|| {
             let at = Pos { line: n as u32, column: indent(item) as u32 + 1 };
             (at, key.to_string(), value.to_string(), k)
@@ -1192,12 +1185,23 @@ fn full_width_colon(s: &str) -> Option<usize> {
     (end > 0 && s[end..].starts_with('：')).then_some(end)
 }
 
-/// The source text from a location to the end of its line.
-/// The key of the `key: value` line a location is on, if it is on one.
+/// The key whose value is at a location: on the location's own line
+/// (`answer: [2]`), or, for a list that starts on a line of its own, the
+/// `key:` line above it.
 fn key_before<'t>(text: &'t str, location: &serde_saphyr::Location) -> Option<&'t str> {
-    let line = text.lines().nth((location.line() as usize).checked_sub(1)?)?;
-    let key = line.trim_start_matches([' ', '-']).split(": ").next()?.split(':').next()?.trim();
-    (!key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')).then_some(key)
+    let n = location.line() as usize;
+    let line = text.lines().nth(n.checked_sub(1)?)?;
+    let line = if text_at(text, location).starts_with('-') { line_above(text, n)?.1 } else { line };
+    let body = line.trim_start_matches(' ');
+    let key = body.strip_prefix("- ").unwrap_or(body).trim_start_matches(' ').split(':').next()?.trim();
+    is_key(key).then_some(key)
+}
+
+/// Whether `k` is written like a key of the handbook's files (`title`,
+/// `drills_per_chapter`): the text checks around YAML errors read lines by it.
+fn is_key(k: &str) -> bool {
+    k.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 /// The YAML tag (`!!binary`, `!!str`, `!custom`) on the line of a location,
@@ -1214,6 +1218,7 @@ fn tag_hint(tag: &str) -> String {
     )
 }
 
+/// The source text from a location to the end of its line.
 fn text_at<'t>(text: &'t str, location: &serde_saphyr::Location) -> &'t str {
     let line = text.lines().nth((location.line() as usize).saturating_sub(1)).unwrap_or_default();
     let skip: usize = line.chars().take((location.column() as usize).saturating_sub(1)).map(char::len_utf8).sum();
