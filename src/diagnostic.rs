@@ -261,7 +261,7 @@ fn group<'a>(d: &'a Diagnostic, sources: &'a Sources, style: Style<'_>) -> annot
 /// the screen and hide the message. The start says what is wrong and the end
 /// closes the quote; the snippet still shows the place. (Cutting the quoted
 /// value alone would need its bounds, and a value may hold backticks.)
-pub fn brief(text: &str) -> Cow<'_, str> {
+fn brief(text: &str) -> Cow<'_, str> {
     let n = text.chars().count();
     if n <= BRIEF_CHARS {
         return Cow::Borrowed(text);
@@ -272,7 +272,7 @@ pub fn brief(text: &str) -> Cow<'_, str> {
 }
 
 /// How much of a message or hint is shown, and how much of that is its end.
-pub const BRIEF_CHARS: usize = 400;
+const BRIEF_CHARS: usize = 400;
 const BRIEF_TAIL: usize = 60;
 
 /// A source for a snippet, and the map of its byte offsets: C1 controls
