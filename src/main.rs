@@ -320,6 +320,12 @@ fn exam(
 }
 
 fn search(site: &Path, query: &str, limit: usize, json: bool) -> ExitCode {
+    // As the `serve` API answers it (400): nothing to look for is a mistake, not a miss.
+    if query.trim().is_empty() {
+        let d =
+            Diagnostic::error("the query is empty").with_hint("give the words to look for: `handbook search 挡小事`");
+        return finish(&Report::<()>::from(d), Path::new(""), "");
+    }
     let results = match handbook::search::search_site(site, query, limit) {
         Ok(r) => r,
         Err(d) => return finish(&Report::<()>::from(d), Path::new(""), ""),

@@ -120,6 +120,12 @@ fn build_check_and_search_as_a_user_runs_them() {
     let (code, _, err) = run(dir.path(), &["search", "x", "--site", "nowhere"]);
     assert_eq!(code, 1);
     assert!(err.contains("no search index in nowhere") && err.contains("run `handbook build` first"), "{err}");
+    // Nothing to look for: an error with the way to ask, as the `serve` API answers 400.
+    for blank in ["", " 　"] {
+        let (code, out, err) = run(dir.path(), &["search", blank, "--json"]);
+        assert_eq!((code, out.as_str()), (1, ""), "{blank:?}");
+        assert!(err.contains("the query is empty") && err.contains("handbook search 挡小事"), "{err}");
+    }
 }
 
 #[test]
