@@ -991,8 +991,7 @@ fn full_width(text: &str, line: usize) -> Option<(Pos, std::ops::Range<usize>, S
 fn misaligned(text: &str, line: usize) -> Option<String> {
     // The column (from 1) where a line's key starts, after its indentation and any `- `.
     let key_at = |l: &str| -> Option<(usize, String)> {
-        let body = l.trim_start_matches(' ');
-        let item = body.strip_prefix("- ").map_or(body, |b| b.trim_start_matches(' '));
+        let item = after_dash(l);
         let (key, _) = item.split_once(':')?;
         is_key(key).then(|| (l.len() - item.len() + 1, key.to_string()))
     };
@@ -1039,8 +1038,7 @@ fn block_text_above(text: &str, line: usize) -> Option<(String, String)> {
 fn unclosed_flow(text: &str, line: usize) -> Option<(Pos, char, usize)> {
     [line.saturating_sub(1), line].into_iter().filter(|&n| n > 0).find_map(|n| {
         let l = text.lines().nth(n - 1)?.trim_end_matches('\r');
-        let body = l.trim_start_matches(' ');
-        let mut value = body.strip_prefix("- ").map_or(body, |r| r.trim_start_matches(' '));
+        let mut value = after_dash(l);
         if let Some((key, v)) = value.split_once(": ")
             && is_key(key)
         {
@@ -1071,8 +1069,7 @@ fn unclosed_flow(text: &str, line: usize) -> Option<(Pos, char, usize)> {
 fn colon_without_space(text: &str, line: usize) -> Option<(Pos, String, String)> {
     [line, line.saturating_sub(1)].into_iter().filter(|&n| n > 0).find_map(|n| {
         let l = text.lines().nth(n - 1)?.trim_end_matches('\r');
-        let body = l.trim_start_matches(' ');
-        let rest = body.strip_prefix("- ").map_or(body, |r| r.trim_start_matches(' '));
+        let rest = after_dash(l);
         let (key, after) = rest.split_once(':')?;
         let next = after.chars().next()?;
         let key_ok = is_key(key);
@@ -1121,8 +1118,7 @@ fn key_at_dashes(text: &str, line: usize) -> Option<(Pos, String, usize, String,
             .rev()
             .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#') && indent(l) < column)
             .and_then(|owner| {
-                let body = owner.trim_start_matches(' ');
-                let rest = body.strip_prefix("- ").map_or(body, |r| r.trim_start_matches(' '));
+                let rest = after_dash(owner);
                 let owner_key = rest.split_once(':')?.0;
                 is_key(owner_key)
                     .then(|| (at, key.to_string(), n + 1, owner_key.to_string(), owner.len() - rest.len() + 1))
@@ -1140,12 +1136,9 @@ fn item_among_keys(text: &str, line: usize) -> Option<(Pos, String)> {
         return None;
     }
     let (_, above) = line_above(text, line)?;
-    let body = above.trim_start_matches(' ');
     // The key's column: after the dash of an item that opens the mapping (`- id: a`).
-    let (key_at, rest) = match body.strip_prefix("- ") {
-        Some(r) => (indent(above) + 2 + (r.len() - r.trim_start_matches(' ').len()), r.trim_start_matches(' ')),
-        None => (indent(above), body),
-    };
+    let rest = after_dash(above);
+    let key_at = above.len() - rest.len();
     let (key, value) = rest.split_once(':')?;
     let key_ok = is_key(key);
     // `key:` alone may take a list at its own depth: that is YAML.
@@ -1192,9 +1185,14 @@ fn key_before<'t>(text: &'t str, location: &serde_saphyr::Location) -> Option<&'
     let n = location.line() as usize;
     let line = text.lines().nth(n.checked_sub(1)?)?;
     let line = if text_at(text, location).starts_with('-') { line_above(text, n)?.1 } else { line };
-    let body = line.trim_start_matches(' ');
-    let key = body.strip_prefix("- ").unwrap_or(body).trim_start_matches(' ').split(':').next()?.trim();
+    let key = after_dash(line).split(':').next()?.trim();
     is_key(key).then_some(key)
+}
+
+/// A line without its indentation and a list item's `- `: where its key or value starts.
+fn after_dash(line: &str) -> &str {
+    let body = line.trim_start_matches(' ');
+    body.strip_prefix("- ").map_or(body, |r| r.trim_start_matches(' '))
 }
 
 /// Whether `k` is written like a key of the handbook's files (`title`,
