@@ -403,7 +403,7 @@ fn write_site(
     search: impl FnOnce() -> Result<Vec<OutFile>> + Send,
     progress: Progress<'_>,
 ) -> Result<(Vec<Diagnostic>, Vec<OutFile>)> {
-    let staging = site::Staging::new(&opts.out)?;
+    let staging = site::Staging::new(root, &opts.out)?;
     let (pages, side) = std::thread::scope(|s| {
         let job = s.spawn(|| {
             let files = search()?;

@@ -14,7 +14,7 @@ mod swap;
 pub use batch::BATCH;
 
 use crate::diagnostic::{Diagnostic, Result};
-use crate::layout::{BOOK_TOML, OutFile, THEME_DIR};
+use crate::layout::{BOOK_TOML, CONTENT_DIR, OutFile, THEME_DIR};
 use crate::progress::Progress;
 use crate::render::RenderedBook;
 use mdbook_driver::MDBook;
@@ -70,8 +70,9 @@ pub struct Staging {
 }
 
 impl Staging {
-    /// Makes an empty staging folder beside `out`.
-    pub fn new(out: &Path) -> Result<Staging> {
+    /// Makes an empty staging folder beside `out`, the site of the handbook at `root`.
+    pub fn new(root: &Path, out: &Path) -> Result<Staging> {
+        refuse_around_sources(root, out)?;
         let out = absolute(out);
         let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
         let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "book".into());
@@ -347,9 +348,64 @@ fn absolute(p: &Path) -> PathBuf {
     std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
+/// `path` made absolute with its links and `..` resolved, as far as it
+/// exists; the part that does not exist yet is appended as written, its `..`
+/// taken lexically.
+fn resolved(path: &Path) -> PathBuf {
+    let path = absolute(path);
+    let mut missing = Vec::new();
+    let mut base = path.as_path();
+    loop {
+        if let Ok(real) = fs::canonicalize(base) {
+            let mut out = real;
+            for c in missing.into_iter().rev() {
+                match c {
+                    std::path::Component::ParentDir => {
+                        out.pop();
+                    }
+                    std::path::Component::Normal(n) => out.push(n),
+                    _ => {}
+                }
+            }
+            return out;
+        }
+        match (base.parent(), base.components().next_back()) {
+            (Some(up), Some(last)) => {
+                missing.push(last);
+                base = up;
+            }
+            _ => return path,
+        }
+    }
+}
+
+/// The output folder must not hold the handbook (the build replaces it whole,
+/// sources and all) nor lie inside a folder the build reads (each build
+/// would read the last one's site, and `serve` would rebuild for ever).
+fn refuse_around_sources(root: &Path, out: &Path) -> Result<()> {
+    let (root, target) = (resolved(root), resolved(out));
+    if root.starts_with(&target) {
+        return Err(Diagnostic::in_file(out, "the output folder holds the handbook itself").with_hint(format!(
+            "the build replaces the output folder whole, and with it {BOOK_TOML}, {CONTENT_DIR}/ and {THEME_DIR}/: \
+                 pass a folder outside them, such as the default `book`"
+        )));
+    }
+    for dir in [CONTENT_DIR, THEME_DIR] {
+        if target.starts_with(root.join(dir)) {
+            return Err(Diagnostic::in_file(out, format!("the output folder is inside {dir}/, which the build reads"))
+                .with_hint(format!(
+                    "each build would take in the last one's site; pass a folder beside {dir}/, such as the default `book`"
+                )));
+        }
+    }
+    Ok(())
+}
+
 /// The build replaces the output folder whole: never a file, and never a
 /// folder with files in it that is not a site (a mistyped `--out` must not
-/// wipe someone's documents). A site has its `index.html`.
+/// wipe someone's documents). A site has its `index.html` and what mdBook
+/// (`.nojekyll`) or the search (its configuration) writes beside it: an
+/// intranet folder with an `index.html` of its own is not one.
 fn refuse_to_replace(out: &Path) -> Result<()> {
     let Ok(meta) = fs::symlink_metadata(out) else { return Ok(()) };
     if !meta.is_dir() {
@@ -357,7 +413,9 @@ fn refuse_to_replace(out: &Path) -> Result<()> {
             .with_hint("pass another --out, or move the file away; the site is a folder the build replaces whole"));
     }
     let empty = fs::read_dir(out).map(|mut d| d.next().is_none()).unwrap_or(false);
-    if !empty && !out.join("index.html").is_file() {
+    let site = out.join("index.html").is_file()
+        && (out.join(".nojekyll").is_file() || out.join(crate::layout::SEARCH_CONFIG).is_file());
+    if !empty && !site {
         return Err(Diagnostic::in_file(out, "the output folder has files in it and is not a site")
             .with_hint("the build replaces the output folder whole: pass an empty or new folder with --out"));
     }

@@ -3,7 +3,7 @@
 //! snapshot in `tests/snapshots/` (`INSTA_UPDATE=always cargo test invalid`
 //! rewrites them; read every changed one before committing it).
 
-use crate::common::{build, fixture, repo, snapshot};
+use crate::common::{build, copy_dir, fixture, repo, snapshot};
 use handbook::pipeline;
 use std::path::Path;
 use std::process::Command;
@@ -311,4 +311,57 @@ fn a_template_the_site_needs_is_reported_missing_at_its_path() {
         assert!(d.message.starts_with("missing"), "{d:?}");
         assert!(!d.hints.is_empty(), "{d:?}");
     }
+}
+
+/// `--out` pointed at the folder that holds the handbook (an intranet folder
+/// with an `index.html` of its own, or `..`), or into `content/` or `theme/`,
+/// which the build reads (each build would take in the last site, and `serve`
+/// would rebuild for ever): refused, and nothing is touched.
+#[test]
+fn a_build_never_replaces_the_handbook_nor_writes_into_what_it_reads() {
+    let portal = tempfile::tempdir().unwrap();
+    std::fs::write(portal.path().join("index.html"), "<p>our intranet</p>").unwrap();
+    std::fs::write(portal.path().join("notes.txt"), "mine").unwrap();
+    let root = portal.path().join("handbook");
+    copy_dir(fixture(None).path(), &root);
+    let before = snapshot(portal.path());
+    let cases: [(&str, &str); 7] = [
+        ("..", "holds the handbook itself"),
+        (".", "holds the handbook itself"),
+        (portal.path().to_str().unwrap(), "holds the handbook itself"),
+        ("content/site", "inside content/"),
+        ("theme/static/site", "inside theme/"),
+        ("theme", "inside theme/"),
+        ("book/../content", "inside content/"),
+    ];
+    for (out, why) in cases {
+        let o = Command::new(env!("CARGO_BIN_EXE_handbook"))
+            .args(["build", "--no-pdf", "--out", out])
+            .current_dir(&root)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "--out {out}: {err}");
+        assert!(err.contains(why) && err.contains("hint:"), "--out {out}: {err}");
+        assert_eq!(snapshot(portal.path()), before, "--out {out} touched the files");
+    }
+    // A folder with an `index.html` that this tool did not write is not a site.
+    let o = Command::new(env!("CARGO_BIN_EXE_handbook"))
+        .args(["build", "--no-pdf", "--dir"])
+        .arg(&root)
+        .arg("--out")
+        .arg(portal.path())
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    // And beside them the build goes ahead, and again over its own site.
+    for _ in 0..2 {
+        let o = Command::new(env!("CARGO_BIN_EXE_handbook"))
+            .args(["build", "--no-pdf", "--out", "site"])
+            .current_dir(&root)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    assert!(root.join("site/index.html").is_file());
 }
