@@ -417,14 +417,19 @@ fn route(req: &Request, shared: &Shared) -> Response {
                 Err(_) => Response::error(404, "not found"),
             },
             Err(404) => {
+                // No site yet (the first build failed): a page that still
+                // loads the live script, so the build's errors show.
                 let body =
-                    std::fs::read(shared.site.join("404.html")).map(inject).unwrap_or_else(|_| b"not found".to_vec());
+                    inject(std::fs::read(shared.site.join("404.html")).unwrap_or_else(|_| NO_SITE.as_bytes().to_vec()));
                 Response::new(404, "text/html; charset=utf-8", body)
             }
             Err(status) => Response::error(status, "bad path"),
         },
     }
 }
+
+/// The page served while there is no site: the live script's overlay shows why.
+const NO_SITE: &str = "<!doctype html><html lang=\"zh\"><meta charset=\"utf-8\"><title>尚无站点</title>\n<body><p>站点还没有生成：构建没有通过，原因见终端。</p></body></html>\n";
 
 /// Adds the live-reload script to a page.
 fn inject(body: Vec<u8>) -> Vec<u8> {

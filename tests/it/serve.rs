@@ -397,7 +397,7 @@ fn a_theme_edit_while_serving_rebuilds_every_page_with_it() {
 }
 
 #[test]
-fn the_api_answers_503_before_the_first_good_build() {
+fn the_api_answers_503_and_pages_show_the_overlay_before_the_first_good_build() {
     let dir = fixture(None);
     let file = dir.path().join("content/basics.yaml");
     let good = std::fs::read_to_string(&file).unwrap();
@@ -414,6 +414,13 @@ fn the_api_answers_503_before_the_first_good_build() {
     assert_eq!(status, 503, "{body}");
     let e: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(e["status"], 503);
+    // With no site yet, a page still loads the live script, whose overlay shows the errors.
+    let (status, page) = get(server.addr, "/");
+    assert_eq!(status, 404);
+    assert!(
+        page.contains("<script src=\"/__handbook/live.js\"></script>") && page.contains("站点还没有生成"),
+        "{page}"
+    );
     // Once the content is fixed, the API answers.
     let mut events = Events::open(server.addr);
     assert_eq!(events.next().0, "diagnostics");
