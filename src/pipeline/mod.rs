@@ -403,6 +403,9 @@ fn write_site(
     search: impl FnOnce() -> Result<Vec<OutFile>> + Send,
     progress: Progress<'_>,
 ) -> Result<(Vec<Diagnostic>, Vec<OutFile>)> {
+    if let Some(dir) = &opts.emit_markdown {
+        site::refuse_emit_target(root, &opts.out, dir)?;
+    }
     let staging = site::Staging::new(root, &opts.out)?;
     let (pages, side) = std::thread::scope(|s| {
         let job = s.spawn(|| {

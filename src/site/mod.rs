@@ -72,7 +72,7 @@ pub struct Staging {
 impl Staging {
     /// Makes an empty staging folder beside `out`, the site of the handbook at `root`.
     pub fn new(root: &Path, out: &Path) -> Result<Staging> {
-        refuse_around_sources(root, out)?;
+        refuse_around_sources(root, out, "the output folder", "the default `book`")?;
         let out = absolute(out);
         let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
         let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "book".into());
@@ -382,21 +382,43 @@ fn resolved(path: &Path) -> PathBuf {
 /// The output folder must not hold the handbook (the build replaces it whole,
 /// sources and all) nor lie inside a folder the build reads (each build
 /// would read the last one's site, and `serve` would rebuild for ever).
-fn refuse_around_sources(root: &Path, out: &Path) -> Result<()> {
+/// `what` names the folder, `such` is an example of a good one.
+fn refuse_around_sources(root: &Path, out: &Path, what: &str, such: &str) -> Result<()> {
     let (root, target) = (resolved(root), resolved(out));
     if root.starts_with(&target) {
-        return Err(Diagnostic::in_file(out, "the output folder holds the handbook itself").with_hint(format!(
-            "the build replaces the output folder whole, and with it {BOOK_TOML}, {CONTENT_DIR}/ and {THEME_DIR}/: \
-                 pass a folder outside them, such as the default `book`"
+        return Err(Diagnostic::in_file(out, format!("{what} holds the handbook itself")).with_hint(format!(
+            "the build replaces {what} whole, and with it {BOOK_TOML}, {CONTENT_DIR}/ and {THEME_DIR}/: \
+             pass a folder outside them, such as {such}"
         )));
     }
     for dir in [CONTENT_DIR, THEME_DIR] {
         if target.starts_with(root.join(dir)) {
-            return Err(Diagnostic::in_file(out, format!("the output folder is inside {dir}/, which the build reads"))
-                .with_hint(format!(
-                    "each build would take in the last one's site; pass a folder beside {dir}/, such as the default `book`"
-                )));
+            return Err(Diagnostic::in_file(out, format!("{what} is inside {dir}/, which the build reads")).with_hint(
+                format!("each build would take in the last one's output; pass a folder beside {dir}/, such as {such}"),
+            ));
         }
+    }
+    Ok(())
+}
+
+/// `--emit-markdown DIR` replaces `DIR` whole, so it is held to what the
+/// output folder is, and must not overlap the output either (the previous
+/// site would be gone before the new one is in place). An emitted project
+/// has its `book.toml` and `src/SUMMARY.md`.
+pub fn refuse_emit_target(root: &Path, out: &Path, dir: &Path) -> Result<()> {
+    refuse_around_sources(root, dir, "the Markdown folder", "`markdown`")?;
+    let (site, target) = (resolved(out), resolved(dir));
+    if site.starts_with(&target) || target.starts_with(&site) {
+        return Err(Diagnostic::in_file(dir, "the Markdown folder overlaps the site's output folder")
+            .with_hint("pass --emit-markdown a folder of its own, beside the site"));
+    }
+    let Ok(meta) = fs::symlink_metadata(dir) else { return Ok(()) };
+    let empty = meta.is_dir() && fs::read_dir(dir).map(|mut d| d.next().is_none()).unwrap_or(false);
+    let emitted = dir.join(BOOK_TOML).is_file() && dir.join("src/SUMMARY.md").is_file();
+    if !meta.is_dir() || !(empty || emitted) {
+        return Err(Diagnostic::in_file(dir, "the Markdown folder has other files in it").with_hint(
+            "--emit-markdown replaces its folder whole: pass an empty or new folder, or one it wrote before",
+        ));
     }
     Ok(())
 }

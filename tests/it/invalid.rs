@@ -316,7 +316,8 @@ fn a_template_the_site_needs_is_reported_missing_at_its_path() {
 /// `--out` pointed at the folder that holds the handbook (an intranet folder
 /// with an `index.html` of its own, or `..`), or into `content/` or `theme/`,
 /// which the build reads (each build would take in the last site, and `serve`
-/// would rebuild for ever): refused, and nothing is touched.
+/// would rebuild for ever): refused, and nothing is touched. The same for
+/// `--emit-markdown`.
 #[test]
 fn a_build_never_replaces_the_handbook_nor_writes_into_what_it_reads() {
     let portal = tempfile::tempdir().unwrap();
@@ -345,6 +346,30 @@ fn a_build_never_replaces_the_handbook_nor_writes_into_what_it_reads() {
         assert!(err.contains(why) && err.contains("hint:"), "--out {out}: {err}");
         assert_eq!(snapshot(portal.path()), before, "--out {out} touched the files");
     }
+    // `--emit-markdown` replaces its folder whole too: held to the same, and
+    // it must not overlap the site (the old one would be gone before the new
+    // one is in place), nor replace a folder of other files.
+    let docs = portal.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    std::fs::write(docs.join("plan.txt"), "mine").unwrap();
+    let before = snapshot(portal.path());
+    for (dir, why) in [
+        ("..", "holds the handbook itself"),
+        ("content/md", "inside content/"),
+        ("book", "overlaps the site's output folder"),
+        ("book/md", "overlaps the site's output folder"),
+        ("../docs", "has other files in it"),
+    ] {
+        let o = Command::new(env!("CARGO_BIN_EXE_handbook"))
+            .args(["build", "--no-pdf", "--emit-markdown", dir])
+            .current_dir(&root)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "--emit-markdown {dir}: {err}");
+        assert!(err.contains(why) && err.contains("hint:"), "--emit-markdown {dir}: {err}");
+        assert_eq!(snapshot(portal.path()), before, "--emit-markdown {dir} touched the files");
+    }
     // A folder with an `index.html` that this tool did not write is not a site.
     let o = Command::new(env!("CARGO_BIN_EXE_handbook"))
         .args(["build", "--no-pdf", "--dir"])
@@ -357,11 +382,11 @@ fn a_build_never_replaces_the_handbook_nor_writes_into_what_it_reads() {
     // And beside them the build goes ahead, and again over its own site.
     for _ in 0..2 {
         let o = Command::new(env!("CARGO_BIN_EXE_handbook"))
-            .args(["build", "--no-pdf", "--out", "site"])
+            .args(["build", "--no-pdf", "--out", "site", "--emit-markdown", "md"])
             .current_dir(&root)
             .output()
             .unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     }
-    assert!(root.join("site/index.html").is_file());
+    assert!(root.join("site/index.html").is_file() && root.join("md/src/SUMMARY.md").is_file());
 }
