@@ -504,7 +504,7 @@ impl Output<'_> {
                 let mut out = std::io::stdout().lock();
                 out.write_all(bytes).and_then(|()| out.flush())
             }
-            Output::File(path) => std::fs::write(path, bytes),
+            Output::File(path) => write_whole(path, bytes),
         };
         match result {
             Ok(()) => Ok(()),
@@ -525,6 +525,28 @@ impl Output<'_> {
             }
         }
     }
+}
+
+/// Writes `bytes` to a file beside `path` (making its folder as the build
+/// makes the site's), then renames it over `path`: a
+/// write that fails part way (a full disk) leaves the previous file as it
+/// was, never a truncated one. By hand rather than with `tempfile`, whose
+/// files are private to their owner (0600), which a PDF on a shared drive must not be.
+fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if path.is_dir() {
+        // The error a plain write gives, which the hint above explains.
+        return std::fs::write(path, bytes);
+    }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let part = path.with_file_name(format!(".{name}.partial-{}", std::process::id()));
+    let written = std::fs::write(&part, bytes).and_then(|()| std::fs::rename(&part, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&part);
+    }
+    written
 }
 
 /// A one-line message on standard output, then success.

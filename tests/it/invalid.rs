@@ -390,3 +390,54 @@ fn a_build_never_replaces_the_handbook_nor_writes_into_what_it_reads() {
     }
     assert!(root.join("site/index.html").is_file() && root.join("md/src/SUMMARY.md").is_file());
 }
+
+/// A file command (`print`, `quiz export`, `schema`) whose write fails part
+/// way (here: every write beyond 8 KB fails, as on a full disk) reports it and
+/// leaves the previous file whole, with no partial file beside it.
+#[cfg(unix)]
+#[test]
+fn a_file_write_failing_part_way_leaves_the_previous_file() {
+    use std::os::unix::process::CommandExt;
+    let out = tempfile::tempdir().unwrap();
+    for (args, file) in [
+        (&["print", "--format", "docx", "--out"][..], "handbook.docx"),
+        (&["quiz", "export", "--format", "moodle-xml", "--out"][..], "bank.xml"),
+        (&["schema", "--out"][..], "schema.json"),
+    ] {
+        let target = out.path().join("new folder").join(file);
+        let run = |limit: bool| {
+            let mut c = Command::new(env!("CARGO_BIN_EXE_handbook"));
+            c.args(args).arg(&target).current_dir(repo());
+            if limit {
+                // In the child only: writes beyond 8 KB fail with EFBIG (SIGXFSZ ignored).
+                unsafe {
+                    c.pre_exec(|| {
+                        let lim = libc::rlimit { rlim_cur: 8 * 1024, rlim_max: 8 * 1024 };
+                        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+                        if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) == 0 {
+                            Ok(())
+                        } else {
+                            Err(std::io::Error::last_os_error())
+                        }
+                    });
+                }
+            }
+            c.output().unwrap()
+        };
+        let first = run(false);
+        assert!(first.status.success(), "{args:?}: {}", String::from_utf8_lossy(&first.stderr));
+        let whole = std::fs::read(&target).unwrap();
+        assert!(whole.len() > 8 * 1024, "{args:?}: the file is big enough for the limit to cut it");
+        let cut = run(true);
+        let err = String::from_utf8_lossy(&cut.stderr);
+        assert_eq!(cut.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains("cannot write file") && err.contains(file), "{args:?}: {err}");
+        assert_eq!(std::fs::read(&target).unwrap(), whole, "{args:?}: the previous file is whole");
+        let beside: Vec<_> = std::fs::read_dir(target.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('.'))
+            .collect();
+        assert!(beside.is_empty(), "{args:?}: nothing left beside it: {beside:?}");
+    }
+}
