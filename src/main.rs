@@ -261,7 +261,31 @@ fn build(args: BuildArgs) -> ExitCode {
         eprint!("{}", clock.table());
     }
     let index = std::path::absolute(out.join("index.html")).unwrap_or_else(|_| out.join("index.html"));
-    finish(&report, &root, &format!("built {} — open file://{}", out.display(), index.display()))
+    finish(&report, &root, &format!("built {} — open {}", out.display(), file_url(&index)))
+}
+
+/// A `file://` address a terminal can turn into a link and a browser opens:
+/// spaces, `#`, `%`, `?` and the like in a folder's name are escaped, as is
+/// every byte outside ASCII.
+fn file_url(path: &Path) -> String {
+    const PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'#')
+        .add(b'%')
+        .add(b'<')
+        .add(b'>')
+        .add(b'?')
+        .add(b'`')
+        .add(b'{')
+        .add(b'}')
+        .add(b'[')
+        .add(b']')
+        .add(b'^')
+        .add(b'|')
+        .add(b'\\');
+    let text = path.to_string_lossy();
+    format!("file://{}", percent_encoding::utf8_percent_encode(&text, PATH))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

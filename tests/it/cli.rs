@@ -81,6 +81,16 @@ fn build_check_and_search_as_a_user_runs_them() {
     for stage in ["load", "validate", "render", "mdBook", "∥ index", "swap into place", "total"] {
         assert!(err.lines().any(|l| l.starts_with(&format!("timing {stage} "))), "no `{stage}` timing in:\n{err}");
     }
+    // A folder whose name has a space, `#` and `%`: the address is escaped, and leads to the page.
+    let (code, out, err) = run(dir.path(), &["build", "--no-pdf", "--out", "新 书#1%"]);
+    assert_eq!(code, 0, "{err}");
+    let url = out.trim().rsplit(" open ").next().unwrap();
+    assert!(url.starts_with("file:///") && !url.contains([' ', '#', '新']), "{url}");
+    let path = percent_encoding::percent_decode_str(&url["file://".len()..]).decode_utf8().unwrap();
+    assert_eq!(
+        std::path::Path::new(&*path).canonicalize().unwrap(),
+        dir.path().join("新 书#1%/index.html").canonicalize().unwrap()
+    );
     // Plain results: rank, title, breadcrumb, URL, the snippet with « » around the matched words.
     let (code, out, _) = run(dir.path(), &["search", "当日事情"]);
     assert_eq!(code, 0);
