@@ -399,8 +399,14 @@ fn folded_item(rel: &Path, text: &str) -> Option<(Diagnostic, u32)> {
                 None => continue, // a line of a text opened elsewhere, a document marker, …
             },
         };
-        if let Some(d) = dropped_anchor(rel, text, value, n, start + (line.len() - value.len())) {
+        let at = start + (line.len() - value.len());
+        if let Some(d) = dropped_anchor(rel, text, value, n, at) {
             return Some((d, n as u32 + 1));
+        }
+        for (from, to) in flow_items(value) {
+            if let Some(d) = dropped_anchor(rel, text, &value[from..to], n, at + from) {
+                return Some((d, n as u32 + 1));
+            }
         }
         if value.starts_with(['|', '>', '"', '\'', '[', '{']) {
             inside = Some(deeper_than);
@@ -439,6 +445,56 @@ fn dropped_anchor(rel: &Path, text: &str, value: &str, n: usize, at: usize) -> O
             yaml_quoted(&format!("&{name} {}", brief_text(rest)))
         )),
     )
+}
+
+/// The byte ranges of the plain items of a flow value on one line
+/// (`[&重点 问题, 二]`, `{ text: &x 认真 }`): each item or mapping value,
+/// from its first character to the `,`, `]` or `}` that ends it. Quoted
+/// items are passed over; a value that is not a flow one has none.
+fn flow_items(value: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    if !value.starts_with(['[', '{']) {
+        return out;
+    }
+    let (mut depth, mut quote, mut item) = (0usize, None::<char>, None::<usize>);
+    let mut chars = value.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '[' | '{' | ',' => {
+                if let Some(from) = item.take() {
+                    out.push((from, i));
+                }
+                depth += usize::from(c != ',');
+                item = Some(i + 1);
+            }
+            ']' | '}' => {
+                if let Some(from) = item.take() {
+                    out.push((from, i));
+                }
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    break;
+                }
+            }
+            ':' if chars.peek().is_some_and(|&(_, n)| n == ' ') => {
+                // A mapping's value starts after its key's colon.
+                item = Some(i + 1);
+            }
+            '"' | '\'' if item.is_some_and(|from| value[from..i].trim().is_empty()) => quote = Some(c),
+            '#' if value[..i].ends_with(' ') => break,
+            _ => {}
+        }
+    }
+    out.into_iter()
+        .map(|(from, to)| (from + value[from..to].len() - value[from..to].trim_start().len(), to))
+        .filter(|&(from, to)| from < to)
+        .collect()
 }
 
 /// `s` as a double-quoted YAML text.
@@ -1500,6 +1556,10 @@ mod tests {
         };
         assert_eq!(at("intro:\n  - &和 要认真\n"), Some((2, 5)));
         assert_eq!(at("title: &t 认真 # 注\n"), Some((1, 8)));
+        // In a flow list or mapping on one line.
+        assert_eq!(at("asks: [&重点 问题, 二]\n"), Some((1, 8)));
+        assert_eq!(at("asks: [一, \"二, 三\", &重点 问题]\n"), Some((1, 19)));
+        assert_eq!(at("- { id: a, text: &和 要认真 }\n"), Some((1, 18)));
         for fine in [
             // An anchor an alias repeats; on a list; in a text's middle; in block and quoted texts.
             "title: &t 认真\nlead: *t\n",
@@ -1507,6 +1567,10 @@ mod tests {
             "text:\n  - 甲 & 乙\n",
             "text: |\n  &和 要认真\n",
             "text: \"&和 要认真\"\n",
+            "asks: [一, \"&和 要认真\", 'a, &b c']\n",
+            "asks: &a [一, 二]\nmore: *a\n",
+            "refs: [&r a, *r]\n",
+            "asks: [一 & 二] # [&x y]\n",
         ] {
             assert_eq!(at(fine), None, "{fine}");
         }
