@@ -1374,6 +1374,13 @@ fn outside_mdbook_html(root: &Path, text: &str) -> Vec<Diagnostic> {
     struct Files {
         #[serde(default)]
         output: Outputs,
+        #[serde(default)]
+        build: Build,
+    }
+    #[derive(Deserialize, Default)]
+    #[serde(rename_all = "kebab-case")]
+    struct Build {
+        build_dir: Option<Spanned<String>>,
     }
     #[derive(Deserialize, Default)]
     struct Outputs {
@@ -1384,6 +1391,8 @@ fn outside_mdbook_html(root: &Path, text: &str) -> Vec<Diagnostic> {
     #[serde(rename_all = "kebab-case")]
     struct Html {
         theme: Option<Spanned<String>>,
+        #[serde(rename = "input-404")]
+        input_404: Option<Spanned<String>>,
         #[serde(default)]
         additional_css: Vec<Spanned<String>>,
         #[serde(default)]
@@ -1407,7 +1416,22 @@ fn outside_mdbook_html(root: &Path, text: &str) -> Vec<Diagnostic> {
                 .with_hint("the handbook builds the site with mdBook's HTML renderer alone (printed editions: `handbook print`); remove this table"),
         );
     }
-    if let Ok(Files { output: Outputs { html } }) = toml::from_str::<Files>(text) {
+    if let Ok(Files { output: Outputs { html }, build }) = toml::from_str::<Files>(text) {
+        if let Some(page) = &html.input_404 {
+            out.push(
+                at(page.span(), format!("`input-404` names `{}`, a Markdown file of mdBook's source, which the handbook does not have", page.get_ref()))
+                    .with_hint("the handbook writes every page itself, and the site's 404 page is mdBook's own, in the book's language: remove this line"),
+            );
+        }
+        if let Some(dir) =
+            build.build_dir.as_ref().filter(|d| d.get_ref().trim_start_matches("./").trim_end_matches('/') != "book")
+        {
+            out.push(
+                at(dir.span(), format!("`build-dir` is not used: the site goes to `book/`, not `{}`", dir.get_ref()))
+                    .with_hint("choose the site's folder with `handbook build --out DIR` (or `serve --out DIR`); remove this line")
+                    .as_warning(),
+            );
+        }
         if let Some(theme) =
             html.theme.as_ref().filter(|t| t.get_ref().trim_start_matches("./").trim_end_matches('/') != THEME_DIR)
         {
@@ -1438,6 +1462,8 @@ fn outside_mdbook_html(root: &Path, text: &str) -> Vec<Diagnostic> {
             }
         }
     }
+    // In the file's order, as they are read.
+    out.sort_by_key(|d| d.location.as_ref().and_then(|l| l.pos).map(|p| (p.line, p.column)));
     out
 }
 
