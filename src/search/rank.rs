@@ -19,11 +19,12 @@
 //! matches outside its near words, `c` is [`RankConfig::coverage`], and
 //! `chars` the query's single characters found in the section's asks
 //! ([`QueryTerm::chars`]), weighed alike. Ties go to the earlier section in
-//! reading order. A section whose asks field gave more of its base than its
-//! title and text did was found through an ask ([`Hit::via_ask`]): the result
-//! shows that ask; otherwise one whose near words ([`super::near`]) gave most
-//! of it was found for meaning ([`Hit::via_near`]): the result shows the
-//! sentence that word came from.
+//! reading order. A section whose title or text holds every term of the query
+//! itself is explained by its own words (the snippet shows them); otherwise,
+//! one whose asks field gave more of its base than its title and text did was
+//! found through an ask ([`Hit::via_ask`]): the result shows that ask; and one
+//! whose near words ([`super::near`]) gave most of it was found for meaning
+//! ([`Hit::via_near`]): the result shows the sentence that word came from.
 //!
 //! Before any of this the query is normalized and folded (traditional to
 //! simplified, with the table in [`RankConfig::fold`]).
@@ -256,10 +257,11 @@ pub fn contribution(score: f32, weight: u64) -> u64 {
 pub struct Hit {
     pub order: u32,
     pub score: u64,
-    /// Its asks gave more of its score than its title and text did.
+    /// Its title and text do not hold the whole query, and its asks gave
+    /// more of its score than they did.
     pub via_ask: bool,
-    /// Not found through an ask, and its near words gave more of its score
-    /// than the rest did: found for meaning.
+    /// Neither its own words nor an ask explain it, and its near words gave
+    /// more of its score than the rest did: found for meaning.
     pub via_near: bool,
 }
 
@@ -332,8 +334,10 @@ pub fn combine<'a>(
             let in_title = u64::from(a.title_groups & own == own);
             let in_text = u64::from(a.text_groups & own == own);
             let score = a.base * (n + cfg.coverage * m + 2 * n * in_title + n * in_text) + a.chars * n;
-            let via_ask = 2 * a.asks > a.base + a.chars;
-            Hit { order, score, via_ask, via_near: !via_ask && 2 * a.near > a.base + a.chars }
+            // A section whose own words hold the whole query is explained by them.
+            let own_words = in_text == 1;
+            let via_ask = !own_words && 2 * a.asks > a.base + a.chars;
+            Hit { order, score, via_ask, via_near: !via_ask && !own_words && 2 * a.near > a.base + a.chars }
         })
         .collect();
     hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.order.cmp(&b.order)));
@@ -425,6 +429,25 @@ mod tests {
         // 240, × (3 + 4·2) = 2640: without the text's bonus (200 × 11 = 2200)
         // it would come first.
         assert_eq!(hits.iter().map(|h| (h.order, h.score)).collect::<Vec<_>>(), [(1, 280_000), (2, 264_000)]);
+    }
+
+    #[test]
+    fn a_section_whose_text_holds_the_query_is_not_said_to_be_found_through_an_ask() {
+        // 笔杆子 in both sections' asks many times over (through a synonym,
+        // say), and in section 1's text once: section 1 is explained by its
+        // text, section 2 (whose text lacks 杆子) by an ask.
+        let cfg = RankConfig::new(vec![], vec![]);
+        let terms = expand("笔杆子", &cfg);
+        let (both, one, asks): (Vec<Posting>, Vec<Posting>, Vec<Posting>) =
+            (vec![(1, 10), (2, 10)], vec![(1, 10)], vec![(1, 100), (2, 100)]);
+        let hits = combine(&terms, &cfg, |f, t| match (f, t) {
+            (FieldKind::Body, "笔杆") => &both,
+            (FieldKind::Body, "杆子") => &one,
+            (FieldKind::Asks, "笔杆" | "杆子") => &asks,
+            _ => &[],
+        });
+        let why: Vec<(u32, bool)> = hits.iter().map(|h| (h.order, h.via_ask)).collect();
+        assert_eq!(why, [(1, false), (2, true)]);
     }
 
     #[test]

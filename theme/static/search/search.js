@@ -225,9 +225,10 @@
         if (!a.title.has(g)) inTitle = 0;
         if (!a.text.has(g)) inText = 0;
       });
-      var m = a.groups.size, viaAsk = 2 * a.asks > a.base + a.chars;
+      // A section whose own words hold the whole query is explained by them.
+      var m = a.groups.size, viaAsk = !inText && 2 * a.asks > a.base + a.chars;
       hits.push({ order: order, score: a.base * (n + meta.coverage * m + 2 * n * inTitle + n * inText) + a.chars * n,
-        viaAsk: viaAsk, viaNear: !viaAsk && 2 * a.near > a.base + a.chars });
+        viaAsk: viaAsk, viaNear: !viaAsk && !inText && 2 * a.near > a.base + a.chars });
     });
     hits.sort(function (x, y) { return y.score - x.score || x.order - y.order; });
     return hits;
