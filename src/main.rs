@@ -332,14 +332,13 @@ fn exam(
         let d = Diagnostic::in_file(&dir, format!("cannot create the folder: {e}"));
         return finish(&Report::<()>::from(d), root, "");
     }
-    let mut wrote = Vec::new();
-    for (file, pdf) in files {
-        let path = dir.join(file);
-        if let Err(code) = Output::File(&path).write(pdf) {
-            return code;
-        }
-        wrote.push(format!("{} ({} KB)", path.display(), pdf.len() / 1024));
+    let paths: Vec<PathBuf> = files.iter().map(|(file, _)| dir.join(file)).collect();
+    let all: Vec<(&Path, &[u8])> = paths.iter().zip(files).map(|(p, (_, pdf))| (p.as_path(), pdf.as_slice())).collect();
+    if let Err(code) = write_files(&all) {
+        return code;
     }
+    let wrote: Vec<String> =
+        all.iter().map(|(path, pdf)| format!("{} ({} KB)", path.display(), pdf.len() / 1024)).collect();
     finish(&report, root, &format!("wrote {}", wrote.join(", ")))
 }
 
@@ -528,22 +527,14 @@ impl Output<'_> {
                 let mut out = std::io::stdout().lock();
                 out.write_all(bytes).and_then(|()| out.flush())
             }
-            Output::File(path) => write_whole(path, bytes),
+            Output::File(path) => return write_files(&[(path, bytes)]),
         };
         match result {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(ExitCode::SUCCESS),
             Err(e) => {
-                let d = match self {
-                    Output::Stdout => Diagnostic::error(format!("cannot write to standard output: {e}")),
-                    Output::File(p) => Diagnostic::in_file(p, format!("cannot write file: {e}")),
-                };
-                let d = match self {
-                    Output::File(p) if p.is_dir() => {
-                        d.with_hint("--out names the file to write, and this is a folder: add a file name to it")
-                    }
-                    _ => d.with_hint("check that the folder is writable and the disk is not full"),
-                };
+                let d = Diagnostic::error(format!("cannot write to standard output: {e}"))
+                    .with_hint("check that the folder is writable and the disk is not full");
                 print_diagnostics(&[d], &Default::default(), Path::new(""));
                 Err(ExitCode::FAILURE)
             }
@@ -551,26 +542,44 @@ impl Output<'_> {
     }
 }
 
-/// Writes `bytes` to a file beside `path` (making its folder as the build
-/// makes the site's), then renames it over `path`: a
-/// write that fails part way (a full disk) leaves the previous file as it
-/// was, never a truncated one. By hand rather than with `tempfile`, whose
-/// files are private to their owner (0600), which a PDF on a shared drive must not be.
-fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if path.is_dir() {
-        // The error a plain write gives, which the hint above explains.
-        return std::fs::write(path, bytes);
+/// Writes each file beside its name (making its folder as the build makes
+/// the site's), and only once all are written renames them into place: a
+/// write that fails part way (a full disk) leaves the previous files as they
+/// were, never a truncated one, nor an exam's new form beside an old key.
+/// By hand rather than with `tempfile`, whose files are private to their
+/// owner (0600), which a PDF on a shared drive must not be. A failure is
+/// reported here and ends the command with status 1.
+fn write_files(files: &[(&Path, &[u8])]) -> Result<(), ExitCode> {
+    let part = |path: &Path| {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        path.with_file_name(format!(".{name}.partial-{}", std::process::id()))
+    };
+    let write = |path: &Path, bytes: &[u8]| {
+        if path.is_dir() {
+            // The error a plain write gives, which the hint below explains.
+            return std::fs::write(path, bytes);
+        }
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(part(path), bytes)
+    };
+    let failed = files
+        .iter()
+        .find_map(|&(path, bytes)| write(path, bytes).err().map(|e| (path, e)))
+        .or_else(|| files.iter().find_map(|&(path, _)| std::fs::rename(part(path), path).err().map(|e| (path, e))));
+    let Some((path, e)) = failed else { return Ok(()) };
+    for (path, _) in files {
+        let _ = std::fs::remove_file(part(path));
     }
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)?;
-    }
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let part = path.with_file_name(format!(".{name}.partial-{}", std::process::id()));
-    let written = std::fs::write(&part, bytes).and_then(|()| std::fs::rename(&part, path));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&part);
-    }
-    written
+    let d = Diagnostic::in_file(path, format!("cannot write file: {e}"));
+    let d = if path.is_dir() {
+        d.with_hint("--out names the file to write, and this is a folder: add a file name to it")
+    } else {
+        d.with_hint("check that the folder is writable and the disk is not full")
+    };
+    print_diagnostics(&[d], &Default::default(), Path::new(""));
+    Err(ExitCode::FAILURE)
 }
 
 /// A one-line message on standard output, then success.

@@ -344,7 +344,7 @@ fn a_build_never_replaces_the_handbook_nor_writes_into_what_it_reads() {
         let err = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(1), "--out {out}: {err}");
         assert!(err.contains(why) && err.contains("hint:"), "--out {out}: {err}");
-        assert_eq!(snapshot(portal.path()), before, "--out {out} touched the files");
+        assert!(snapshot(portal.path()) == before, "--out {out} touched the files");
     }
     // `--emit-markdown` replaces its folder whole too: held to the same, and
     // it must not overlap the site (the old one would be gone before the new
@@ -368,7 +368,7 @@ fn a_build_never_replaces_the_handbook_nor_writes_into_what_it_reads() {
         let err = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(1), "--emit-markdown {dir}: {err}");
         assert!(err.contains(why) && err.contains("hint:"), "--emit-markdown {dir}: {err}");
-        assert_eq!(snapshot(portal.path()), before, "--emit-markdown {dir} touched the files");
+        assert!(snapshot(portal.path()) == before, "--emit-markdown {dir} touched the files");
     }
     // A folder with an `index.html` that this tool did not write is not a site.
     let o = Command::new(env!("CARGO_BIN_EXE_handbook"))
@@ -389,6 +389,51 @@ fn a_build_never_replaces_the_handbook_nor_writes_into_what_it_reads() {
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     }
     assert!(root.join("site/index.html").is_file() && root.join("md/src/SUMMARY.md").is_file());
+}
+
+/// `exam` writes its forms and their key together or not at all: when the
+/// key cannot be written (here: a file-size limit between the forms' size and
+/// the key's), the forms of the previous run stay too, so a paper never
+/// meets another run's key.
+#[cfg(unix)]
+#[test]
+fn an_exam_whose_key_fails_to_write_leaves_the_previous_forms() {
+    use std::os::unix::process::CommandExt;
+    let out = tempfile::tempdir().unwrap();
+    let run = |seed: &str, limit: Option<u64>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_handbook"));
+        c.args(["exam", "--format", "docx", "--seed", seed, "--out"]).arg(out.path()).current_dir(repo());
+        if let Some(bytes) = limit {
+            // In the child only: writes beyond `bytes` fail with EFBIG (SIGXFSZ ignored).
+            unsafe {
+                c.pre_exec(move || {
+                    let lim = libc::rlimit { rlim_cur: bytes, rlim_max: bytes };
+                    libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+                    if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) == 0 {
+                        Ok(())
+                    } else {
+                        Err(std::io::Error::last_os_error())
+                    }
+                });
+            }
+        }
+        c.output().unwrap()
+    };
+    assert!(run("1", None).status.success());
+    let before = snapshot(out.path());
+    let size = |suffix: &str| -> Vec<u64> {
+        before.iter().filter(|(p, _)| p.to_string_lossy().ends_with(suffix)).map(|(_, b)| b.len() as u64).collect()
+    };
+    let forms = size("-A.docx").into_iter().chain(size("-B.docx")).max().unwrap();
+    let key = size("-key.docx").into_iter().max().unwrap();
+    assert!(key > forms + 1024, "the key ({key} B) is bigger than the forms ({forms} B), so a limit can fall between");
+    let cut = run("2", Some((forms + key) / 2));
+    let err = String::from_utf8_lossy(&cut.stderr);
+    assert_eq!(cut.status.code(), Some(1), "{err}");
+    assert!(err.contains("cannot write file") && err.contains("-key.docx"), "{err}");
+    assert!(snapshot(out.path()) == before, "the previous forms and key stay, and nothing is left beside them");
+    assert!(run("2", None).status.success());
+    assert!(snapshot(out.path()) != before, "another seed writes other forms");
 }
 
 /// A file command (`print`, `quiz export`, `schema`) whose write fails part
@@ -432,7 +477,7 @@ fn a_file_write_failing_part_way_leaves_the_previous_file() {
         let err = String::from_utf8_lossy(&cut.stderr);
         assert_eq!(cut.status.code(), Some(1), "{args:?}: {err}");
         assert!(err.contains("cannot write file") && err.contains(file), "{args:?}: {err}");
-        assert_eq!(std::fs::read(&target).unwrap(), whole, "{args:?}: the previous file is whole");
+        assert!(std::fs::read(&target).unwrap() == whole, "{args:?}: the previous file is whole");
         let beside: Vec<_> = std::fs::read_dir(target.parent().unwrap())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
