@@ -353,6 +353,10 @@ fn search(site: &Path, query: &str, limit: usize, json: bool) -> ExitCode {
         Ok(r) => r,
         Err(d) => return finish(&Report::<()>::from(d), Path::new(""), ""),
     };
+    let max = handbook::search::rank::MAX_QUERY_CHARS;
+    if query.chars().count() > max {
+        eprintln!("note: the query is long; only its first {max} characters are searched");
+    }
     let text = if json {
         let out = serde_json::json!({ "query": query, "results": results });
         serde_json::to_string_pretty(&out).unwrap_or_default() + "\n"

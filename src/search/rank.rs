@@ -43,6 +43,20 @@ use tantivy::{DocId, Score, SegmentReader, Term};
 /// data a browser downloads per term, whatever the size of the handbook.
 pub const TOP_K: usize = 100;
 
+/// How many characters of a query are searched (the rest is left out, the
+/// same in the CLI, the API and the browser): a question is far shorter,
+/// and a pasted page would have the browser fetch most of the index.
+pub const MAX_QUERY_CHARS: usize = 64;
+
+/// The part of `query` that is searched: its first [`MAX_QUERY_CHARS`] characters.
+pub fn clip(query: &str, max: usize) -> &str {
+    query.char_indices().nth(max).map_or(query, |(i, _)| &query[..i])
+}
+
+fn max_query_chars() -> usize {
+    MAX_QUERY_CHARS
+}
+
 /// The parameters of one ranking, exported with the data so the browser and
 /// the CLI (which reads them back from the built index) rank alike.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -72,6 +86,9 @@ pub struct RankConfig {
     /// Traditional-to-simplified pairs for the query, as one string (`筆笔桿杆…`):
     /// see [`super::fold`].
     pub fold: String,
+    /// [`MAX_QUERY_CHARS`], for the browser.
+    #[serde(default = "max_query_chars")]
+    pub max_query_chars: usize,
 }
 
 impl RankConfig {
@@ -90,6 +107,7 @@ impl RankConfig {
             synonyms,
             ignore,
             fold: String::new(),
+            max_query_chars: MAX_QUERY_CHARS,
         }
     }
 
@@ -171,7 +189,7 @@ pub fn strip_ignored(query: &str, cfg: &RankConfig, fold: &Fold) -> String {
 /// phrase it contains, then the query's distinct Han characters (for the asks' characters).
 pub fn expand(query: &str, cfg: &RankConfig) -> Vec<QueryTerm> {
     let fold = cfg.folder();
-    let norm = strip_ignored(query, cfg, &fold);
+    let norm = strip_ignored(clip(query, cfg.max_query_chars), cfg, &fold);
     let mut out: Vec<QueryTerm> = Vec::new();
     for t in tokenize(&norm) {
         if !out.iter().any(|o| o.text == t.text) {
@@ -371,6 +389,18 @@ mod tests {
         assert_eq!(words("写报告"), [("写报".into(), 100), ("报告".into(), 100), ("材料".into(), 50)]);
         assert_eq!(words("写作").len(), 1);
         assert_eq!(words("写报告怎么办").len(), 3, "ignored words are not searched");
+    }
+
+    #[test]
+    fn only_the_first_characters_of_a_long_query_are_searched() {
+        let cfg = RankConfig::new(vec![], vec![]);
+        assert_eq!(clip("笔杆子", 2), "笔杆");
+        assert_eq!(clip("笔杆子", 3), "笔杆子");
+        assert_eq!(clip("𠀀a", 1), "𠀀", "characters, not bytes or UTF-16 units");
+        let long: String = (0x4E00..0x4E00 + 100).filter_map(char::from_u32).collect();
+        let first = |n: usize| long.chars().take(n).collect::<String>();
+        assert_eq!(expand(&long, &cfg), expand(&first(MAX_QUERY_CHARS), &cfg));
+        assert_ne!(expand(&long, &cfg), expand(&first(MAX_QUERY_CHARS - 1), &cfg));
     }
 
     #[test]

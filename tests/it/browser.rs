@@ -170,6 +170,21 @@ fn a_link_with_a_query_opens_its_results() {
         // Result links are relative to the page they are shown on.
         assert_eq!(urls[..cli.len()], cli[..], "{file}: {q}");
     }
+    // A pasted passage: only its first characters are searched, alike, and the panel says so.
+    let q = "当今社会知识更新很快，办公室人员如果不注意学习、积累和提高，就很难写好材料。要坚持学理论，学经济，学业务，不断提高理论和业务水平，提高分析问题、解决问题能力，为写材料打下良好的基础。";
+    assert!(q.chars().count() > handbook::search::rank::MAX_QUERY_CHARS);
+    let encoded: String = percent_encoding::utf8_percent_encode(q, percent_encoding::NON_ALPHANUMERIC).to_string();
+    page.goto(&format!("{}?q={encoded}", file_url(&site.join("index.html"))));
+    page.wait_for("document.documentElement.getAttribute('data-search-done') || document.documentElement.getAttribute('data-search-error')");
+    let shown = page.eval(
+        "({ status: document.getElementById('search-status').textContent,
+            urls: Array.from(document.querySelectorAll('#search-results [role=option]')).map(o => o.dataset.href) })",
+    );
+    let urls: Vec<String> =
+        shown["urls"].as_array().unwrap().iter().map(|u| strip_highlight(u.as_str().unwrap())).collect();
+    let cli: Vec<String> = search_site(site, q, 10).unwrap().into_iter().map(|r| r.url).collect();
+    assert_eq!(urls, cli, "a long query");
+    assert!(shown["status"].as_str().unwrap().contains("只按前 64 个字搜索"), "{shown}");
 }
 
 #[test]
@@ -528,12 +543,17 @@ fn a_random_sample_of_queries_ranks_alike_in_browser_and_cli() {
         .chars()
         .filter(|c| !c.is_ascii())
         .collect();
+    let passage = text.clone();
     let piece = (0..text.len() - 12, 1..12usize).prop_map(move |(at, n)| text[at..at + n].iter().collect::<String>());
+    // A pasted passage, longer than what is searched of a query.
+    let long =
+        (0..passage.len() - 200, 40..200usize).prop_map(move |(at, n)| passage[at..at + n].iter().collect::<String>());
     let noise = || proptest::string::string_regex("[\\u4e00-\\u9fff a-z0-9，。？、（）ａ-ｚ　]{0,6}").unwrap();
     let query = proptest::prop_oneof![
         3 => (noise(), piece, noise()).prop_map(|(a, p, c)| format!("{a}{p}{c}")),
         1 => proptest::string::string_regex(".{0,40}").unwrap(),
         1 => proptest::string::string_regex("[bcdfghjklmnpqrstwxyz aeiou]{1,20}").unwrap(),
+        1 => long,
     ];
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     let sample: Vec<String> = (0..100).map(|_| query.new_tree(&mut runner).unwrap().current()).collect();

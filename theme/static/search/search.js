@@ -109,8 +109,11 @@
     });
     return norm;
   }
+  // rank.rs clip(): the first max_query_chars characters (code points) of a query.
+  function clip(query) { return Array.from(query).slice(0, meta.max_query_chars).join(''); }
+  api.clipped = function (query) { return meta != null && Array.from(query).length > meta.max_query_chars; };
   function expand(query) {
-    var norm = stripIgnored(query);
+    var norm = stripIgnored(clip(query));
     var out = [];
     function has(t) { return out.some(function (o) { return o.text === t; }); }
     tokenize(norm).forEach(function (t) {
@@ -388,7 +391,8 @@
       input.setAttribute('aria-expanded', 'false');
       return;
     }
-    status.textContent = '找到 ' + r.hits + ' 处相关内容' + (r.hits > r.results.length ? '，显示前 ' + r.results.length + ' 处' : '') + '。';
+    status.textContent = '找到 ' + r.hits + ' 处相关内容' + (r.hits > r.results.length ? '，显示前 ' + r.results.length + ' 处' : '') + '。' +
+      (api.clipped(query) ? '查询较长，只按前 ' + meta.max_query_chars + ' 个字搜索。' : '');
     r.results.forEach(function (res, i) {
       var li = el('li', 'search-result');
       li.id = 'search-result-' + i;
