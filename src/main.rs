@@ -429,6 +429,10 @@ fn serve(root: PathBuf, out: Option<PathBuf>, port: u16, bind: std::net::IpAddr,
             eprintln!("warning: Ctrl-C will not stop the server cleanly: {e}");
         }
     }
+    // A root with no content is a mistyped --dir, not content to fix while serving.
+    if !root.join(handbook::layout::CONTENT_DIR).is_dir() {
+        return finish(&pipeline::check(&root).report, &root, "");
+    }
     let opts = handbook::serve::ServeOptions {
         bind,
         port,
