@@ -408,6 +408,9 @@ fn folded_item(rel: &Path, text: &str) -> Option<(Diagnostic, u32)> {
                 return Some((d, n as u32 + 1));
             }
         }
+        if let Some(d) = dropped_comment(rel, text, value, n, at) {
+            return Some((d, n as u32 + 1));
+        }
         if value.starts_with(['|', '>', '"', '\'', '[', '{']) {
             inside = Some(deeper_than);
         } else if !value.is_empty() && !value.starts_with(['&', '*', '!', '#', '%', '@', '`']) && !value.contains(" #")
@@ -495,6 +498,36 @@ fn flow_items(value: &str) -> Vec<(usize, usize)> {
         .map(|(from, to)| (from + value[from..to].len() - value[from..to].trim_start().len(), to))
         .filter(|&(from, to)| from < to)
         .collect()
+}
+
+/// A plain text with ` #` and a character right after it (`按 #照办公室…`,
+/// `见 #3`): YAML reads the rest of the line as a comment and leaves it out
+/// of the text, without an error. A comment is written `# ` (a space after
+/// the `#`), so one without is taken for text and flagged. `at` is the value's byte offset.
+fn dropped_comment(rel: &Path, text: &str, value: &str, n: usize, at: usize) -> Option<Diagnostic> {
+    if value.starts_with(['"', '\'', '[', '{', '|', '>', '#']) {
+        return None;
+    }
+    let cut = value.match_indices(" #").map(|(i, _)| i).find(|&i| {
+        let after = &value[i + 2..];
+        after.chars().next().is_some_and(|c| !c.is_whitespace() && c != '#')
+    })?;
+    let (kept, dropped) = (value[..cut].trim_end(), value[cut..].trim());
+    if kept.is_empty() {
+        return None;
+    }
+    let offset = at + cut + 1;
+    let pos =
+        Pos { line: n as u32 + 1, column: text[..offset].rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1 };
+    Some(
+        Diagnostic::at(rel, pos, format!("`{}` is read as a YAML comment and left out of the text", brief_text(dropped)))
+            .with_span(offset..at + value.trim_end().len())
+            .with_hint(format!(
+                "YAML keeps only `{}` here: put the whole text in quotes to keep the `#`: {}; for a comment, put a space after the `#`",
+                brief_text(kept),
+                yaml_quoted(&format!("{kept} {dropped}"))
+            )),
+    )
 }
 
 /// `s` as a double-quoted YAML text.
@@ -1597,6 +1630,32 @@ mod tests {
             "asks: &a [一, 二]\nmore: *a\n",
             "refs: [&r a, *r]\n",
             "asks: [一 & 二] # [&x y]\n",
+        ] {
+            assert_eq!(at(fine), None, "{fine}");
+        }
+    }
+
+    #[test]
+    fn a_text_cut_by_a_hash_without_a_space_is_found() {
+        let at = |text: &str| {
+            folded_item(Path::new("c.yaml"), text).map(|(d, _)| {
+                let p = d.location.unwrap().pos.unwrap();
+                (p.line, p.column)
+            })
+        };
+        assert_eq!(at("quote: 按 #照办公室办\n"), Some((1, 10)));
+        assert_eq!(at("items:\n  - id: q-over #view-9\n"), Some((2, 16)));
+        assert_eq!(at("text:\n  - 见 #3 条\n"), Some((2, 7)));
+        for fine in [
+            // Comments as YAML writes them, and a `#` YAML keeps.
+            "title: 写 # note\n",
+            "title: 写 #\n",
+            "title: 写 ## 注\n",
+            "title: 写#3\n",
+            "title: \"按 #照办\"\n",
+            "asks: [一 #二]\n",
+            "text: |\n  按 #照办\n",
+            "# 注 #释\n",
         ] {
             assert_eq!(at(fine), None, "{fine}");
         }
