@@ -1605,14 +1605,17 @@ mod tests {
         }
     }
 
+    /// Where the line checks flag `text`, as (line, column).
+    fn flagged_at(text: &str) -> Option<(u32, u32)> {
+        folded_item(Path::new("c.yaml"), text).map(|(d, _)| {
+            let p = d.location.unwrap().pos.unwrap();
+            (p.line, p.column)
+        })
+    }
+
     #[test]
     fn a_text_starting_with_an_ampersand_is_found_unless_an_alias_uses_it() {
-        let at = |text: &str| {
-            folded_item(Path::new("c.yaml"), text).map(|(d, _)| {
-                let p = d.location.unwrap().pos.unwrap();
-                (p.line, p.column)
-            })
-        };
+        let at = flagged_at;
         assert_eq!(at("intro:\n  - &和 要认真\n"), Some((2, 5)));
         assert_eq!(at("title: &t 认真 # 注\n"), Some((1, 8)));
         // In a flow list or mapping on one line.
@@ -1637,12 +1640,7 @@ mod tests {
 
     #[test]
     fn a_text_cut_by_a_hash_without_a_space_is_found() {
-        let at = |text: &str| {
-            folded_item(Path::new("c.yaml"), text).map(|(d, _)| {
-                let p = d.location.unwrap().pos.unwrap();
-                (p.line, p.column)
-            })
-        };
+        let at = flagged_at;
         assert_eq!(at("quote: 按 #照办公室办\n"), Some((1, 10)));
         assert_eq!(at("items:\n  - id: q-over #view-9\n"), Some((2, 16)));
         assert_eq!(at("text:\n  - 见 #3 条\n"), Some((2, 7)));

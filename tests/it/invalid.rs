@@ -137,6 +137,20 @@ fn a_tab_is_reported_at_its_own_line_and_column() {
     assert!(stderr.contains("= hint: indent with spaces"), "{stderr}");
 }
 
+/// In the child only: every write beyond `bytes` fails with EFBIG, as on a
+/// full disk (SIGXFSZ ignored, so the command can report it).
+#[cfg(unix)]
+fn limit_file_size(c: &mut Command, bytes: u64) {
+    use std::os::unix::process::CommandExt;
+    unsafe {
+        c.pre_exec(move || {
+            let lim = libc::rlimit { rlim_cur: bytes, rlim_max: bytes };
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
+        });
+    }
+}
+
 /// Builds stopped from outside at points spread over a whole build (SIGKILL):
 /// the site folder is afterwards the previous site or the new one, byte for
 /// byte, never a mix, and the next build succeeds. Builds whose writes fail
@@ -146,7 +160,6 @@ fn a_tab_is_reported_at_its_own_line_and_column() {
 #[cfg(unix)]
 #[test]
 fn a_build_killed_or_failing_to_write_leaves_a_whole_site() {
-    use std::os::unix::process::CommandExt;
     let bin = env!("CARGO_BIN_EXE_handbook");
     let dir = fixture(None);
     let out = dir.path().join("book");
@@ -155,19 +168,7 @@ fn a_build_killed_or_failing_to_write_leaves_a_whole_site() {
         c.args(["build", "--no-pdf", "--dir"]).arg(dir.path()).arg("--out").arg(&out);
         c.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped());
         if let Some(kb) = limit_kb {
-            // In the child only: every write beyond this size fails with
-            // EFBIG (SIGXFSZ ignored, so the build can report it).
-            unsafe {
-                c.pre_exec(move || {
-                    let lim = libc::rlimit { rlim_cur: kb * 1024, rlim_max: kb * 1024 };
-                    libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
-                    if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) == 0 {
-                        Ok(())
-                    } else {
-                        Err(std::io::Error::last_os_error())
-                    }
-                });
-            }
+            limit_file_size(&mut c, kb * 1024);
         }
         c
     };
@@ -325,7 +326,19 @@ fn a_build_never_replaces_the_handbook_nor_writes_into_what_it_reads() {
     std::fs::write(portal.path().join("notes.txt"), "mine").unwrap();
     let root = portal.path().join("handbook");
     copy_dir(fixture(None).path(), &root);
-    let before = snapshot(portal.path());
+    // `build --no-pdf FLAG value` from the handbook's root: refused for `why`, touching nothing.
+    let refused = |flag: &str, value: &str, why: &str| {
+        let before = snapshot(portal.path());
+        let o = Command::new(env!("CARGO_BIN_EXE_handbook"))
+            .args(["build", "--no-pdf", flag, value])
+            .current_dir(&root)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{flag} {value}: {err}");
+        assert!(err.contains(why) && err.contains("hint:"), "{flag} {value}: {err}");
+        assert!(snapshot(portal.path()) == before, "{flag} {value} touched the files");
+    };
     let cases: [(&str, &str); 7] = [
         ("..", "holds the handbook itself"),
         (".", "holds the handbook itself"),
@@ -336,15 +349,7 @@ fn a_build_never_replaces_the_handbook_nor_writes_into_what_it_reads() {
         ("book/../content", "inside content/"),
     ];
     for (out, why) in cases {
-        let o = Command::new(env!("CARGO_BIN_EXE_handbook"))
-            .args(["build", "--no-pdf", "--out", out])
-            .current_dir(&root)
-            .output()
-            .unwrap();
-        let err = String::from_utf8_lossy(&o.stderr);
-        assert_eq!(o.status.code(), Some(1), "--out {out}: {err}");
-        assert!(err.contains(why) && err.contains("hint:"), "--out {out}: {err}");
-        assert!(snapshot(portal.path()) == before, "--out {out} touched the files");
+        refused("--out", out, why);
     }
     // `--emit-markdown` replaces its folder whole too: held to the same, and
     // it must not overlap the site (the old one would be gone before the new
@@ -352,7 +357,6 @@ fn a_build_never_replaces_the_handbook_nor_writes_into_what_it_reads() {
     let docs = portal.path().join("docs");
     std::fs::create_dir(&docs).unwrap();
     std::fs::write(docs.join("plan.txt"), "mine").unwrap();
-    let before = snapshot(portal.path());
     for (dir, why) in [
         ("..", "holds the handbook itself"),
         ("content/md", "inside content/"),
@@ -360,15 +364,7 @@ fn a_build_never_replaces_the_handbook_nor_writes_into_what_it_reads() {
         ("book/md", "overlaps the site's output folder"),
         ("../docs", "has other files in it"),
     ] {
-        let o = Command::new(env!("CARGO_BIN_EXE_handbook"))
-            .args(["build", "--no-pdf", "--emit-markdown", dir])
-            .current_dir(&root)
-            .output()
-            .unwrap();
-        let err = String::from_utf8_lossy(&o.stderr);
-        assert_eq!(o.status.code(), Some(1), "--emit-markdown {dir}: {err}");
-        assert!(err.contains(why) && err.contains("hint:"), "--emit-markdown {dir}: {err}");
-        assert!(snapshot(portal.path()) == before, "--emit-markdown {dir} touched the files");
+        refused("--emit-markdown", dir, why);
     }
     // A folder with an `index.html` that this tool did not write is not a site.
     let o = Command::new(env!("CARGO_BIN_EXE_handbook"))
@@ -398,24 +394,12 @@ fn a_build_never_replaces_the_handbook_nor_writes_into_what_it_reads() {
 #[cfg(unix)]
 #[test]
 fn an_exam_whose_key_fails_to_write_leaves_the_previous_forms() {
-    use std::os::unix::process::CommandExt;
     let out = tempfile::tempdir().unwrap();
     let run = |seed: &str, limit: Option<u64>| {
         let mut c = Command::new(env!("CARGO_BIN_EXE_handbook"));
         c.args(["exam", "--format", "docx", "--seed", seed, "--out"]).arg(out.path()).current_dir(repo());
         if let Some(bytes) = limit {
-            // In the child only: writes beyond `bytes` fail with EFBIG (SIGXFSZ ignored).
-            unsafe {
-                c.pre_exec(move || {
-                    let lim = libc::rlimit { rlim_cur: bytes, rlim_max: bytes };
-                    libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
-                    if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) == 0 {
-                        Ok(())
-                    } else {
-                        Err(std::io::Error::last_os_error())
-                    }
-                });
-            }
+            limit_file_size(&mut c, bytes);
         }
         c.output().unwrap()
     };
@@ -442,7 +426,6 @@ fn an_exam_whose_key_fails_to_write_leaves_the_previous_forms() {
 #[cfg(unix)]
 #[test]
 fn a_file_write_failing_part_way_leaves_the_previous_file() {
-    use std::os::unix::process::CommandExt;
     let out = tempfile::tempdir().unwrap();
     for (args, file) in [
         (&["print", "--format", "docx", "--out"][..], "handbook.docx"),
@@ -454,18 +437,7 @@ fn a_file_write_failing_part_way_leaves_the_previous_file() {
             let mut c = Command::new(env!("CARGO_BIN_EXE_handbook"));
             c.args(args).arg(&target).current_dir(repo());
             if limit {
-                // In the child only: writes beyond 8 KB fail with EFBIG (SIGXFSZ ignored).
-                unsafe {
-                    c.pre_exec(|| {
-                        let lim = libc::rlimit { rlim_cur: 8 * 1024, rlim_max: 8 * 1024 };
-                        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
-                        if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) == 0 {
-                            Ok(())
-                        } else {
-                            Err(std::io::Error::last_os_error())
-                        }
-                    });
-                }
+                limit_file_size(&mut c, 8 * 1024);
             }
             c.output().unwrap()
         };
