@@ -439,6 +439,10 @@ fn serve(root: PathBuf, out: Option<PathBuf>, port: u16, bind: std::net::IpAddr,
         out: out.unwrap_or_else(|| root.join("book")),
         poll: std::time::Duration::from_millis(100),
     };
+    // An output folder no build may write is a mistake in the command, not in the content.
+    if let Err(d) = handbook::site::check_output(&root, &opts.out) {
+        return finish(&Report::<()>::from(d), &root, "");
+    }
     let (server, first) = match handbook::serve::start(&root, &opts) {
         Ok(s) => s,
         Err(e) => {

@@ -72,12 +72,11 @@ pub struct Staging {
 impl Staging {
     /// Makes an empty staging folder beside `out`, the site of the handbook at `root`.
     pub fn new(root: &Path, out: &Path) -> Result<Staging> {
-        refuse_around_sources(root, out, "the output folder", "the default `book`")?;
+        check_output(root, out)?;
         let out = absolute(out);
         let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
         let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "book".into());
         fs::create_dir_all(&parent).map_err(|e| io_error(&parent, "cannot create the output's parent folder", e))?;
-        refuse_to_replace(&out)?;
         remove_abandoned(&parent, &name);
         let staging = Staging { dir: parent.join(format!(".{name}.staging-{}", std::process::id())), out };
         let _ = fs::remove_dir_all(&staging.dir);
@@ -382,6 +381,14 @@ fn resolved(path: &Path) -> PathBuf {
 /// The output folder must not hold the handbook (the build replaces it whole,
 /// sources and all) nor lie inside a folder the build reads (each build
 /// would read the last one's site, and `serve` would rebuild for ever).
+/// Whether the site of the handbook at `root` may be built into `out`: not
+/// around the sources, not inside what the build reads, and not over a file
+/// or a folder of other files. `serve` asks before it starts.
+pub fn check_output(root: &Path, out: &Path) -> Result<()> {
+    refuse_around_sources(root, out, "the output folder", "the default `book`")?;
+    refuse_to_replace(out)
+}
+
 /// `what` names the folder, `such` is an example of a good one.
 fn refuse_around_sources(root: &Path, out: &Path, what: &str, such: &str) -> Result<()> {
     let (root, target) = (resolved(root), resolved(out));

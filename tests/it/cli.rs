@@ -361,25 +361,38 @@ fn serve_warns_when_told_to_listen_beyond_loopback() {
     assert!(err.contains("warning: listening on 0.0.0.0:") && err.contains("reachable from other machines"), "{err}");
 }
 
-/// `serve --dir` at a folder with no content (a typo) exits with the error at once,
-/// rather than serving nothing until Ctrl-C.
+/// `serve` with a mistake in the command itself (a `--dir` with no content,
+/// an `--out` inside `content/` or over a folder of other files) exits with
+/// the error at once, rather than serving nothing until Ctrl-C.
 #[test]
-fn serve_at_a_folder_that_is_no_handbook_stops_with_the_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_handbook"))
-        .args(["serve", "--dir", "hanbook", "--port", "0"])
-        .current_dir(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let t = std::time::Instant::now();
-    while child.try_wait().unwrap().is_none() && t.elapsed() < std::time::Duration::from_secs(20) {
-        std::thread::sleep(std::time::Duration::from_millis(20));
+fn serve_with_a_wrong_folder_stops_with_the_error() {
+    let dir = fixture(None);
+    std::fs::create_dir(dir.path().join("documents")).unwrap();
+    std::fs::write(dir.path().join("documents/notes.txt"), "mine").unwrap();
+    for (args, why) in [
+        (&["--dir", "hanbook"][..], "no `content/` folder"),
+        (&["--out", "content/site"][..], "inside content/"),
+        (&["--out", "documents"][..], "is not a site"),
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_handbook"))
+            .arg("serve")
+            .args(args)
+            .args(["--port", "0"])
+            .current_dir(dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let t = std::time::Instant::now();
+        while child.try_wait().unwrap().is_none() && t.elapsed() < std::time::Duration::from_secs(20) {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let _ = child.kill();
+        let o = child.wait_with_output().unwrap();
+        let (out, err) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+        assert_eq!(o.status.code(), Some(1), "{args:?}: it exits at once: {out}{err}");
+        assert!(out.is_empty() && err.contains(why) && err.contains("hint:"), "{args:?}: {err}");
     }
-    let _ = child.kill();
-    let o = child.wait_with_output().unwrap();
-    let (out, err) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
-    assert_eq!(o.status.code(), Some(1), "it exits at once: {out}{err}");
-    assert!(out.is_empty() && err.contains("no `content/` folder") && err.contains("hint:"), "{err}");
+    assert_eq!(std::fs::read_to_string(dir.path().join("documents/notes.txt")).unwrap(), "mine");
+    assert!(!dir.path().join("content/site").exists());
 }
