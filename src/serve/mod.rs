@@ -128,9 +128,15 @@ pub fn start(root: &Path, opts: &ServeOptions) -> std::io::Result<(Server, Repor
     Ok((Server { addr, shared, threads: vec![accept, watch] }, first))
 }
 
+/// The ports tried, from the one asked for: it and the next 19, as far as
+/// there are ports (`--port 65535` is tried too).
+fn candidates(port: u16) -> std::ops::RangeInclusive<u16> {
+    port..=port.saturating_add(19)
+}
+
 fn bind(ip: IpAddr, port: u16) -> std::io::Result<TcpListener> {
     let mut last = None;
-    for p in port..port.saturating_add(20) {
+    for p in candidates(port) {
         match TcpListener::bind((ip, p)) {
             Ok(l) => return Ok(l),
             Err(e) => last = Some(e),
@@ -496,5 +502,17 @@ fn events(mut stream: TcpStream, shared: &Shared) {
         if stream.write_all(msg.as_bytes()).and_then(|_| stream.flush()).is_err() {
             break;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::candidates;
+
+    #[test]
+    fn the_port_asked_for_and_the_next_19_are_tried_up_to_the_last_port() {
+        assert_eq!(candidates(3000), 3000..=3019);
+        assert_eq!(candidates(65535), 65535..=65535, "the last port is tried too");
+        assert_eq!(candidates(65530).count(), 6);
     }
 }
