@@ -26,8 +26,6 @@ use std::time::{Duration, Instant, SystemTime};
 pub use http::percent_decode;
 
 const LIVE_JS: &str = include_str!("live.js");
-/// Longest query the search API accepts, in characters.
-pub const MAX_QUERY: usize = 200;
 pub const MAX_LIMIT: usize = 50;
 /// Connections served at once (a thread each), at most; fewer when the
 /// process may not open two descriptors per connection ([`capacity`]). At the
@@ -455,9 +453,6 @@ fn api_search(req: &Request, shared: &Shared) -> Response {
         }
         return Response::error(400, "missing query: /api/search?q=…");
     };
-    if q.chars().count() > MAX_QUERY {
-        return Response::error(400, &format!("query longer than {MAX_QUERY} characters"));
-    }
     let limit = match http::query_param(&req.query, "limit") {
         None => 10,
         Some(l) => match l.parse::<usize>() {

@@ -139,7 +139,9 @@ fn the_api_finds_pinyin_traditional_and_asks_like_the_cli() {
 fn the_search_api_answers_like_the_cli() {
     let dir = fixture(None);
     let server = serve(dir.path());
-    for q in ["认真", "当日事情", "格言"] {
+    // A pasted passage too: its first characters are searched, as in the CLI and the browser.
+    let long = "当日事情当日办，认真".repeat(30);
+    for q in ["认真", "当日事情", "格言", long.as_str()] {
         let (status, body) = get(server.addr, &format!("/api/search?q={}&limit=5", handbook_encode(q)));
         assert_eq!(status, 200, "{body}");
         let api: serde_json::Value = serde_json::from_str(&body).unwrap();
@@ -176,8 +178,6 @@ fn the_search_api_answers_like_the_cli() {
         let e: serde_json::Value = serde_json::from_str(&body).unwrap();
         assert!(e["error"].as_str().unwrap().contains("not percent-encoded UTF-8"), "{why}: {body}");
     }
-    let long = "字".repeat(201);
-    assert_eq!(get(server.addr, &format!("/api/search?q={}", handbook_encode(&long))).0, 400);
     server.stop();
 }
 
