@@ -86,8 +86,8 @@ enum Command {
         /// The built site to search [default: ROOT/book].
         #[arg(long)]
         site: Option<PathBuf>,
-        /// How many results to show.
-        #[arg(long, default_value_t = 10)]
+        /// How many results to show (at least 1).
+        #[arg(long, default_value_t = 10, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=10_000))]
         limit: usize,
         /// Print the results as JSON (documented in the README).
         #[arg(long)]

@@ -98,6 +98,10 @@ fn build_check_and_search_as_a_user_runs_them() {
     assert!(first[0].starts_with("1. 当日事  (基本作风 › 认真 › 当日事)"), "{out}");
     assert_eq!(first[1].trim(), "basics.html#careful-daily");
     assert!(first[2].contains("«当日事情"), "{out}");
+    // No results asked for is a usage mistake, not "nothing found".
+    let (code, _, err) = run(dir.path(), &["search", "当日事情", "--limit", "0"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--limit") && err.contains("1..=10000"), "{err}");
     // JSON: the documented fields, scores descending, marks inside the text on the query's words.
     let (code, out, _) = run(dir.path(), &["search", "当日事情", "--json", "--limit", "3"]);
     assert_eq!(code, 0);
