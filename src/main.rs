@@ -330,6 +330,11 @@ fn exam(
     let dir = out.unwrap_or_else(|| root.to_path_buf());
     if let Err(e) = std::fs::create_dir_all(&dir) {
         let d = Diagnostic::in_file(&dir, format!("cannot create the folder: {e}"));
+        let d = if dir.exists() && !dir.is_dir() {
+            d.with_hint("--out names the folder the papers and the key go into, and this is a file: pass a folder")
+        } else {
+            d.with_hint("check that the folder's parent is writable")
+        };
         return finish(&Report::<()>::from(d), root, "");
     }
     let paths: Vec<PathBuf> = files.iter().map(|(file, _)| dir.join(file)).collect();

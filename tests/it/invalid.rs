@@ -418,6 +418,18 @@ fn an_exam_whose_key_fails_to_write_leaves_the_previous_forms() {
     assert!(snapshot(out.path()) == before, "the previous forms and key stay, and nothing is left beside them");
     assert!(run("2", None).status.success());
     assert!(snapshot(out.path()) != before, "another seed writes other forms");
+    // `--out` at a file: the folder cannot be made, and the hint says why.
+    let file = out.path().join("final-key.docx");
+    let kept = std::fs::read(&file).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_handbook"))
+        .args(["exam", "--format", "docx", "--out"])
+        .arg(&file)
+        .current_dir(repo())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.code() == Some(1) && err.contains("this is a file"), "{err}");
+    assert!(std::fs::read(&file).unwrap() == kept);
 }
 
 /// A file command (`print`, `quiz export`, `schema`) whose write fails part
