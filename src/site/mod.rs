@@ -73,7 +73,10 @@ impl Staging {
     /// Makes an empty staging folder beside `out`, the site of the handbook at `root`.
     pub fn new(root: &Path, out: &Path) -> Result<Staging> {
         check_output(root, out)?;
-        let out = absolute(out);
+        // A link to a folder (a shared drive's, say) is built through: the
+        // site replaces the folder it points to, beside which it is staged.
+        let linked = fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink());
+        let out = if linked { fs::canonicalize(out).unwrap_or_else(|_| absolute(out)) } else { absolute(out) };
         let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
         let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "book".into());
         fs::create_dir_all(&parent).map_err(|e| io_error(&parent, "cannot create the output's parent folder", e))?;
@@ -436,7 +439,17 @@ pub fn refuse_emit_target(root: &Path, out: &Path, dir: &Path) -> Result<()> {
 /// (`.nojekyll`) or the search (its configuration) writes beside it: an
 /// intranet folder with an `index.html` of its own is not one.
 fn refuse_to_replace(out: &Path) -> Result<()> {
-    let Ok(meta) = fs::symlink_metadata(out) else { return Ok(()) };
+    // Through a link: what counts is the folder it points to.
+    let Ok(meta) = fs::metadata(out) else {
+        return match fs::read_link(out) {
+            Ok(to) => Err(Diagnostic::in_file(
+                out,
+                format!("the output path is a link to `{}`, which does not exist", to.display()),
+            )
+            .with_hint("make the folder it points to (a shared drive may not be connected), or remove the link")),
+            Err(_) => Ok(()),
+        };
+    };
     if !meta.is_dir() {
         return Err(Diagnostic::in_file(out, "the output path is a file, not a folder")
             .with_hint("pass another --out, or move the file away; the site is a folder the build replaces whole"));

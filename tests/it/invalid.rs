@@ -470,3 +470,29 @@ fn a_file_write_failing_part_way_leaves_the_previous_file() {
         assert!(beside.is_empty(), "{args:?}: nothing left beside it: {beside:?}");
     }
 }
+
+/// `book` as a link to a folder elsewhere (a shared drive's): the build goes
+/// through it, replacing the folder it points to and keeping the link, with
+/// nothing left beside either; a link to nothing (a drive not connected) is
+/// an error that says so.
+#[cfg(unix)]
+#[test]
+fn a_linked_output_folder_is_built_through() {
+    let dir = fixture(None);
+    let share = tempfile::tempdir().unwrap();
+    let target = share.path().join("handbook-site");
+    std::fs::create_dir(&target).unwrap();
+    std::os::unix::fs::symlink(&target, dir.path().join("book")).unwrap();
+    for _ in 0..2 {
+        let o = handbook(dir.path(), &["build", "--no-pdf"]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    assert!(std::fs::symlink_metadata(dir.path().join("book")).unwrap().file_type().is_symlink(), "the link stays");
+    assert!(target.join("index.html").is_file(), "the site is where the link points");
+    let beside: Vec<_> = std::fs::read_dir(share.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(beside, ["handbook-site"], "nothing left beside the site");
+    std::fs::remove_dir_all(&target).unwrap();
+    let o = handbook(dir.path(), &["build", "--no-pdf"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.code() == Some(1) && err.contains("which does not exist") && err.contains("hint:"), "{err}");
+}
