@@ -559,36 +559,11 @@ impl Output<'_> {
     }
 }
 
-/// Writes each file beside its name (making its folder as the build makes
-/// the site's), and only once all are written renames them into place: a
-/// write that fails part way (a full disk) leaves the previous files as they
-/// were, never a truncated one, nor an exam's new form beside an old key.
-/// By hand rather than with `tempfile`, whose files are private to their
-/// owner (0600), which a PDF on a shared drive must not be. A failure is
-/// reported here and ends the command with status 1.
+/// [`handbook::site::write_whole`], with a failure reported here, ending the
+/// command with status 1.
 fn write_files(files: &[(&Path, &[u8])]) -> Result<(), ExitCode> {
-    let part = |path: &Path| {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        path.with_file_name(format!(".{name}.partial-{}", std::process::id()))
-    };
-    let write = |path: &Path, bytes: &[u8]| {
-        if path.is_dir() {
-            // The error a plain write gives, which the hint below explains.
-            return std::fs::write(path, bytes);
-        }
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(part(path), bytes)
-    };
-    let failed = files
-        .iter()
-        .find_map(|&(path, bytes)| write(path, bytes).err().map(|e| (path, e)))
-        .or_else(|| files.iter().find_map(|&(path, _)| std::fs::rename(part(path), path).err().map(|e| (path, e))));
-    let Some((path, e)) = failed else { return Ok(()) };
-    for (path, _) in files {
-        let _ = std::fs::remove_file(part(path));
-    }
+    let Err((path, e)) = handbook::site::write_whole(files) else { return Ok(()) };
+    let path = path.as_path();
     let d = Diagnostic::in_file(path, format!("cannot write file: {e}"));
     let d = if path.is_dir() {
         d.with_hint("--out names the file to write, and this is a folder: add a file name to it")

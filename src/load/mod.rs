@@ -400,15 +400,15 @@ fn folded_item(rel: &Path, text: &str) -> Option<(Diagnostic, u32)> {
             },
         };
         let at = start + (line.len() - value.len());
-        if let Some(d) = dropped_anchor(rel, text, value, n, at) {
+        if let Some(d) = dropped_anchor(rel, text, value, at) {
             return Some((d, n as u32 + 1));
         }
         for (from, to) in flow_items(value) {
-            if let Some(d) = dropped_anchor(rel, text, &value[from..to], n, at + from) {
+            if let Some(d) = dropped_anchor(rel, text, &value[from..to], at + from) {
                 return Some((d, n as u32 + 1));
             }
         }
-        if let Some(d) = dropped_comment(rel, text, value, n, at) {
+        if let Some(d) = dropped_comment(rel, text, value, at) {
             return Some((d, n as u32 + 1));
         }
         if value.starts_with(['|', '>', '"', '\'', '[', '{']) {
@@ -425,7 +425,7 @@ fn folded_item(rel: &Path, text: &str) -> Option<(Diagnostic, u32)> {
 /// anchor, a name for the value that an alias (`*和`) can repeat, and drops
 /// it from the text, without an error. Flagged when no alias in the file
 /// uses it, that is, when it cannot be meant as one. `at` is the value's byte offset.
-fn dropped_anchor(rel: &Path, text: &str, value: &str, n: usize, at: usize) -> Option<Diagnostic> {
+fn dropped_anchor(rel: &Path, text: &str, value: &str, at: usize) -> Option<Diagnostic> {
     let anchored = value.strip_prefix('&')?;
     let name_len = anchored.find([' ', '\t', ',', '[', ']', '{', '}']).unwrap_or(anchored.len());
     let (name, rest) = anchored.split_at(name_len);
@@ -433,12 +433,10 @@ fn dropped_anchor(rel: &Path, text: &str, value: &str, n: usize, at: usize) -> O
     if name.is_empty() || rest.is_empty() || rest.starts_with('#') || text.contains(&format!("*{name}")) {
         return None;
     }
-    let pos =
-        Pos { line: n as u32 + 1, column: text[..at].rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1 };
     Some(
         Diagnostic::at(
             rel,
-            pos,
+            Pos::at_offset(text, at),
             format!("`&{name}` at the start of a text is read as a YAML anchor and left out of it"),
         )
         .with_span(at..at + 1 + name.len())
@@ -504,7 +502,7 @@ fn flow_items(value: &str) -> Vec<(usize, usize)> {
 /// `见 #3`): YAML reads the rest of the line as a comment and leaves it out
 /// of the text, without an error. A comment is written `# ` (a space after
 /// the `#`), so one without is taken for text and flagged. `at` is the value's byte offset.
-fn dropped_comment(rel: &Path, text: &str, value: &str, n: usize, at: usize) -> Option<Diagnostic> {
+fn dropped_comment(rel: &Path, text: &str, value: &str, at: usize) -> Option<Diagnostic> {
     if value.starts_with(['"', '\'', '[', '{', '|', '>', '#']) {
         return None;
     }
@@ -517,10 +515,8 @@ fn dropped_comment(rel: &Path, text: &str, value: &str, n: usize, at: usize) -> 
         return None;
     }
     let offset = at + cut + 1;
-    let pos =
-        Pos { line: n as u32 + 1, column: text[..offset].rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1 };
     Some(
-        Diagnostic::at(rel, pos, format!("`{}` is read as a YAML comment and left out of the text", brief_text(dropped)))
+        Diagnostic::at(rel, Pos::at_offset(text, offset), format!("`{}` is read as a YAML comment and left out of the text", brief_text(dropped)))
             .with_span(offset..at + value.trim_end().len())
             .with_hint(format!(
                 "YAML keeps only `{}` here: put the whole text in quotes to keep the `#`: {}; for a comment, put a space after the `#`",

@@ -274,10 +274,40 @@ pub fn update_pages(root: &Path, config: &Config, book: &RenderedBook, pages: &[
 
 /// Replaces one file of a live site: written beside it, then renamed over it.
 pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.new-{}", std::process::id()));
-    write(&tmp, bytes)?;
-    fs::rename(&tmp, path).map_err(|e| io_error(path, "cannot replace file", e))
+    write_whole(&[(path, bytes)]).map_err(|(path, e)| io_error(&path, "cannot replace file", e))
+}
+
+/// Writes each file beside its name (making its folder), and only once all
+/// are written renames them into place: a write that fails part way (a full
+/// disk) leaves the previous files as they were, never a truncated one, nor
+/// an exam's new form beside an old key; what it wrote beside them goes. By
+/// hand rather than with `tempfile`, whose files are private to their owner
+/// (0600), which a PDF on a shared drive must not be. The error comes with
+/// the path it is about.
+pub fn write_whole(files: &[(&Path, &[u8])]) -> std::result::Result<(), (PathBuf, std::io::Error)> {
+    let part = |path: &Path| {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        path.with_file_name(format!(".{name}.new-{}", std::process::id()))
+    };
+    let write = |path: &Path, bytes: &[u8]| {
+        if path.is_dir() {
+            // The error a plain write gives, for the caller to explain.
+            return fs::write(path, bytes);
+        }
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(part(path), bytes)
+    };
+    let failed = files
+        .iter()
+        .find_map(|&(path, bytes)| write(path, bytes).err().map(|e| (path, e)))
+        .or_else(|| files.iter().find_map(|&(path, _)| fs::rename(part(path), path).err().map(|e| (path, e))));
+    let Some((path, e)) = failed else { return Ok(()) };
+    for (path, _) in files {
+        let _ = fs::remove_file(part(path));
+    }
+    Err((path.to_path_buf(), e))
 }
 
 /// Replaces a folder of a live site by a new one (see [`swap::replace_dir`]).
