@@ -15,7 +15,10 @@
     }
     overlay.textContent = '';
     var h = document.createElement('h2');
-    h.textContent = '内容有错误，页面仍显示上一次成功构建的结果。修改保存后会自动刷新。';
+    // Before the first good build the page is the server's stand-in, not a last good page.
+    var noSite = !!document.querySelector('meta[name="handbook-no-site"]');
+    h.textContent = noSite ? '内容有错误，站点还没有生成。修改保存后会自动刷新。'
+      : '内容有错误，页面仍显示上一次成功构建的结果。修改保存后会自动刷新。';
     h.style.cssText = 'font:600 18px/1.5 system-ui,sans-serif;color:#ff8a7a;margin:0 0 1rem';
     overlay.appendChild(h);
     list.forEach(function (d) {

@@ -433,7 +433,7 @@ fn route(req: &Request, shared: &Shared) -> Response {
 }
 
 /// The page served while there is no site: the live script's overlay shows why.
-const NO_SITE: &str = "<!doctype html><html lang=\"zh\"><meta charset=\"utf-8\"><title>尚无站点</title>\n<body><p>站点还没有生成：构建没有通过，原因见终端。</p></body></html>\n";
+const NO_SITE: &str = "<!doctype html><html lang=\"zh\"><meta charset=\"utf-8\"><title>尚无站点</title><meta name=\"handbook-no-site\" content=\"\">\n<body><p>站点还没有生成：构建没有通过，原因见终端。</p></body></html>\n";
 
 /// Adds the live-reload script to a page.
 fn inject(body: Vec<u8>) -> Vec<u8> {

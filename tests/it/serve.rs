@@ -229,6 +229,39 @@ fn nothing_outside_the_site_is_served() {
 }
 
 #[test]
+fn before_the_first_good_build_the_overlay_shows_and_the_fix_brings_the_site() {
+    let bin = chromium();
+    if !require(bin.is_some(), "Chromium (Debian package `chromium`)") {
+        return;
+    }
+    let dir = fixture(None);
+    let file = dir.path().join("content/basics.yaml");
+    let good = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, good.replace("title: 认真", "title: [认真")).unwrap();
+    let opts = ServeOptions {
+        bind: "127.0.0.1".parse().unwrap(),
+        port: 0,
+        out: dir.path().join("book"),
+        poll: Duration::from_millis(50),
+    };
+    let (server, first) = start(dir.path(), &opts).unwrap();
+    assert!(!first.ok(), "the first build fails");
+    let mut b = Browser::launch(&bin.unwrap());
+    let mut page = b.page();
+    page.goto(&format!("http://{}/", server.addr));
+    let text = page.wait_for("(document.getElementById('handbook-overlay') || {}).textContent");
+    let text = text.as_str().unwrap();
+    assert!(text.contains("站点还没有生成") && text.contains("content/basics.yaml:"), "{text}");
+    std::fs::write(&file, good).unwrap();
+    let shown = page.wait_until(
+        "!document.getElementById('handbook-overlay') && !!document.getElementById('search-toggle')",
+        Duration::from_secs(10),
+    );
+    assert!(shown.is_some(), "the fixed site was not on the page within 10 s");
+    server.stop();
+}
+
+#[test]
 fn the_overlay_appears_and_disappears_in_a_browser() {
     let bin = chromium();
     if !require(bin.is_some(), "Chromium (Debian package `chromium`)") {
