@@ -9,15 +9,30 @@ use std::path::Path;
 use std::time::Duration;
 
 fn serve(root: &Path) -> Server {
+    let (server, first) = serve_as_it_is(root);
+    assert!(first.ok(), "{:?}", first.diagnostics);
+    server
+}
+
+/// The server on `root` whatever its first build gives, with that build's report.
+fn serve_as_it_is(root: &Path) -> (Server, handbook::pipeline::Report) {
     let opts = ServeOptions {
         bind: "127.0.0.1".parse().unwrap(),
         port: 0,
         out: root.join("book"),
         poll: Duration::from_millis(50),
     };
-    let (server, first) = start(root, &opts).unwrap();
-    assert!(first.ok(), "{:?}", first.diagnostics);
-    server
+    start(root, &opts).unwrap()
+}
+
+/// The minimal handbook with `from` replaced by `to` in its `basics.yaml`:
+/// the folder, that file's path and its good text.
+fn broken(from: &str, to: &str) -> (tempfile::TempDir, std::path::PathBuf, String) {
+    let dir = fixture(None);
+    let file = dir.path().join("content/basics.yaml");
+    let good = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, good.replace(from, to)).unwrap();
+    (dir, file, good)
 }
 
 /// Sends raw bytes (HTTP client libraries normalise `..` away) and returns (status, body).
@@ -234,17 +249,8 @@ fn before_the_first_good_build_the_overlay_shows_and_the_fix_brings_the_site() {
     if !require(bin.is_some(), "Chromium (Debian package `chromium`)") {
         return;
     }
-    let dir = fixture(None);
-    let file = dir.path().join("content/basics.yaml");
-    let good = std::fs::read_to_string(&file).unwrap();
-    std::fs::write(&file, good.replace("title: 认真", "title: [认真")).unwrap();
-    let opts = ServeOptions {
-        bind: "127.0.0.1".parse().unwrap(),
-        port: 0,
-        out: dir.path().join("book"),
-        poll: Duration::from_millis(50),
-    };
-    let (server, first) = start(dir.path(), &opts).unwrap();
+    let (dir, file, good) = broken("title: 认真", "title: [认真");
+    let (server, first) = serve_as_it_is(dir.path());
     assert!(!first.ok(), "the first build fails");
     let mut b = Browser::launch(&bin.unwrap());
     let mut page = b.page();
@@ -431,17 +437,8 @@ fn a_theme_edit_while_serving_rebuilds_every_page_with_it() {
 
 #[test]
 fn the_api_answers_503_and_pages_show_the_overlay_before_the_first_good_build() {
-    let dir = fixture(None);
-    let file = dir.path().join("content/basics.yaml");
-    let good = std::fs::read_to_string(&file).unwrap();
-    std::fs::write(&file, good.replace("title: 认真", "titel: 认真")).unwrap();
-    let opts = ServeOptions {
-        bind: "127.0.0.1".parse().unwrap(),
-        port: 0,
-        out: dir.path().join("book"),
-        poll: Duration::from_millis(50),
-    };
-    let (server, first) = start(dir.path(), &opts).unwrap();
+    let (dir, file, good) = broken("title: 认真", "titel: 认真");
+    let (server, first) = serve_as_it_is(dir.path());
     assert!(!first.ok(), "the first build fails");
     let (status, body) = get(server.addr, "/api/search?q=%E8%AE%A4%E7%9C%9F");
     assert_eq!(status, 503, "{body}");
