@@ -4,7 +4,7 @@
 use super::fold::Fold;
 use super::near::{Near, Table};
 use super::pinyin;
-use super::tokenize::{is_han, normalize_char, spans};
+use super::tokenize::{is_han, normalize_char, normalized, numerals, spans};
 use crate::model::Section;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -256,8 +256,7 @@ pub enum Pace {
 ///
 /// [`tokenize`]: super::tokenize::tokenize
 pub fn each_term(text: &str, mut term: impl FnMut(&[char])) {
-    let fold = Fold::full();
-    let chars: Vec<char> = text.chars().map(|c| normalize_char(fold.char(c))).collect();
+    let chars = normalized(text, Some(Fold::full()));
     spans(&chars, |from, to| {
         let t = &chars[from..to];
         if t.iter().map(|c| c.len_utf8()).sum::<usize>() <= tantivy::tokenizer::MAX_TOKEN_LEN {
@@ -529,9 +528,10 @@ impl Tokenizer for BigramTokenizer {
         byte_at.extend(text.char_indices().map(|(b, _)| b).chain([text.len()]));
         chars.clear();
         match fold {
-            Some(f) => chars.extend(text.chars().map(|c| normalize_char(f.char(c)))),
+            Some(f) => chars.extend(text.chars().map(|c| f.char(normalize_char(c)))),
             None => chars.extend(text.chars().map(normalize_char)),
         }
+        numerals(chars);
         let mut len = 0;
         spans(chars, |from, to| {
             if len == tokens.len() {

@@ -16,7 +16,7 @@
 //! integer, so two builds give the same field.
 
 use super::fold::Fold;
-use super::tokenize::normalize_char;
+use super::tokenize::normalized;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::OnceLock;
 
@@ -218,7 +218,7 @@ impl Table {
             return Vec::new();
         }
         let fold = Fold::full();
-        let prep = |s: &str| -> Vec<char> { s.chars().map(|c| fold.char(normalize_char(c))).collect() };
+        let prep = |s: &str| -> Vec<char> { normalized(s, Some(fold)) };
         let body = prep(text);
         let sentences = sentence_starts(&body);
         // Each source word with how much it counts: the title twice, every

@@ -31,7 +31,7 @@
 
 use super::fold::Fold;
 use super::index::{FieldKind, ORDER, SearchIndex, WEIGHT};
-use super::tokenize::{is_han, normalize_char, tokenize};
+use super::tokenize::{is_han, normalized, tokenize};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use tantivy::collector::TopDocs;
@@ -145,7 +145,7 @@ impl RankConfig {
 
 /// A text normalized and folded as queries, and the texts they are matched against, are.
 pub fn prepare(fold: &Fold, text: &str) -> String {
-    text.chars().map(|c| fold.char(normalize_char(c))).collect()
+    normalized(text, Some(fold)).into_iter().collect()
 }
 
 /// One term of an expanded query.

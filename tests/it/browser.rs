@@ -507,15 +507,17 @@ fn every_set_ranks_alike_in_the_browser_and_the_cli() {
     assert!(mismatches.is_empty(), "{} of {total} differ:\n{}", mismatches.len(), mismatches.join("\n"));
 }
 
-/// The reader who types pinyin or traditional characters finds the section
-/// first, in the browser as in the CLI (the API answers like the CLI: serve.rs).
+/// The reader who types pinyin (with tone marks too) or traditional
+/// characters finds the section first, and one who types a digit for a
+/// title's numeral (`4办`) too, in the browser as in the CLI (the API answers
+/// like the CLI: serve.rs).
 #[test]
 fn pinyin_and_traditional_queries_find_the_section_first() {
     let Some(mut b) = browser() else { return };
     let site = &shipped().out;
     let mut page = b.page();
     open_search(&mut page, site);
-    for q in ["biganzi", "bgz", "筆桿子", "BiGanZi", "ｂｇｚ", "bi gan zi"] {
+    for q in ["biganzi", "bgz", "筆桿子", "BiGanZi", "ｂｇｚ", "bi gan zi", "bǐ gǎn zi"] {
         let cli = search_site(site, q, 3).unwrap();
         assert_eq!(cli.first().map(|r| r.id.as_str()), Some("bi-gan-zi"), "CLI: {q}");
         let expr = format!(
@@ -524,6 +526,15 @@ fn pinyin_and_traditional_queries_find_the_section_first() {
         );
         let first = page.eval(&expr)[0].as_str().unwrap_or_default().to_string();
         assert_eq!(first, "images.html#bi-gan-zi", "browser: {q}");
+    }
+    for (q, id) in [("4办", "si-ban"), ("5化", "transformations"), ("1个中心", "yi-ge-zhong-xin")] {
+        let cli = search_site(site, q, 3).unwrap();
+        assert_eq!(cli.first().map(|r| r.id.as_str()), Some(id), "CLI: {q}");
+        let expr = format!(
+            "window.HandbookSearch.search({}, 3).then(r => r.results.map(x => x.url))",
+            serde_json::to_string(q).unwrap()
+        );
+        assert_eq!(page.eval(&expr)[0].as_str(), Some(cli[0].url.as_str()), "browser: {q}");
     }
 }
 
@@ -548,7 +559,7 @@ fn a_random_sample_of_queries_ranks_alike_in_browser_and_cli() {
     // A pasted passage, longer than what is searched of a query.
     let long =
         (0..passage.len() - 200, 40..200usize).prop_map(move |(at, n)| passage[at..at + n].iter().collect::<String>());
-    let noise = || proptest::string::string_regex("[\\u4e00-\\u9fff a-z0-9，。？、（）ａ-ｚ　]{0,6}").unwrap();
+    let noise = || proptest::string::string_regex("[\\u4e00-\\u9fff a-z0-9，。？、（）ａ-ｚ　āǎìǒüǚÉ.]{0,6}").unwrap();
     let query = proptest::prop_oneof![
         3 => (noise(), piece, noise()).prop_map(|(a, p, c)| format!("{a}{p}{c}")),
         1 => proptest::string::string_regex(".{0,40}").unwrap(),

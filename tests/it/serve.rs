@@ -135,7 +135,7 @@ fn the_api_finds_pinyin_traditional_and_asks_like_the_cli() {
     }
     std::fs::copy(crate::common::repo().join("book.toml"), dir.path().join("book.toml")).unwrap();
     let server = serve(dir.path());
-    for q in ["biganzi", "bgz", "筆桿子", "不会写材料怎么办"] {
+    for q in ["biganzi", "bgz", "bǐ gǎn zi", "筆桿子", "不会写材料怎么办"] {
         let (status, body) = get(server.addr, &format!("/api/search?q={}&limit=5", handbook_encode(q)));
         assert_eq!(status, 200, "{body}");
         let api: serde_json::Value = serde_json::from_str(&body).unwrap();

@@ -66,11 +66,30 @@
     var cp = ch.codePointAt(0);
     if (cp >= 0xFF01 && cp <= 0xFF5E) ch = String.fromCodePoint(cp - 0xFEE0);
     else if (cp === 0x3000) ch = ' ';
+    else if ((cp >= 0xC0 && cp <= 0x24F) || (cp >= 0x1E00 && cp <= 0x1EFF)) ch = unaccented(ch);
     return /[A-Z]/.test(ch) ? ch.toLowerCase() : ch;
+  }
+  // tokenize.rs unaccented(): the base of a Latin letter with one accent or more; ü is v.
+  function unaccented(ch) {
+    var d = Array.from(ch.normalize('NFD'));
+    if (d.length < 2 || !/^[A-Za-z]$/.test(d[0])) return ch;
+    return d[1] === '\u0308' && (d[0] === 'u' || d[0] === 'U') ? 'v' : d[0];
+  }
+  // tokenize.rs numerals(): a lone ASCII digit beside a Han character is its Chinese numeral.
+  var NUMERALS = '零一二三四五六七八九';
+  function numerals(chars) {
+    function partOfNumber(c) { return c !== undefined && /^[0-9A-Za-z.]$/.test(c); }
+    function han(c) { return c !== undefined && isHan(c.codePointAt(0)); }
+    for (var i = 0; i < chars.length; i++) {
+      if (!/^[0-9]$/.test(chars[i])) continue;
+      var before = chars[i - 1], after = chars[i + 1];
+      if (!partOfNumber(before) && !partOfNumber(after) && (han(before) || han(after))) chars[i] = NUMERALS[+chars[i]];
+    }
+    return chars;
   }
   function isAlnum(ch) { return /^[0-9a-z]$/.test(ch); }
   function tokenize(text) {
-    var chars = Array.from(text).map(normalizeChar);
+    var chars = numerals(Array.from(text).map(normalizeChar));
     var out = [], i = 0;
     while (i < chars.length) {
       var start = i;
@@ -98,7 +117,7 @@
     return foldMap.get(ch) || ch;
   }
   // rank.rs prepare(): normalized, then folded; one char out per char in.
-  function prepare(s) { return Array.from(s).map(function (c) { return foldChar(normalizeChar(c)); }).join(''); }
+  function prepare(s) { return numerals(Array.from(s).map(function (c) { return foldChar(normalizeChar(c)); })).join(''); }
 
   // ---- rank.rs --------------------------------------------------------------
   function stripIgnored(query) {
