@@ -424,6 +424,29 @@ fn the_open_results_panel_passes_axe_and_a_click_opens_a_result() {
     assert_eq!(page.eval("location.hash"), "#da-shi-xiao-shi");
 }
 
+/// A named set of queries, each with the ids of the sections that answer it.
+pub type Set = (String, Vec<(String, Vec<String>)>);
+
+/// The fresh sets, the older set, and the forms generated from every title of
+/// the shipped handbook (pinyin, initials, traditional, tone marks, digits).
+pub fn every_set() -> Vec<Set> {
+    let valid = handbook::pipeline::check(&crate::common::repo()).valid.unwrap();
+    let titles: Vec<(String, String, Vec<String>)> = valid
+        .sections
+        .iter()
+        .map(|s| (s.id.to_string(), s.title.clone(), s.refs.iter().map(|r| r.to_string()).collect()))
+        .collect();
+    let mut sets: Vec<Set> = ["dev", "test", "test2", "keywords", "terms"]
+        .iter()
+        .map(|n| (n.to_string(), crate::queries::load_set(n).into_iter().map(|q| (q.q, q.answers)).collect()))
+        .collect();
+    sets.push(("older set".into(), load_queries().into_iter().map(|q| (q.q, q.answers)).collect()));
+    for (kind, forms) in crate::forms::forms(&titles) {
+        sets.push((kind.to_string(), forms.into_iter().map(|f| (f.q, f.answers)).collect()));
+    }
+    sets
+}
+
 /// Every query of every set (the fresh sets, the older set, and the pinyin,
 /// initials and traditional forms of every title) ranks alike in the browser
 /// and the CLI: the same top 3, found for the same reason (the same matched
@@ -433,21 +456,7 @@ fn the_open_results_panel_passes_axe_and_a_click_opens_a_result() {
 fn every_set_ranks_alike_in_the_browser_and_the_cli() {
     let Some(mut b) = browser() else { return };
     let site = &shipped().out;
-    let valid = handbook::pipeline::check(&crate::common::repo()).valid.unwrap();
-    let titles: Vec<(String, String, Vec<String>)> = valid
-        .sections
-        .iter()
-        .map(|s| (s.id.to_string(), s.title.clone(), s.refs.iter().map(|r| r.to_string()).collect()))
-        .collect();
-    type Set = (String, Vec<(String, Vec<String>)>);
-    let mut sets: Vec<Set> = ["dev", "test", "test2", "keywords", "terms"]
-        .iter()
-        .map(|n| (n.to_string(), crate::queries::load_set(n).into_iter().map(|q| (q.q, q.answers)).collect()))
-        .collect();
-    sets.push(("older set".into(), load_queries().into_iter().map(|q| (q.q, q.answers)).collect()));
-    for (kind, forms) in crate::forms::forms(&titles) {
-        sets.push((kind.to_string(), forms.into_iter().map(|f| (f.q, f.answers)).collect()));
-    }
+    let sets = every_set();
     let mut page = b.page();
     open_search(&mut page, site);
     let mut mismatches = Vec::new();

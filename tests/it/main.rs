@@ -10,12 +10,14 @@ mod escaping;
 #[cfg(feature = "pdf")]
 mod exam;
 mod fidelity;
+mod firefox;
 #[path = "../search/forms.rs"]
 mod forms;
 mod fuzz;
 mod hostile;
 mod invalid;
 mod learn;
+mod marionette;
 #[cfg(feature = "pdf")]
 mod print;
 mod queries;

@@ -1,0 +1,78 @@
+//! The site in a second browser engine (Firefox, over Marionette), from
+//! `file://`: the Chromium tests' promises that depend on the engine.
+
+use crate::browser::{every_set, file_url};
+use crate::common::{require, shipped};
+use crate::marionette::{Firefox, firefox};
+use handbook::search::search_site;
+use serde_json::json;
+
+fn browser() -> Option<Firefox> {
+    let bin = firefox();
+    require(bin.is_some(), "Firefox (Debian package `firefox-esr`)").then(|| Firefox::launch(&bin.unwrap()))
+}
+
+/// Every query of every set ranks alike in Firefox and the CLI: the same top
+/// 3, found for the same reason (ask, near word, snippet). Firefox opens the
+/// search from a link that carries the query, as a handout would.
+#[test]
+fn every_set_ranks_alike_in_firefox_and_the_cli() {
+    let Some(mut ff) = browser() else { return };
+    let site = &shipped().out;
+    ff.goto(&format!("{}?q=%E7%AC%94%E6%9D%86%E5%AD%90", file_url(&site.join("index.html"))));
+    ff.wait_for("document.querySelector('#search-results [role=option]')");
+    let (mut total, mut differ) = (0, Vec::new());
+    for (name, queries) in every_set() {
+        for (q, _) in queries {
+            let expr = format!(
+                "window.HandbookSearch.search({}, 10).then(r => r.results.map(x => [x.url, x.ask || null, x.near || null, x.snippet.text]))",
+                serde_json::to_string(&q).unwrap()
+            );
+            let firefox: Vec<(String, Option<String>, Option<String>, String)> =
+                serde_json::from_value(ff.eval(&expr)).unwrap_or_else(|e| panic!("{name}: {q}: {e}"));
+            let cli: Vec<_> = search_site(site, &q, 10)
+                .unwrap()
+                .into_iter()
+                .map(|r| (r.url, r.ask, r.near, r.snippet.text))
+                .collect();
+            let n = 3.min(cli.len());
+            if firefox.len() < n || firefox[..n] != cli[..n] {
+                differ.push(format!(
+                    "{name}: {q}: Firefox {:?} ≠ CLI {:?}",
+                    &firefox[..firefox.len().min(3)],
+                    &cli[..n]
+                ));
+            }
+            total += 1;
+        }
+    }
+    println!("Firefox: {total} queries compared with the CLI");
+    assert!(total > 400, "every set was run: {total} queries");
+    assert!(differ.is_empty(), "{} of {total} differ:\n{}", differ.len(), differ.join("\n"));
+}
+
+/// A question answered on a chapter's page is kept for review on another
+/// page of the site opened from `file://` (Firefox gives each local file an
+/// origin of its own for most purposes, not for storage).
+#[test]
+fn a_question_answered_on_one_page_is_due_for_review_on_another_in_firefox() {
+    let Some(mut ff) = browser() else { return };
+    let site = &shipped().out;
+    ff.goto(&file_url(&site.join("images.html")));
+    ff.wait_for("document.querySelector('.quiz-questions li')");
+    let q = "li[data-qid=\"q-images-2\"]";
+    ff.eval(&format!("document.querySelector('{q} input[value=\"0\"]').click()"));
+    ff.eval(&format!("document.querySelector('{q} .quiz-submit').click()"));
+    ff.wait_for(&format!("document.querySelector('{q} .quiz-verdict')"));
+    ff.goto(&file_url(&site.join("review.html")));
+    ff.wait_for(
+        "document.querySelector('.review-status') && !document.querySelector('.review-status').textContent.startsWith('正在载入')",
+    );
+    let kept = ff.eval(
+        "(() => { const k = Object.keys(localStorage).find(k => k.startsWith('handbook.learn:'));
+            return k ? JSON.parse(localStorage.getItem(k)).q['q-images-2'].ok : null; })()",
+    );
+    assert_eq!(kept, json!(false), "the wrong answer is kept where the review page reads it");
+    let status = ff.eval("document.querySelector('.review-status').textContent");
+    assert!(status.as_str().unwrap_or_default().contains("共 1 题"), "the review page counts it: {status}");
+}
