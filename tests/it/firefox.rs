@@ -1,7 +1,7 @@
 //! The site in a second browser engine (Firefox, over Marionette), from
 //! `file://`: the Chromium tests' promises that depend on the engine.
 
-use crate::browser::{every_set, file_url};
+use crate::browser::{every_set, file_url, outside};
 use crate::common::{require, shipped};
 use crate::marionette::{Firefox, firefox};
 use handbook::search::search_site;
@@ -13,8 +13,9 @@ fn browser() -> Option<Firefox> {
 }
 
 /// Every query of every set ranks alike in Firefox and the CLI: the same top
-/// 3, found for the same reason (ask, near word, snippet). Firefox opens the
-/// search from a link that carries the query, as a handout would.
+/// 3, found for the same reason (ask, near word, snippet), and every file the
+/// page loads (scripts, styles, icons, images) is inside the site. Firefox opens the search from a link that
+/// carries the query, as a handout would.
 #[test]
 fn every_set_ranks_alike_in_firefox_and_the_cli() {
     let Some(mut ff) = browser() else { return };
@@ -46,7 +47,18 @@ fn every_set_ranks_alike_in_firefox_and_the_cli() {
             total += 1;
         }
     }
-    println!("Firefox: {total} queries compared with the CLI");
+    // What the page loaded: its scripts (the search's shards among them, kept
+    // in the page), styles, icons and images (Firefox keeps no timing entries for files).
+    let loaded: Vec<String> = serde_json::from_value(ff.eval(
+        "Array.from(document.querySelectorAll('script[src], link[href], img[src], iframe[src], source[src]')).map(e => e.src || e.href)",
+    ))
+    .unwrap();
+    println!("Firefox: {total} queries compared with the CLI, {} files loaded", loaded.len());
+    assert!(
+        loaded.iter().filter(|f| f.contains("/search/s/")).count() > 50,
+        "the search loaded its shards: {loaded:?}"
+    );
+    assert_eq!(outside(&loaded, site), Vec::<String>::new(), "no request leaves the site");
     assert!(total > 400, "every set was run: {total} queries");
     assert!(differ.is_empty(), "{} of {total} differ:\n{}", differ.len(), differ.join("\n"));
 }
