@@ -424,6 +424,29 @@ fn the_open_results_panel_passes_axe_and_a_click_opens_a_result() {
     assert_eq!(page.eval("location.hash"), "#da-shi-xiao-shi");
 }
 
+/// A result as the ranking's comparisons see it: URL, matched ask, near word, snippet.
+pub type Why = (String, Option<String>, Option<String>, String);
+
+/// The page's expression for the first ten results of `q`, as [`Why`]s.
+pub fn why_expr(q: &str) -> String {
+    format!(
+        "window.HandbookSearch.search({}, 10).then(r => r.results.map(x => [x.url, x.ask || null, x.near || null, x.snippet.text]))",
+        serde_json::to_string(q).unwrap()
+    )
+}
+
+/// The CLI's first ten results of `q` on `site`, as [`Why`]s.
+pub fn cli_why(site: &Path, q: &str) -> Vec<Why> {
+    search_site(site, q, 10).unwrap().into_iter().map(|r| (r.url, r.ask, r.near, r.snippet.text)).collect()
+}
+
+/// Where `engine`'s first three differ from the CLI's, what to print.
+pub fn top3_differs(engine: &str, what: &str, got: &[Why], cli: &[Why]) -> Option<String> {
+    let n = 3.min(cli.len());
+    (got.len() < n || got[..n] != cli[..n])
+        .then(|| format!("{what}: {engine} {:?} ≠ CLI {:?}", &got[..got.len().min(3)], &cli[..n]))
+}
+
 /// A named set of queries, each with the ids of the sections that answer it.
 pub type Set = (String, Vec<(String, Vec<String>)>);
 
@@ -467,12 +490,7 @@ fn every_set_ranks_alike_in_the_browser_and_the_cli() {
     for (name, queries) in &sets {
         let (mut h1, mut h3, mut mrr) = (0.0, 0.0, 0.0);
         for (q, answers) in queries {
-            let expr = format!(
-                "window.HandbookSearch.search({}, 10).then(r => r.results.map(x => [x.url, x.ask || null, x.near || null, x.snippet.text]))",
-                serde_json::to_string(q).unwrap()
-            );
-            type Why = (String, Option<String>, Option<String>, String);
-            let browser: Vec<Why> = serde_json::from_value(page.eval(&expr)).unwrap();
+            let browser: Vec<Why> = serde_json::from_value(page.eval(&why_expr(q))).unwrap();
             // Bytes from opening search to these results: the code and every file the query needed.
             let files: Vec<String> = serde_json::from_value(page.eval("window.HandbookSearch.lastFiles")).unwrap();
             let bytes =
@@ -480,16 +498,7 @@ fn every_set_ranks_alike_in_the_browser_and_the_cli() {
             if bytes > worst.0 {
                 worst = (bytes, format!("{name}: {q} ({} files)", files.len()));
             }
-            let cli: Vec<Why> =
-                search_site(site, q, 10).unwrap().into_iter().map(|r| (r.url, r.ask, r.near, r.snippet.text)).collect();
-            let n = 3.min(cli.len());
-            if browser.len() < n || browser[..n] != cli[..n] {
-                mismatches.push(format!(
-                    "{name}: {q}: browser {:?} ≠ CLI {:?}",
-                    &browser[..browser.len().min(3)],
-                    &cli[..n]
-                ));
-            }
+            mismatches.extend(top3_differs("browser", &format!("{name}: {q}"), &browser, &cli_why(site, q)));
             let ids: Vec<&str> =
                 browser.iter().map(|(u, ..)| u.rsplit('#').next().unwrap_or(u).trim_end_matches(".html")).collect();
             if let Some(r) = ids.iter().position(|id| answers.iter().any(|a| a == id)).map(|p| p + 1) {

@@ -1,10 +1,9 @@
 //! The site in a second browser engine (Firefox, over Marionette), from
 //! `file://`: the Chromium tests' promises that depend on the engine.
 
-use crate::browser::{every_set, file_url, outside};
+use crate::browser::{Why, cli_why, every_set, file_url, outside, top3_differs, why_expr};
 use crate::common::{require, shipped};
 use crate::marionette::{Firefox, firefox};
-use handbook::search::search_site;
 use serde_json::json;
 
 fn browser() -> Option<Firefox> {
@@ -25,25 +24,9 @@ fn every_set_ranks_alike_in_firefox_and_the_cli() {
     let (mut total, mut differ) = (0, Vec::new());
     for (name, queries) in every_set() {
         for (q, _) in queries {
-            let expr = format!(
-                "window.HandbookSearch.search({}, 10).then(r => r.results.map(x => [x.url, x.ask || null, x.near || null, x.snippet.text]))",
-                serde_json::to_string(&q).unwrap()
-            );
-            let firefox: Vec<(String, Option<String>, Option<String>, String)> =
-                serde_json::from_value(ff.eval(&expr)).unwrap_or_else(|e| panic!("{name}: {q}: {e}"));
-            let cli: Vec<_> = search_site(site, &q, 10)
-                .unwrap()
-                .into_iter()
-                .map(|r| (r.url, r.ask, r.near, r.snippet.text))
-                .collect();
-            let n = 3.min(cli.len());
-            if firefox.len() < n || firefox[..n] != cli[..n] {
-                differ.push(format!(
-                    "{name}: {q}: Firefox {:?} ≠ CLI {:?}",
-                    &firefox[..firefox.len().min(3)],
-                    &cli[..n]
-                ));
-            }
+            let firefox: Vec<Why> =
+                serde_json::from_value(ff.eval(&why_expr(&q))).unwrap_or_else(|e| panic!("{name}: {q}: {e}"));
+            differ.extend(top3_differs("Firefox", &format!("{name}: {q}"), &firefox, &cli_why(site, &q)));
             total += 1;
         }
     }
