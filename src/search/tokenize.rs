@@ -69,7 +69,8 @@ pub fn numerals(chars: &mut [char]) {
     const NUMERALS: [char; 10] = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
     let part_of_number = |c: char| c.is_ascii_alphanumeric() || c == '.';
     for i in 0..chars.len() {
-        let Some(d) = chars[i].to_digit(10).filter(|_| chars[i].is_ascii_digit()) else { continue };
+        // `to_digit` knows ASCII digits only: a full-width one was made ASCII before.
+        let Some(d) = chars[i].to_digit(10) else { continue };
         let (before, after) = (i.checked_sub(1).map(|j| chars[j]), chars.get(i + 1).copied());
         let apart = !before.is_some_and(part_of_number) && !after.is_some_and(part_of_number);
         if apart && (before.is_some_and(is_han) || after.is_some_and(is_han)) {
