@@ -605,3 +605,58 @@ fn a_random_sample_of_queries_ranks_alike_in_browser_and_cli() {
     assert!(with_results >= sample.len() / 2, "the sample finds something often enough to compare: {with_results}");
     assert!(differ.is_empty(), "{} of {} differ:\n{}", differ.len(), sample.len(), differ.join("\n"));
 }
+
+/// Queries that put every character a search box may get through the
+/// normalization: ASCII, Latin letters with accents (pinyin's tone marks),
+/// CJK punctuation, full-width forms, each beside a Han character and a
+/// letter; and digits alone, inside numbers, words and decimals, beside Han.
+pub fn normalization_probes() -> Vec<String> {
+    let ranges = [0x20..=0x7E, 0xA0..=0x24F, 0x1E00..=0x1EFF, 0x3000..=0x303F, 0xFF01..=0xFF5E];
+    let mut probes: Vec<String> =
+        ranges.into_iter().flatten().filter_map(char::from_u32).map(|c| format!("办{c}办 {c}a{c}")).collect();
+    probes.extend(
+        ["4办", "办4", "第3条", "a4办", "4.5办", "12办", "４办", "办 4 办", "0差错", "ǚ4办", "2026年 5化"]
+            .map(String::from),
+    );
+    probes
+}
+
+/// The expression that expands every probe in the page: each term's text, weight and group.
+pub fn expand_expr(probes: &[String]) -> String {
+    format!(
+        "{}.map(q => window.HandbookSearch.expand(q).map(t => [t.text, t.weight, t.group]))",
+        serde_json::to_string(probes).unwrap()
+    )
+}
+
+/// What the CLI's expansion makes of each probe, in the same form, and where the page's differs.
+pub fn expansions_differ(site: &Path, probes: &[String], page: Value) -> Vec<String> {
+    let cfg: handbook::search::rank::RankConfig =
+        serde_json::from_slice(&std::fs::read(site.join("search/config.json")).unwrap()).unwrap();
+    let page: Vec<Vec<(String, u64, usize)>> = serde_json::from_value(page).unwrap();
+    assert_eq!(page.len(), probes.len(), "every probe expanded");
+    probes
+        .iter()
+        .zip(page)
+        .filter_map(|(q, got)| {
+            let cli: Vec<(String, u64, usize)> =
+                handbook::search::rank::expand(q, &cfg).into_iter().map(|t| (t.text, t.weight, t.group)).collect();
+            (got != cli).then(|| format!("{q:?}: page {got:?} ≠ CLI {cli:?}"))
+        })
+        .collect()
+}
+
+/// The query's normalization is the CLI's for every probe: the same terms
+/// (accents dropped, ü as v, full-width made ASCII, lone digits beside Han
+/// as numerals), weights and groups.
+#[test]
+fn every_character_a_search_box_gets_is_normalized_as_in_the_cli() {
+    let Some(mut b) = browser() else { return };
+    let site = &shipped().out;
+    let mut page = b.page();
+    open_search(&mut page, site);
+    let probes = normalization_probes();
+    let differ = expansions_differ(site, &probes, page.eval(&expand_expr(&probes)));
+    println!("normalization: {} probes compared", probes.len());
+    assert!(differ.is_empty(), "{} of {} differ:\n{}", differ.len(), probes.len(), differ.join("\n"));
+}

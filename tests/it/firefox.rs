@@ -1,7 +1,10 @@
 //! The site in a second browser engine (Firefox, over Marionette), from
 //! `file://`: the Chromium tests' promises that depend on the engine.
 
-use crate::browser::{Why, cli_why, every_set, file_url, outside, top3_differs, why_expr};
+use crate::browser::{
+    Why, cli_why, every_set, expand_expr, expansions_differ, file_url, normalization_probes, outside, top3_differs,
+    why_expr,
+};
 use crate::common::{require, shipped};
 use crate::marionette::{Firefox, firefox};
 use serde_json::json;
@@ -72,4 +75,17 @@ fn a_question_answered_on_one_page_is_due_for_review_on_another_in_firefox() {
     let status = ff.eval("document.querySelector('.review-status').textContent");
     let status = status.as_str().unwrap_or_default();
     assert!(status.contains("共 1 题") || status.contains("还有 1 题"), "the review page counts it: {status}");
+}
+
+/// Firefox's normalization of a query is the CLI's for every probe (its
+/// `normalize('NFD')` and regular expressions against Rust's tables).
+#[test]
+fn every_character_a_search_box_gets_is_normalized_as_in_the_cli_in_firefox() {
+    let Some(mut ff) = browser() else { return };
+    let site = &shipped().out;
+    ff.goto(&format!("{}?q=%E7%AC%94%E6%9D%86%E5%AD%90", file_url(&site.join("index.html"))));
+    ff.wait_for("window.HandbookSearch && window.HandbookSearch.expand");
+    let probes = normalization_probes();
+    let differ = expansions_differ(site, &probes, ff.eval(&expand_expr(&probes)));
+    assert!(differ.is_empty(), "{} of {} differ:\n{}", differ.len(), probes.len(), differ.join("\n"));
 }
