@@ -14,6 +14,13 @@ fn browser() -> Option<Firefox> {
     require(bin.is_some(), "Firefox (Debian package `firefox-esr`)").then(|| Firefox::launch(&bin.unwrap()))
 }
 
+/// Opens the site's search from a link that carries a query (笔杆子), as a
+/// handout would, and waits for its results.
+fn open_search(ff: &mut Firefox, site: &std::path::Path) {
+    ff.goto(&format!("{}?q=%E7%AC%94%E6%9D%86%E5%AD%90", file_url(&site.join("index.html"))));
+    ff.wait_for("document.querySelector('#search-results [role=option]')");
+}
+
 /// Every query of every set ranks alike in Firefox and the CLI: the same top
 /// 3, found for the same reason (ask, near word, snippet), and every file the
 /// page loads (scripts, styles, icons, images) is inside the site. Firefox
@@ -22,8 +29,7 @@ fn browser() -> Option<Firefox> {
 fn every_set_ranks_alike_in_firefox_and_the_cli() {
     let Some(mut ff) = browser() else { return };
     let site = &shipped().out;
-    ff.goto(&format!("{}?q=%E7%AC%94%E6%9D%86%E5%AD%90", file_url(&site.join("index.html"))));
-    ff.wait_for("document.querySelector('#search-results [role=option]')");
+    open_search(&mut ff, site);
     let (mut total, mut differ) = (0, Vec::new());
     for (name, queries) in every_set() {
         for (q, _) in queries {
@@ -83,8 +89,7 @@ fn a_question_answered_on_one_page_is_due_for_review_on_another_in_firefox() {
 fn every_character_a_search_box_gets_is_normalized_as_in_the_cli_in_firefox() {
     let Some(mut ff) = browser() else { return };
     let site = &shipped().out;
-    ff.goto(&format!("{}?q=%E7%AC%94%E6%9D%86%E5%AD%90", file_url(&site.join("index.html"))));
-    ff.wait_for("window.HandbookSearch && window.HandbookSearch.expand");
+    open_search(&mut ff, site);
     let probes = normalization_probes();
     let differ = expansions_differ(site, &probes, ff.eval(&expand_expr(&probes)));
     assert!(differ.is_empty(), "{} of {} differ:\n{}", differ.len(), probes.len(), differ.join("\n"));
