@@ -397,6 +397,16 @@ fn search_eval(root: &Path, site: &Path, file: &Path, json: bool) -> ExitCode {
     Output::Stdout.write(text.as_bytes()).err().unwrap_or(ExitCode::SUCCESS)
 }
 
+/// Said after "nothing found" for a query of letters alone (as the browser
+/// does): most likely pinyin typed part way, and pinyin finds titles only.
+const PINYIN_TIP: &str = "按拼音搜索时，请输入标题的完整拼音或每个字的首字母。";
+
+/// A query of Latin letters and spaces alone (full-width and accented letters too).
+fn pinyin_like(query: &str) -> bool {
+    let norm: String = query.chars().map(handbook::search::tokenize::normalize_char).collect();
+    norm.chars().all(|c| c.is_ascii_lowercase() || c == ' ') && norm.chars().any(|c| c.is_ascii_lowercase())
+}
+
 /// Ranked results as `handbook search` prints them; matched words in bold
 /// red on a terminal, between « » elsewhere.
 fn results_text(query: &str, results: &[SearchResult], terminal: bool) -> String {
@@ -405,7 +415,8 @@ fn results_text(query: &str, results: &[SearchResult], terminal: bool) -> String
     // snippet's marks still fit), whether or not stdout is a terminal now.
     let safe = |s: &str| handbook::escape::terminal(s).into_owned();
     if results.is_empty() {
-        return format!("没有找到与“{}”相关的内容。\n", safe(query));
+        let tip = if pinyin_like(query) { PINYIN_TIP } else { "" };
+        return format!("没有找到与“{}”相关的内容。{tip}\n", safe(query));
     }
     let (open, close) = if terminal { ("\x1b[1;31m", "\x1b[0m") } else { ("«", "»") };
     let mut text = String::new();

@@ -250,6 +250,18 @@ fn search_results_screenshot_and_empty_state() {
     // Nothing shares a word or a character with this.
     page.type_text("zzzz㐀㐁qqq");
     page.wait_for("document.getElementById('search-status').textContent.includes('没有找到')");
+    assert!(!page.eval("document.getElementById('search-status').textContent").as_str().unwrap().contains("拼音"));
+    // Pinyin typed part way finds nothing yet: the reader is told how pinyin is searched, as by the CLI.
+    page.eval("document.getElementById('search-input').value = ''");
+    page.type_text("biga");
+    page.wait_for("document.getElementById('search-status').textContent.includes('没有找到与“biga”')");
+    let status = page.eval("document.getElementById('search-status').textContent");
+    let cli = std::process::Command::new(env!("CARGO_BIN_EXE_handbook"))
+        .args(["search", "biga", "--site"])
+        .arg(site)
+        .output()
+        .unwrap();
+    assert_eq!(status.as_str().unwrap(), String::from_utf8(cli.stdout).unwrap().trim());
 }
 
 /// On a phone the top bar stays one line: every tool and button shown

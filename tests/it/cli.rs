@@ -129,7 +129,13 @@ fn build_check_and_search_as_a_user_runs_them() {
     assert!(!results[0]["snippet"]["marks"].as_array().unwrap().is_empty());
     // Nothing found: said in Chinese, still success.
     let (code, out, _) = run(dir.path(), &["search", "qqqzzz"]);
-    assert_eq!((code, out.trim()), (0, "没有找到与“qqqzzz”相关的内容。"));
+    assert_eq!(
+        (code, out.trim()),
+        (0, "没有找到与“qqqzzz”相关的内容。按拼音搜索时，请输入标题的完整拼音或每个字的首字母。")
+    );
+    // Letters alone get the pinyin tip (they may be pinyin typed part way); other text does not.
+    let (code, out, _) = run(dir.path(), &["search", "㐀㐁"]);
+    assert_eq!((code, out.trim()), (0, "没有找到与“㐀㐁”相关的内容。"));
     // A missing site: a located error and exit 1.
     let (code, _, err) = run(dir.path(), &["search", "x", "--site", "nowhere"]);
     assert_eq!(code, 1);

@@ -401,12 +401,15 @@
     input.setAttribute('aria-activedescendant', items[active].id);
     items[active].scrollIntoView({ block: 'nearest' });
   }
+  // main.rs PINYIN_TIP: letters alone that found nothing are most likely pinyin typed part way.
+  var PINYIN_TIP = '按拼音搜索时，请输入标题的完整拼音或每个字的首字母。';
+  function pinyinLike(query) { return /^[a-z ]*[a-z][a-z ]*$/.test(Array.from(query).map(normalizeChar).join('')); }
   function render(query, r) {
     results.textContent = '';
     active = -1;
     input.removeAttribute('aria-activedescendant');
     if (!r.results.length) {
-      status.textContent = '没有找到与“' + query + '”相关的内容。';
+      status.textContent = '没有找到与“' + query + '”相关的内容。' + (pinyinLike(query) ? PINYIN_TIP : '');
       input.setAttribute('aria-expanded', 'false');
       return;
     }
