@@ -4,7 +4,7 @@
 use super::fold::Fold;
 use super::near::{Near, Table};
 use super::pinyin;
-use super::tokenize::{is_han, normalize_char, normalized, numerals, spans};
+use super::tokenize::{is_han, normalize_into, normalized, spans};
 use crate::model::Section;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -526,12 +526,7 @@ impl Tokenizer for BigramTokenizer {
         // Offsets are bytes in tantivy; ours are chars.
         byte_at.clear();
         byte_at.extend(text.char_indices().map(|(b, _)| b).chain([text.len()]));
-        chars.clear();
-        match fold {
-            Some(f) => chars.extend(text.chars().map(|c| f.char(normalize_char(c)))),
-            None => chars.extend(text.chars().map(normalize_char)),
-        }
-        numerals(chars);
+        normalize_into(text, *fold, chars);
         let mut len = 0;
         spans(chars, |from, to| {
             if len == tokens.len() {

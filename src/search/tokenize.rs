@@ -79,14 +79,21 @@ pub fn numerals(chars: &mut [char]) {
     }
 }
 
-/// `text` normalized ([`normalize_char`], after `fold` if given) and its lone digits made numerals.
+/// `text` normalized ([`normalize_char`], then `fold` if given) and its lone digits made numerals.
 pub fn normalized(text: &str, fold: Option<&super::fold::Fold>) -> Vec<char> {
-    let mut chars: Vec<char> = match fold {
-        Some(f) => text.chars().map(|c| f.char(normalize_char(c))).collect(),
-        None => text.chars().map(normalize_char).collect(),
-    };
-    numerals(&mut chars);
+    let mut chars = Vec::new();
+    normalize_into(text, fold, &mut chars);
     chars
+}
+
+/// [`normalized`] into `chars` (emptied first), for a caller that reuses its buffer.
+pub fn normalize_into(text: &str, fold: Option<&super::fold::Fold>, chars: &mut Vec<char>) {
+    chars.clear();
+    match fold {
+        Some(f) => chars.extend(text.chars().map(|c| f.char(normalize_char(c)))),
+        None => chars.extend(text.chars().map(normalize_char)),
+    }
+    numerals(chars);
 }
 
 pub fn tokenize(text: &str) -> Vec<Tok> {
