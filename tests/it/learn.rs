@@ -445,11 +445,21 @@ fn the_review_and_progress_pages_pass_axe() {
     clock.set(&mut page, "2026-07-03T09:00:00+08:00");
     open(&mut page, &site.join("images.html"), QUIZ_READY);
     answer(&mut page, "q-images-6", "0");
+    // A search whose result is opened, for the search records.
+    page.press("s");
+    page.wait_for("document.activeElement && document.activeElement.id === 'search-input'");
+    page.type_text("笔杆子");
+    page.wait_for("document.documentElement.getAttribute('data-search-done')");
+    page.press("Enter");
+    page.wait_for("location.hash === '#bi-gan-zi' && document.readyState === 'complete'");
     open(&mut page, &site.join("progress.html"), "document.querySelector('.progress-chart svg')");
+    page.eval("document.querySelector('.progress-search-list').open = true");
     run(&mut page, "the progress page with data");
     screenshot(&mut page, "progress.png");
     page.eval("document.querySelector('.progress-chart').scrollIntoView()");
     screenshot(&mut page, "progress-chart.png");
+    page.eval("document.querySelector('.progress-searches').scrollIntoView()");
+    screenshot(&mut page, "progress-searches.png");
 }
 
 /// The review and progress pages' ids are the site's own, like the practice page's.
@@ -468,4 +478,132 @@ fn the_learning_pages_ids_are_reserved() {
             checked.report.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.message.clone()).collect();
         assert_eq!(errors, [format!("chapter id `{id}` is reserved")]);
     }
+}
+
+/// `handbook search --eval FILE --json` on the shipped handbook's site `site`.
+fn eval_json(site: &Path, file: &Path) -> Value {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_handbook"))
+        .args(["search", "--json", "--eval"])
+        .arg(file)
+        .arg("--dir")
+        .arg(repo())
+        .arg("--site")
+        .arg(site)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn searches_are_kept_and_exported_as_a_questions_file_that_search_eval_reads() {
+    let Some(mut b) = browser() else { return };
+    let site = &shipped().out;
+    let mut page = b.page();
+    Clock::at(&mut page, "2026-06-01T09:00:00+08:00");
+    page.goto(&format!("file://{}", site.join("index.html").display()));
+    page.eval("localStorage.clear()");
+    let done = "document.documentElement.getAttribute('data-search-done')";
+    // A search whose second result is opened with the mouse (the search box
+    // loses the focus first); the words typed on the way to it are not kept.
+    page.press("s");
+    page.wait_for("document.activeElement && document.activeElement.id === 'search-input'");
+    page.type_text("领导交代");
+    page.wait_for(done);
+    page.eval("document.documentElement.removeAttribute('data-search-done')");
+    page.type_text("的事");
+    page.wait_for(done);
+    let second = page.eval("document.querySelectorAll('#search-results [role=option]')[1].dataset.section");
+    let second = second.as_str().expect("a second result").to_string();
+    let at = page.eval(
+        "(() => { const r = document.querySelectorAll('#search-results [role=option]')[1].getBoundingClientRect();
+            return [r.left + 20, r.top + 10]; })()",
+    );
+    for kind in ["mousePressed", "mouseReleased"] {
+        page.call(
+            "Input.dispatchMouseEvent",
+            json!({ "type": kind, "x": at[0], "y": at[1], "button": "left", "clickCount": 1 }),
+        );
+    }
+    page.wait_for(&format!("location.hash === '#{second}' && document.readyState === 'complete'"));
+
+    // One whose first result is opened with the keyboard.
+    page.press("s");
+    page.wait_for("document.activeElement && document.activeElement.id === 'search-input'");
+    page.eval("document.documentElement.removeAttribute('data-search-done')");
+    page.type_text("笔杆子");
+    page.wait_for(done);
+    page.press("ArrowDown");
+    page.press("Enter");
+    page.wait_for("location.hash === '#bi-gan-zi' && document.readyState === 'complete'");
+
+    // The same search again, left without opening anything: the opening is kept.
+    page.press("s");
+    page.wait_for("document.activeElement && document.activeElement.id === 'search-input'");
+    page.eval("document.documentElement.removeAttribute('data-search-done')");
+    page.type_text("笔杆子");
+    page.wait_for(done);
+    page.eval("document.getElementById('search-input').blur(); document.getElementById('search-input').value = ''");
+
+    // A search that opens nothing, in characters that YAML, JSON and a
+    // comment line treat specially; left by going to another page.
+    let tricky = "引号\"与\\斜杠 #井号: 冒号 {括号}, [方括号] \u{85}换行\u{2028}分段\u{7f}末";
+    page.press("s");
+    page.wait_for("document.activeElement && document.activeElement.id === 'search-input'");
+    page.eval("document.documentElement.removeAttribute('data-search-done')");
+    page.type_text(tricky);
+    page.wait_for(done);
+    page.goto(&format!("file://{}", site.join("progress.html").display()));
+    page.wait_for("document.querySelector('.progress-search-count')");
+    assert_eq!(
+        page.eval("document.querySelector('.progress-search-count').textContent"),
+        json!("本机保存了 3 次搜索，其中 2 次打开了结果。")
+    );
+    let listed =
+        page.eval("Array.from(document.querySelectorAll('.progress-search-list li')).map(li => li.textContent)");
+    assert_eq!(
+        listed,
+        json!([
+            format!("{tricky}（没有打开结果），2026-06-01"),
+            "笔杆子（打开了第 1 条结果），2026-06-01".to_string(),
+            "领导交代的事（打开了第 2 条结果），2026-06-01".to_string()
+        ])
+    );
+
+    // The export: a questions file whose opened search names the opened section.
+    page.eval("document.querySelector('.progress-search-download').click = () => {}");
+    page.eval("document.querySelector('.progress-search-export').click()");
+    page.wait_for("!document.querySelector('.progress-search-download').hidden");
+    let text = page.eval("fetch(document.querySelector('.progress-search-download').href).then(r => r.text())");
+    let text = text.as_str().unwrap().to_string();
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("searches.yaml");
+    std::fs::write(&file, &text).unwrap();
+    let v = eval_json(site, &file);
+    assert_eq!(v["questions"], 2, "the unopened search is a comment: {text}");
+    let o = &v["outcomes"];
+    assert_eq!((o[0]["q"].clone(), o[0]["answers"].clone()), (json!("领导交代的事"), json!([second])));
+    assert_eq!(o[0]["rank"], 2, "the CLI ranks the opened section where the browser showed it");
+    assert_eq!(
+        (o[1]["q"].clone(), o[1]["answers"].clone(), o[1]["rank"].clone()),
+        (json!("笔杆子"), json!(["bi-gan-zi"]), json!(1))
+    );
+
+    // The unopened search, given an answer by whoever reads the file: YAML
+    // reads back exactly what was typed, and `--eval` takes it (its line
+    // breaks joined as in every text of the handbook).
+    let unopened: String = text.lines().filter(|l| l.starts_with("# - { q: ")).map(|l| &l[2..]).collect();
+    let answered = unopened.replace("answers: []", "answers: [\"bi-gan-zi\"]");
+    let read: Vec<std::collections::BTreeMap<String, serde_json::Value>> = serde_saphyr::from_str(&answered).unwrap();
+    assert_eq!(read.len(), 1, "{text}");
+    assert_eq!((read[0]["q"].clone(), read[0]["answers"].clone()), (json!(tricky), json!(["bi-gan-zi"])));
+    std::fs::write(&file, &answered).unwrap();
+    let v = eval_json(site, &file);
+    let words = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    assert_eq!(words(v["outcomes"][0]["q"].as_str().unwrap()), words(tricky), "{text}");
+
+    // Cleared on its own, and with the rest of the progress.
+    page.eval("document.querySelector('.progress-search-clear').click()");
+    assert_eq!(page.eval("document.querySelector('.progress-search-count').textContent"), json!("还没有搜索记录。"));
+    assert_eq!(page.eval("localStorage.getItem('handbook.searches:office-handbook-tjj')"), Value::Null);
 }

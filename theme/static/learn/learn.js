@@ -178,6 +178,79 @@
     write(s);
   }
 
+  // ---- what was searched (搜索记录) ----
+  // The searches typed on this browser and the result opened for each, kept
+  // for the progress page, where the reader can export them for whoever
+  // keeps the handbook: they are the questions in readers' own words that
+  // the asks should answer (`handbook search --eval` reads the file). Only
+  // what the search box reports (search.js); never sent anywhere.
+  var SEARCH_KEY = 'handbook.searches:' + site.id;
+  var MAX_SEARCHES = 300;
+  var MAX_SEARCH_CHARS = 200;
+  function validSearch(x) {
+    return isObject(x) && typeof x.q === 'string' && x.q !== '' && x.q.length <= MAX_SEARCH_CHARS &&
+      typeof x.a === 'string' && (x.a === '' || x.a.length <= 200) &&
+      typeof x.r === 'number' && x.r === Math.round(x.r) && x.r >= 0 && x.r <= 1000 &&
+      typeof x.d === 'string' && DAY.test(x.d);
+  }
+  function searches() {
+    try {
+      var raw = window.localStorage.getItem(SEARCH_KEY);
+      var list = raw ? JSON.parse(raw) : [];
+      return Array.isArray(list) ? list.filter(validSearch) : [];
+    } catch (e) {
+      return [];
+    }
+  }
+  // One entry per query, the latest last: searching again moves it; an
+  // opened result is kept over a later search that opened none (leaving the
+  // search box on the way to a result reports the query unopened first).
+  function searched(q, id, rank) {
+    q = String(q == null ? '' : q).trim().slice(0, MAX_SEARCH_CHARS);
+    if (!q) return;
+    var list = searches(), before = null;
+    list = list.filter(function (x) {
+      if (x.q !== q) return true;
+      before = x;
+      return false;
+    });
+    var e = { q: q, a: id ? String(id).slice(0, 200) : '', r: id ? rank | 0 : 0, d: today() };
+    if (!e.a && before && before.a) { e.a = before.a; e.r = before.r; }
+    list.push(e);
+    try {
+      window.localStorage.setItem(SEARCH_KEY, JSON.stringify(list.slice(-MAX_SEARCHES)));
+    } catch (err) {
+      storageFailed();
+    }
+  }
+  // A string as YAML writes it in double quotes: JSON's escapes are YAML's,
+  // and what YAML does not print raw (C1 controls, line and paragraph
+  // separators, noncharacters) is escaped too; a lone surrogate becomes U+FFFD.
+  function yamlString(s) {
+    var whole = Array.from(s).map(function (c) { return c.length === 1 && c >= '\ud800' && c <= '\udfff' ? '\ufffd' : c; }).join('');
+    return JSON.stringify(whole).replace(/[\u007f-\u009f\u2028\u2029\ufffe\uffff]/g, function (c) {
+      return '\\u' + ('000' + c.charCodeAt(0).toString(16)).slice(-4);
+    });
+  }
+  // The searches as a questions file for `handbook search --eval`: an opened
+  // result is the reader's answer; a search that opened none is a comment,
+  // to be given its answers (or left out) by whoever reads the file.
+  function searchFile(list) {
+    var title = document.querySelector('.book-title');
+    var name = title ? title.textContent.trim().replace(/\s+/g, ' ').slice(0, 60) : site.id;
+    var lines = [
+      '# 搜索记录：《' + name + '》，' + today() + ' 导出，共 ' + list.length + ' 次搜索（只含本机浏览器保存的最近 ' + MAX_SEARCHES + ' 次）。',
+      '# 每行一次搜索：q 是输入的内容，answers 是读者打开的结果所在的节。',
+      '# 以 # 开头的是没有打开任何结果的搜索：手册中若有能回答它的节，把节的 id 写进 answers，再删去行首的“# ”。',
+      '# 核对后运行：handbook search --eval 本文件（排名不在第一的问题会被列出，并指出该在哪一节补写 asks）。'
+    ];
+    list.forEach(function (x) {
+      var line = '- { q: ' + yamlString(x.q) + ', answers: [' + (x.a ? yamlString(x.a) : '') + '] }';
+      lines.push(x.a ? line + '  # 打开了第 ' + x.r + ' 条结果，' + x.d : '# ' + line + '  # 没有打开结果，' + x.d);
+    });
+    return lines.join('\n') + '\n';
+  }
+
   // The page this is: a chapter's id (index.html is the first chapter), or ''.
   function currentPage() {
     var file = decodeURIComponent(location.pathname.split('/').pop() || 'index.html');
@@ -403,6 +476,8 @@
     body.appendChild(el('div', 'progress-table-wrap')).appendChild(table);
     body.appendChild(chart(s.hist));
 
+    body.appendChild(searchSection(status));
+
     var files = el('div', 'progress-files');
     files.appendChild(el('h2', null, '换电脑或换浏览器'));
     var exp = button('导出进度文件', 'progress-export');
@@ -443,7 +518,7 @@
     var reset = button('清除全部进度', 'progress-reset');
     var confirm = el('div', 'progress-confirm');
     confirm.hidden = true;
-    confirm.appendChild(el('p', null, '确定要清除本机保存的全部答题记录、复习计划和学习进度吗？清除后无法恢复（可先导出进度文件）。'));
+    confirm.appendChild(el('p', null, '确定要清除本机保存的全部答题记录、复习计划、学习进度和搜索记录吗？清除后无法恢复（可先导出进度文件）。'));
     var yes = button('确定清除', 'progress-reset-yes');
     var no = button('取消', 'progress-reset-no');
     confirm.appendChild(yes);
@@ -459,6 +534,52 @@
     [exp, download, label, reset, confirm].forEach(function (x) { files.appendChild(x); });
     body.appendChild(files);
     body.appendChild(status);
+  }
+
+  // The searches kept on this browser: how many, the latest, and the file
+  // that hands them on.
+  function searchSection(status) {
+    var box = el('div', 'progress-files progress-searches');
+    box.appendChild(el('h2', null, '搜索记录'));
+    var list = searches();
+    var opened = list.filter(function (x) { return x.a; }).length;
+    box.appendChild(el('p', 'progress-search-count', list.length
+      ? '本机保存了 ' + list.length + ' 次搜索，其中 ' + opened + ' 次打开了结果。'
+      : '还没有搜索记录。'));
+    box.appendChild(el('p', 'learn-intro', '搜索记录只保存在这个浏览器中，不会自动发送到任何地方。把它导出交给负责手册的同事，可以让手册更懂大家的提问：用自己的话也能搜到答案。'));
+    if (!list.length) return box;
+    var details = el('details', 'progress-search-list');
+    details.appendChild(el('summary', null, '最近的搜索'));
+    var ol = el('ol');
+    list.slice(-20).reverse().forEach(function (x) {
+      ol.appendChild(el('li', null, x.q + (x.a ? '（打开了第 ' + x.r + ' 条结果）' : '（没有打开结果）') + '，' + x.d));
+    });
+    details.appendChild(ol);
+    box.appendChild(details);
+    var exp = button('导出搜索记录', 'progress-search-export');
+    var download = el('a', 'progress-download progress-search-download');
+    download.hidden = true;
+    exp.addEventListener('click', function () {
+      var blob = new Blob([searchFile(searches())], { type: 'text/yaml;charset=utf-8' });
+      if (download.href) URL.revokeObjectURL(download.href);
+      download.href = URL.createObjectURL(blob);
+      download.download = site.id + '-搜索记录-' + today() + '.yaml';
+      download.textContent = '下载搜索记录（' + download.download + '）';
+      download.hidden = false;
+      download.click();
+      status.textContent = '搜索记录已生成。';
+    });
+    var clear = button('清除搜索记录', 'progress-search-clear');
+    clear.addEventListener('click', function () {
+      try { window.localStorage.removeItem(SEARCH_KEY); } catch (e) { storageFailed(); }
+      var fresh = searchSection(status);
+      box.parentNode.replaceChild(fresh, box);
+      status.textContent = '已清除本机保存的搜索记录。';
+      var h = fresh.querySelector('h2');
+      if (h) { h.tabIndex = -1; h.focus(); }
+    });
+    [exp, clear, download].forEach(function (x) { box.appendChild(x); });
+    return box;
   }
 
   // Quiz scores over time: one point a day, inline SVG (no library), with
@@ -564,7 +685,7 @@
       var gone = [];
       for (var i = 0; i < storage.length; i++) {
         var k = storage.key(i);
-        if (k === KEY || (k && k.indexOf(prefix) === 0)) gone.push(k);
+        if (k === KEY || k === SEARCH_KEY || (k && k.indexOf(prefix) === 0)) gone.push(k);
       }
       gone.forEach(function (k) { storage.removeItem(k); });
     } catch (e) {
@@ -576,6 +697,7 @@
     answered: answered,
     score: score,
     storageFailed: storageFailed,
+    searched: searched,
     data: function (d) { if (d && typeof d.chapter === 'string' && Array.isArray(d.questions)) chapterData[d.chapter] = d.questions; }
   };
 

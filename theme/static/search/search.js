@@ -401,10 +401,33 @@
     input.setAttribute('aria-activedescendant', items[active].id);
     items[active].scrollIntoView({ block: 'nearest' });
   }
+  // What was searched, for the progress page's 搜索记录 (learn.js keeps it on
+  // this browser): a query once its results are left, with the result opened
+  // (its section and rank) or none. Queries passed on the way to the last
+  // one, while typing, are not kept. Leaving the box on the way to a result
+  // reports the query unopened first; learn.js keeps the opening over that.
+  var shown = null;
+  function keep(id, rank) {
+    var learn = window.HandbookLearn;
+    if (shown && learn && learn.searched) learn.searched(shown, id, rank);
+    if (id) shown = null;
+  }
+  // A result's section: the address's fragment, or its page for a chapter.
+  function sectionOf(url) {
+    var hash = url.indexOf('#');
+    if (hash >= 0) return decodeURIComponent(url.slice(hash + 1));
+    return url.replace(/\.html$/, '');
+  }
+  function open(li) {
+    var items = Array.prototype.slice.call(results.querySelectorAll('[role="option"]'));
+    keep(li.getAttribute('data-section'), items.indexOf(li) + 1);
+    location.href = li.getAttribute('data-href');
+  }
   // main.rs PINYIN_TIP: letters alone that found nothing are most likely pinyin typed part way.
   var PINYIN_TIP = '按拼音搜索时，请输入标题的完整拼音或每个字的首字母。';
   function pinyinLike(query) { return /^[a-z ]*[a-z][a-z ]*$/.test(Array.from(query).map(normalizeChar).join('')); }
   function render(query, r) {
+    shown = query;
     results.textContent = '';
     active = -1;
     input.removeAttribute('aria-activedescendant');
@@ -434,7 +457,8 @@
       var p = el('span', 'search-result-snippet');
       p.appendChild(marked(res.snippet));
       li.appendChild(p);
-      li.addEventListener('click', function () { location.href = li.getAttribute('data-href'); });
+      li.setAttribute('data-section', sectionOf(res.url));
+      li.addEventListener('click', function () { open(li); });
       results.appendChild(li);
     });
     input.setAttribute('aria-expanded', 'true');
@@ -466,9 +490,11 @@
     else if (e.key === 'Enter') {
       var items = results.querySelectorAll('[role="option"]');
       var o = items[active < 0 ? 0 : active];
-      if (o) { e.preventDefault(); location.href = o.getAttribute('data-href'); }
+      if (o) { e.preventDefault(); open(o); }
     }
   });
+  input.addEventListener('blur', function () { keep('', 0); });
+  window.addEventListener('pagehide', function () { keep('', 0); });
   // The build appends `HandbookSearch.meta(…)` after this code; run once it has.
   setTimeout(function () { if (input.value.trim()) run(); }, 0);
 })();
