@@ -94,3 +94,29 @@ fn every_character_a_search_box_gets_is_normalized_as_in_the_cli_in_firefox() {
     let differ = expansions_differ(site, &probes, ff.eval(&expand_expr(&probes)));
     assert!(differ.is_empty(), "{} of {} differ:\n{}", differ.len(), probes.len(), differ.join("\n"));
 }
+
+/// A search whose result is opened with a real click (the search box loses
+/// the focus before the click, and the page is left after it, in Firefox's
+/// order) is kept with the section and rank opened, and the progress page
+/// counts it.
+#[test]
+fn a_search_opened_with_a_click_is_kept_in_firefox() {
+    let Some(mut ff) = browser() else { return };
+    let site = &shipped().out;
+    ff.goto(&file_url(&site.join("index.html")));
+    ff.eval("localStorage.clear()");
+    open_search(&mut ff, site);
+    let found = ff.call("WebDriver:FindElement", json!({ "using": "css selector", "value": "#search-result-1" }));
+    let element = found["value"].as_object().and_then(|o| o.values().next()).cloned().expect("the second result");
+    let section = ff.eval("document.getElementById('search-result-1').dataset.section");
+    ff.call("WebDriver:ElementClick", json!({ "id": element }));
+    ff.wait_for(&format!("location.hash === '#{}'", section.as_str().unwrap()));
+    ff.goto(&file_url(&site.join("progress.html")));
+    ff.wait_for("document.querySelector('.progress-search-count')");
+    assert_eq!(
+        ff.eval("document.querySelector('.progress-search-count').textContent"),
+        json!("本机保存了 1 次搜索，其中 1 次打开了结果。")
+    );
+    let listed = ff.eval("document.querySelector('.progress-search-list li').textContent");
+    assert!(listed.as_str().unwrap().starts_with("笔杆子（打开了第 2 条结果），"), "{listed}");
+}
