@@ -79,10 +79,12 @@ enum Command {
         #[arg(required_unless_present = "eval")]
         query: Option<String>,
         /// Instead of one query, ask every question of FILE (YAML: `- { q: …,
-        /// answers: [id, …] }`) and warn at each one whose first result is not
-        /// an answer, naming the section an ask would help.
+        /// answers: [id, …] }`, as the progress page exports search records)
+        /// and warn at each one whose first result is not an answer, naming
+        /// the section an ask would help. Repeatable; a folder stands for its
+        /// `.yaml` files.
         #[arg(long, value_name = "FILE", conflicts_with = "query")]
-        eval: Option<PathBuf>,
+        eval: Vec<PathBuf>,
         /// The built site to search [default: ROOT/book].
         #[arg(long)]
         site: Option<PathBuf>,
@@ -219,11 +221,11 @@ fn main() -> ExitCode {
         }
         Command::Search { root, query, eval, site, limit, json } => {
             let site = site.unwrap_or_else(|| root.dir.join("book"));
-            match (eval, query) {
-                (Some(file), _) => search_eval(&root.dir, &site, &file, json),
-                (None, Some(query)) => search(&site, &query, limit, json),
+            match (eval.is_empty(), query) {
+                (false, _) => search_eval(&root.dir, &site, &eval, json),
+                (true, Some(query)) => search(&site, &query, limit, json),
                 // clap requires one of the two.
-                (None, None) => ExitCode::FAILURE,
+                (true, None) => ExitCode::FAILURE,
             }
         }
         Command::Serve { root, out, port, bind, open } => serve(root.dir, out, port, bind, open),
@@ -371,28 +373,36 @@ fn search(site: &Path, query: &str, limit: usize, json: bool) -> ExitCode {
     Output::Stdout.write(text.as_bytes()).err().unwrap_or(ExitCode::SUCCESS)
 }
 
-fn search_eval(root: &Path, site: &Path, file: &Path, json: bool) -> ExitCode {
-    let report = pipeline::eval(root, site, file);
+fn search_eval(root: &Path, site: &Path, files: &[PathBuf], json: bool) -> ExitCode {
+    let report = pipeline::eval(root, site, files);
     let Some(e) = &report.value else { return finish(&report, root, "") };
     print_diagnostics(&report.diagnostics, &report.sources, root);
     let s = &e.summary;
+    // Questions that name no answer are listed above, not scored.
+    let unanswered = e.outcomes.iter().filter(|o| o.answers.is_empty()).count();
     let text = if json {
         let out = serde_json::json!({
             "questions": s.questions, "first": s.first, "top3": s.top3,
-            "hit1": s.hit1(), "hit3": s.hit3(), "mrr": s.mrr, "outcomes": e.outcomes,
+            "hit1": s.hit1(), "hit3": s.hit3(), "mrr": s.mrr, "unanswered": unanswered, "outcomes": e.outcomes,
         });
         serde_json::to_string_pretty(&out).unwrap_or_default() + "\n"
     } else {
-        format!(
-            "{} question{}: an answer first for {} ({:.2}), among the first three for {} ({:.2}); MRR {:.3}\n",
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        let scored = format!(
+            "{} question{}: an answer first for {} ({:.2}), among the first three for {} ({:.2}); MRR {:.3}",
             s.questions,
-            if s.questions == 1 { "" } else { "s" },
+            plural(s.questions),
             s.first,
             s.hit1(),
             s.top3,
             s.hit3(),
             s.mrr
-        )
+        );
+        match (s.questions, unanswered) {
+            (_, 0) => scored + "\n",
+            (0, n) => format!("{n} question{}, none with an answer (not scored)\n", plural(n)),
+            (_, n) => format!("{scored}; {n} more without an answer (not scored)\n"),
+        }
     };
     Output::Stdout.write(text.as_bytes()).err().unwrap_or(ExitCode::SUCCESS)
 }

@@ -244,6 +244,14 @@ fn unreadable(root: &Path, path: &Path, why: &str) -> Diagnostic {
 }
 
 /// `*.yaml` and `*.yml` files below `dir`, in file-name order (deterministic output).
+/// The YAML files under `dir`, by name, and the problems met reading it
+/// (`handbook search --eval FOLDER`, where several readers' exports are kept).
+pub fn yaml_files_in(dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
+    let files = yaml_files(Path::new(""), dir, &mut problems);
+    (files, problems)
+}
+
 fn yaml_files(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
     walk(root, dir, diagnostics)
         .into_iter()

@@ -679,30 +679,55 @@ pub struct Evaluation {
     pub summary: search::eval::Summary,
 }
 
-/// Asks the built site's search every question of a questions file and says
-/// which find no answer first: a warning at the question, with the section an
-/// ask would help (`handbook search --eval`). The file is named in
-/// diagnostics relative to `root` when it lies inside it.
-pub fn eval(root: &Path, site: &Path, file: &Path) -> Report<Evaluation> {
+/// Asks the built site's search every question of the questions files
+/// `files` (a folder stands for the YAML files in it, as several readers'
+/// exported search records are kept) and says which find no answer first: a
+/// warning at the question, with the section an ask would help (`handbook
+/// search --eval`). A question that names no answer (a search whose reader
+/// opened nothing) is not scored; a warning says what came first. Files are
+/// named in diagnostics relative to `root` when they lie inside it.
+pub fn eval(root: &Path, site: &Path, files: &[PathBuf]) -> Report<Evaluation> {
     use search::eval::{LOOK_AT, Outcome, Question, Summary};
     let Checked { report, valid } = check(root);
     let Some(v) = valid else { return report.map(|_| None) };
     let mut report = report.map(|_| None);
     let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let rel = abs(file).strip_prefix(abs(root)).map(Path::to_path_buf).unwrap_or_else(|_| abs(file));
-    let (text, parsed) = load::yaml_file::<Vec<Question>>(file, &rel);
-    if let Some(text) = text {
-        report.sources.insert(rel.clone(), text);
-    }
-    let questions = match parsed {
-        Ok(q) => q,
-        Err(d) => {
-            return report
-                .fail([d.with_hint("a questions file is a list: `- { q: 怎样写好材料, answers: [bi-gan-zi] }`")]);
+    let rel = |p: &Path| abs(p).strip_prefix(abs(root)).map(Path::to_path_buf).unwrap_or_else(|_| abs(p));
+    let mut paths = Vec::new();
+    let mut problems = Vec::new();
+    for f in files {
+        if f.is_dir() {
+            let (found, unreadable) = load::yaml_files_in(f);
+            problems.extend(unreadable);
+            if found.is_empty() {
+                problems.push(
+                    Diagnostic::in_file(rel(f), "the folder holds no questions files")
+                        .with_hint("questions files end in `.yaml` (the search records the progress page exports)"),
+                );
+            }
+            paths.extend(found);
+        } else {
+            paths.push(f.clone());
         }
-    };
+    }
     let secs = &v.sections;
-    let problems = search::eval::check(&questions, secs, &rel);
+    let mut asked: Vec<(PathBuf, Vec<Question>)> = Vec::new();
+    for path in &paths {
+        let rel = rel(path);
+        let (text, parsed) = load::yaml_file::<Vec<Question>>(path, &rel);
+        if let Some(text) = text {
+            report.sources.insert(rel.clone(), text);
+        }
+        match parsed {
+            Ok(questions) => {
+                problems.extend(search::eval::check(&questions, secs, &rel));
+                asked.push((rel, questions));
+            }
+            Err(d) => {
+                problems.push(d.with_hint("a questions file is a list: `- { q: 怎样写好材料, answers: [bi-gan-zi] }`"))
+            }
+        }
+    }
     if !problems.is_empty() {
         return report.fail(problems);
     }
@@ -711,18 +736,22 @@ pub fn eval(root: &Path, site: &Path, file: &Path) -> Report<Evaluation> {
         Err(d) => return report.fail([d]),
     };
     let mut outcomes = Vec::new();
-    for q in &questions {
-        let results = match search::search_index(&idx, &cfg, &q.q.value, LOOK_AT) {
-            Ok(r) => r,
-            Err(e) => return report.fail([search::failed(site, e)]),
-        };
-        let outcome = Outcome::of(q, results);
-        if outcome.rank != Some(1) {
-            report.diagnostics.push(search::eval::miss(&rel, q, &outcome, secs));
+    for (rel, questions) in &asked {
+        for q in questions {
+            let results = match search::search_index(&idx, &cfg, &q.q.value, LOOK_AT) {
+                Ok(r) => r,
+                Err(e) => return report.fail([search::failed(site, e)]),
+            };
+            let outcome = Outcome::of(q, results);
+            if q.answers.is_empty() {
+                report.diagnostics.push(search::eval::unanswered(rel, q, &outcome));
+            } else if outcome.rank != Some(1) {
+                report.diagnostics.push(search::eval::miss(rel, q, &outcome, secs));
+            }
+            outcomes.push(outcome);
         }
-        outcomes.push(outcome);
     }
-    let summary = Summary::of(outcomes.iter().map(|o| o.rank));
+    let summary = Summary::of(outcomes.iter().filter(|o| !o.answers.is_empty()).map(|o| o.rank));
     report.value = Some(Evaluation { outcomes, summary });
     report
 }

@@ -95,7 +95,8 @@ impl Summary {
 }
 
 /// Every problem of a questions file `rel` at once: none, an empty question,
-/// one without answers, an answer that is no section's id.
+/// an answer that is no section's id. A question without answers is no
+/// problem: it is a search whose reader opened nothing, shown by [`unanswered`].
 pub fn check(questions: &[Question], secs: &Sections, rel: &Path) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     if questions.is_empty() {
@@ -108,12 +109,6 @@ pub fn check(questions: &[Question], secs: &Sections, rel: &Path) -> Vec<Diagnos
         if q.q.value.trim().is_empty() {
             problems.push(
                 Diagnostic::at(rel, q.q.pos, "empty question").with_hint("write the question as a reader typed it"),
-            );
-        }
-        if q.answers.is_empty() {
-            problems.push(
-                Diagnostic::at(rel, q.q.pos, "the question lists no answers")
-                    .with_hint("list the ids of every section that answers it: `answers: [id, …]`"),
             );
         }
         for a in q.answers.iter().filter(|a| secs.get(a.as_str()).is_none()) {
@@ -151,6 +146,24 @@ pub fn miss(rel: &Path, q: &Question, o: &Outcome, secs: &Sections) -> Diagnosti
         ));
     }
     d
+}
+
+/// The warning for a question that names no answer (a search whose reader
+/// opened no result, in exported search records): what the search finds
+/// first, for whoever decides which section answers it, if any does.
+pub fn unanswered(rel: &Path, q: &Question, o: &Outcome) -> Diagnostic {
+    let first = match &o.first {
+        None => "nothing is found".to_string(),
+        Some(r) => {
+            let via = r.ask.as_ref().map(|a| format!(", through its ask 「{a}」")).unwrap_or_default();
+            format!("the first result is {} (`{}`){via}", r.title, r.id)
+        }
+    };
+    Diagnostic::at(rel, q.q.pos, format!("「{}」 names no answer (not scored); {first}", q.q.value))
+        .as_warning()
+        .with_hint(
+            "list the sections that answer it in `answers:`; if none does, the handbook leaves this question open",
+        )
 }
 
 #[cfg(test)]

@@ -197,6 +197,66 @@ fn search_eval_warns_at_each_question_whose_first_result_is_no_answer() {
     assert_eq!(code, 2, "{err}");
 }
 
+/// Readers' exported search records, kept in a folder: every file read, a
+/// question without answers (a search that opened nothing) listed with what
+/// came first but not scored, and every file's problems at once.
+#[test]
+fn search_eval_reads_a_folder_of_search_records_and_lists_the_unanswered() {
+    let dir = fixture(None);
+    let (code, _, err) = run(dir.path(), &["build", "--no-pdf"]);
+    assert_eq!(code, 0, "{err}");
+    let records = dir.path().join("records");
+    std::fs::create_dir(&records).unwrap();
+    std::fs::write(
+        records.join("a.yaml"),
+        "- { q: \"当日事情\", answers: [\"careful-daily\"] }  # 打开了第 1 条结果\n",
+    )
+    .unwrap();
+    std::fs::write(
+        records.join("b.yaml"),
+        "- { q: \"当日事情\", answers: [\"quick\"] }\n- { q: \"当日\", answers: [] }\n",
+    )
+    .unwrap();
+    std::fs::write(records.join("notes.txt"), "not a questions file").unwrap();
+    let (code, out, err) = run(dir.path(), &["search", "--eval", "records"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "2 questions: an answer first for 1 (0.50), among the first three for 2 (1.00); MRR 0.667; 1 more without an answer (not scored)\n"
+    );
+    assert_eq!(err.matches("warning:").count(), 2, "{err}");
+    assert!(err.contains("--> records/b.yaml:1:8") && err.contains("its first answer comes at 3"), "{err}");
+    assert!(
+        err.contains("「当日」 names no answer (not scored); the first result is 当日事 (`careful-daily`)"),
+        "{err}"
+    );
+    assert!(err.contains("--> records/b.yaml:2:8"), "{err}");
+    // The same files named one by one: the same totals.
+    let (code, again, _) = run(dir.path(), &["search", "--eval", "records/a.yaml", "--eval", "records/b.yaml"]);
+    assert_eq!((code, again), (0, out));
+    // Only questions that name no answer: counted, none scored.
+    let (code, out, _) = run(dir.path(), &["search", "--eval", "records/b.yaml", "--json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!((v["questions"].as_u64(), v["unanswered"].as_u64()), (Some(1), Some(1)));
+    std::fs::write(records.join("b.yaml"), "- { q: \"当日\", answers: [] }\n").unwrap();
+    let (code, out, _) = run(dir.path(), &["search", "--eval", "records/b.yaml"]);
+    assert_eq!((code, out.as_str()), (0, "1 question, none with an answer (not scored)\n"));
+    // A wrong id in one file and a broken other: both reported, nothing searched.
+    std::fs::write(records.join("a.yaml"), "- { q: 当日事情, answers: [careful-dialy] }\n").unwrap();
+    std::fs::write(records.join("b.yaml"), "- { q: 当日, answers: [quick }\n").unwrap();
+    let (code, out, err) = run(dir.path(), &["search", "--eval", "records"]);
+    assert_eq!((code, out.as_str()), (1, ""), "{err}");
+    assert!(err.contains("no section has the id `careful-dialy`") && err.contains("records/a.yaml:1:"), "{err}");
+    assert!(err.contains("records/b.yaml:1:"), "{err}");
+    // A folder with no questions files: said so.
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let (code, _, err) = run(dir.path(), &["search", "--eval", "empty"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("the folder holds no questions files") && err.contains("--> empty"), "{err}");
+}
+
 #[test]
 fn scale_refuses_what_it_cannot_copy_and_writes_nothing() {
     let dir = fixture(None);

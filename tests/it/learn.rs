@@ -580,7 +580,7 @@ fn searches_are_kept_and_exported_as_a_questions_file_that_search_eval_reads() {
     let file = tmp.path().join("searches.yaml");
     std::fs::write(&file, &text).unwrap();
     let v = eval_json(site, &file);
-    assert_eq!(v["questions"], 2, "the unopened search is a comment: {text}");
+    assert_eq!((v["questions"].clone(), v["unanswered"].clone()), (json!(2), json!(1)), "{text}");
     let o = &v["outcomes"];
     assert_eq!((o[0]["q"].clone(), o[0]["answers"].clone()), (json!("领导交代的事"), json!([second])));
     assert_eq!(o[0]["rank"], 2, "the CLI ranks the opened section where the browser showed it");
@@ -588,19 +588,15 @@ fn searches_are_kept_and_exported_as_a_questions_file_that_search_eval_reads() {
         (o[1]["q"].clone(), o[1]["answers"].clone(), o[1]["rank"].clone()),
         (json!("笔杆子"), json!(["bi-gan-zi"]), json!(1))
     );
-
-    // The unopened search, given an answer by whoever reads the file: YAML
-    // reads back exactly what was typed, and `--eval` takes it (its line
-    // breaks joined as in every text of the handbook).
-    let unopened: String = text.lines().filter(|l| l.starts_with("# - { q: ")).map(|l| &l[2..]).collect();
-    let answered = unopened.replace("answers: []", "answers: [\"bi-gan-zi\"]");
-    let read: Vec<std::collections::BTreeMap<String, serde_json::Value>> = serde_saphyr::from_str(&answered).unwrap();
-    assert_eq!(read.len(), 1, "{text}");
-    assert_eq!((read[0]["q"].clone(), read[0]["answers"].clone()), (json!(tricky), json!(["bi-gan-zi"])));
-    std::fs::write(&file, &answered).unwrap();
-    let v = eval_json(site, &file);
+    // The search that opened nothing names no answer; YAML reads back exactly
+    // what was typed, and `--eval` takes it (its line breaks joined as in
+    // every text of the handbook).
     let words = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-    assert_eq!(words(v["outcomes"][0]["q"].as_str().unwrap()), words(tricky), "{text}");
+    assert_eq!((o[2]["answers"].clone(), o[2]["rank"].clone()), (json!([]), Value::Null));
+    assert_eq!(words(o[2]["q"].as_str().unwrap()), words(tricky), "{text}");
+    let read: Vec<std::collections::BTreeMap<String, Value>> = serde_saphyr::from_str(&text).unwrap();
+    assert_eq!(read.len(), 3, "{text}");
+    assert_eq!(read[2]["q"], json!(tricky), "{text}");
 
     // Cleared on its own, and with the rest of the progress.
     page.eval("document.querySelector('.progress-search-clear').click()");

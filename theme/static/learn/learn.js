@@ -233,20 +233,21 @@
     });
   }
   // The searches as a questions file for `handbook search --eval`: an opened
-  // result is the reader's answer; a search that opened none is a comment,
-  // to be given its answers (or left out) by whoever reads the file.
+  // result is the reader's answer; a search that opened none names no answer
+  // (the eval lists it with what came first, for whoever reads the file).
   function searchFile(list) {
     var title = document.querySelector('.book-title');
     var name = title ? title.textContent.trim().replace(/\s+/g, ' ').slice(0, 60) : site.id;
     var lines = [
       '# 搜索记录：《' + name + '》，' + today() + ' 导出，共 ' + list.length + ' 次搜索（只含本机浏览器保存的最近 ' + MAX_SEARCHES + ' 次）。',
       '# 每行一次搜索：q 是输入的内容，answers 是读者打开的结果所在的节。',
-      '# 以 # 开头的是没有打开任何结果的搜索：手册中若有能回答它的节，把节的 id 写进 answers，再删去行首的“# ”。',
-      '# 核对后运行：handbook search --eval 本文件（排名不在第一的问题会被列出，并指出该在哪一节补写 asks）。'
+      '# answers 为空的是没有打开任何结果的搜索：手册中若有能回答它的节，可把节的 id 写进去。',
+      '# 运行 handbook search --eval 本文件：排名不在第一的问题会被列出，并指出该在哪一节补写 asks；',
+      '# 没有答案的问题不计分，会列出搜索排在第一的结果。'
     ];
     list.forEach(function (x) {
       var line = '- { q: ' + yamlString(x.q) + ', answers: [' + (x.a ? yamlString(x.a) : '') + '] }';
-      lines.push(x.a ? line + '  # 打开了第 ' + x.r + ' 条结果，' + x.d : '# ' + line + '  # 没有打开结果，' + x.d);
+      lines.push(line + '  # ' + (x.a ? '打开了第 ' + x.r + ' 条结果' : '没有打开结果') + '，' + x.d);
     });
     return lines.join('\n') + '\n';
   }
