@@ -504,6 +504,11 @@ fn searches_are_kept_and_exported_as_a_questions_file_that_search_eval_reads() {
     page.goto(&format!("file://{}", site.join("index.html").display()));
     page.eval("localStorage.clear()");
     let done = "document.documentElement.getAttribute('data-search-done')";
+    // A search that came with a link (a handout's words, not the reader's),
+    // left without opening anything: not kept.
+    page.goto(&format!("file://{}?q=%E5%8B%A4%E5%8A%A1%E5%91%98", site.join("index.html").display()));
+    page.wait_for(done);
+    page.goto(&format!("file://{}", site.join("index.html").display()));
     // A search whose second result is opened with the mouse (the search box
     // loses the focus first); the words typed on the way to it are not kept.
     page.press("s");

@@ -406,10 +406,13 @@
   // (its section and rank) or none. Queries passed on the way to the last
   // one, while typing, are not kept. Leaving the box on the way to a result
   // reports the query unopened first; learn.js keeps the opening over that.
-  var shown = null;
+  // A query that came with the page's address (a handout's link, book.js) is
+  // its author's words, not the reader's: kept only if a result is opened.
+  var shown = null, params = new URLSearchParams(location.search);
+  var linked = (params.get('q') || params.get('search') || '').trim();
   function keep(id, rank) {
     var learn = window.HandbookLearn;
-    if (shown && learn && learn.searched) learn.searched(shown, id, rank);
+    if (shown && (id || shown !== linked) && learn && learn.searched) learn.searched(shown, id, rank);
     if (id) shown = null;
   }
   // A result's section: the address's fragment, or its page for a chapter.
