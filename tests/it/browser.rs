@@ -273,6 +273,12 @@ fn the_top_bar_and_the_learning_pages_fit_a_phone() {
     let Some(mut b) = browser() else { return };
     let site = &shipped().out;
     let mut page = b.page();
+    // A search kept as one long word (a pasted address), for the progress page's list.
+    page.goto(&file_url(&site.join("images.html")));
+    page.press("s");
+    page.wait_for("document.activeElement && document.activeElement.id === 'search-input'");
+    page.type_text(&format!("https://intranet.example/{}", "a".repeat(120)));
+    page.wait_for("document.documentElement.getAttribute('data-search-done')");
     for width in [320, 360, 390, 430] {
         page.call(
             "Emulation.setDeviceMetricsOverride",
@@ -296,9 +302,11 @@ fn the_top_bar_and_the_learning_pages_fit_a_phone() {
             assert!(p["oneLine"].as_bool().unwrap() && p["inside"].as_bool().unwrap(), "{width}px: {p} in {bar}");
         }
         // The progress table's short cells and a fill-in question's label keep
-        // their words on one line; the page itself never scrolls sideways.
+        // their words on one line; the page itself never scrolls sideways, not
+        // for a long search in the list of searches either.
         for (file, selector) in [("progress.html", ".progress-read"), ("practice.html", ".quiz-fill")] {
             page.goto(&file_url(&site.join(file)));
+            page.eval("document.querySelectorAll('details').forEach(d => d.open = true)");
             let lines = page.wait_for(&format!(
                 "(() => {{ const e = document.querySelector('{selector}'); if (!e) return null;
                    const r = document.createRange(); r.selectNodeContents(e.firstChild);
@@ -306,6 +314,10 @@ fn the_top_bar_and_the_learning_pages_fit_a_phone() {
                    return {{ lines: tops.size, scroll: document.documentElement.scrollWidth }}; }})()"
             ));
             assert_eq!(lines["lines"], 1, "{width}px, {file}: {selector} wraps: {lines}");
+            if file == "progress.html" {
+                let kept = page.eval("document.querySelector('.progress-search-list li').textContent");
+                assert!(kept.as_str().unwrap().starts_with("https://intranet.example/aaa"), "{kept}");
+            }
             assert!(lines["scroll"].as_f64().unwrap() <= f64::from(width), "{width}px, {file}: {lines}");
         }
     }
