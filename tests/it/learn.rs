@@ -401,6 +401,13 @@ fn disabled_storage_shows_a_notice_and_the_pages_still_work() {
         open(&mut page, &site.join(p), "document.querySelector('.learn-notice')");
         assert!(page.eval("document.querySelector('.learn-body').textContent.length > 0").as_bool().unwrap(), "{p}");
     }
+    // Searching still finds and opens a result; only the search is not kept.
+    page.press("s");
+    page.wait_for("document.activeElement && document.activeElement.id === 'search-input'");
+    page.type_text("笔杆子");
+    page.wait_for("document.documentElement.getAttribute('data-search-done')");
+    page.press("Enter");
+    page.wait_for("location.hash === '#bi-gan-zi' && document.readyState === 'complete'");
     // Full storage: reading works, writing throws (QuotaExceededError): the
     // visit cannot be kept, so the notice shows; answering still works.
     let mut page = b.page();

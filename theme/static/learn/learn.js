@@ -126,7 +126,7 @@
     var p = document.createElement('p');
     p.className = 'learn-notice';
     p.setAttribute('role', 'status');
-    p.textContent = '这个浏览器不允许保存数据（可能处于无痕模式，或存储已满）：可以照常阅读和答题，但答题记录、复习计划和学习进度不会保存。';
+    p.textContent = '这个浏览器不允许保存数据（可能处于无痕模式，或存储已满）：可以照常阅读、搜索和答题，但答题记录、复习计划、学习进度和搜索记录不会保存。';
     main.insertBefore(p, main.firstChild);
   }
 
