@@ -383,7 +383,8 @@ fn search_eval(root: &Path, site: &Path, files: &[PathBuf], json: bool) -> ExitC
     let text = if json {
         let out = serde_json::json!({
             "questions": s.questions, "first": s.first, "top3": s.top3,
-            "hit1": s.hit1(), "hit3": s.hit3(), "mrr": s.mrr, "unanswered": unanswered, "outcomes": e.outcomes,
+            "hit1": s.hit1(), "hit3": s.hit3(), "mrr": s.mrr, "unanswered": unanswered,
+            "wanted": e.wanted, "outcomes": e.outcomes,
         });
         serde_json::to_string_pretty(&out).unwrap_or_default() + "\n"
     } else {
@@ -398,10 +399,18 @@ fn search_eval(root: &Path, site: &Path, files: &[PathBuf], json: bool) -> ExitC
             s.hit3(),
             s.mrr
         );
-        match (s.questions, unanswered) {
+        let totals = match (s.questions, unanswered) {
             (_, 0) => scored + "\n",
             (0, n) => format!("{n} question{}, none with an answer (not scored)\n", plural(n)),
             (_, n) => format!("{scored}; {n} more without an answer (not scored)\n"),
+        };
+        // Where asks would help most: a trainer with many readers' records starts there.
+        let wanted: String =
+            e.wanted.iter().map(|w| format!("  {:>3}  {} (`{}`)\n", w.questions, w.title, w.id)).collect();
+        if wanted.is_empty() {
+            totals
+        } else {
+            format!("{totals}asks would help these sections (questions whose answer was not first):\n{wanted}")
         }
     };
     Output::Stdout.write(text.as_bytes()).err().unwrap_or(ExitCode::SUCCESS)

@@ -677,6 +677,8 @@ pub fn export_quiz(root: &Path, format: QuizFormat) -> Report<String> {
 pub struct Evaluation {
     pub outcomes: Vec<search::eval::Outcome>,
     pub summary: search::eval::Summary,
+    /// The sections whose asks would help, most missed questions first.
+    pub wanted: Vec<search::eval::Wanted>,
 }
 
 /// Asks the built site's search every question of the questions files
@@ -752,6 +754,7 @@ pub fn eval(root: &Path, site: &Path, files: &[PathBuf]) -> Report<Evaluation> {
         }
     }
     let summary = Summary::of(outcomes.iter().filter(|o| !o.answers.is_empty()).map(|o| o.rank));
-    report.value = Some(Evaluation { outcomes, summary });
+    let wanted = search::eval::wanted(&outcomes, secs);
+    report.value = Some(Evaluation { outcomes, summary, wanted });
     report
 }

@@ -148,6 +148,37 @@ pub fn miss(rel: &Path, q: &Question, o: &Outcome, secs: &Sections) -> Diagnosti
     d
 }
 
+/// A section that answers questions the search missed (its answer not
+/// first): where asks would help most, with how many such questions.
+#[derive(Debug, Clone, Serialize)]
+pub struct Wanted {
+    pub id: String,
+    pub title: String,
+    pub questions: usize,
+}
+
+/// The sections whose asks would help, most missed questions first (then in
+/// the handbook's order): for each miss, the answer that ranked best, or the
+/// first listed, as [`miss`] names it.
+pub fn wanted(outcomes: &[Outcome], secs: &Sections) -> Vec<Wanted> {
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for o in outcomes.iter().filter(|o| !o.answers.is_empty() && o.rank != Some(1)) {
+        let best = o.found.as_deref().unwrap_or(&o.answers[0]);
+        *counts.entry(best).or_default() += 1;
+    }
+    let mut out: Vec<(usize, Wanted)> = secs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| {
+            counts
+                .get(s.id.as_str())
+                .map(|&n| (i, Wanted { id: s.id.value.clone(), title: s.title.clone(), questions: n }))
+        })
+        .collect();
+    out.sort_by(|(i, a), (j, b)| b.questions.cmp(&a.questions).then(i.cmp(j)));
+    out.into_iter().map(|(_, w)| w).collect()
+}
+
 /// The warning for a question that names no answer (a search whose reader
 /// opened no result, in exported search records): what the search finds
 /// first, for whoever decides which section answers it, if any does.

@@ -159,7 +159,11 @@ fn search_eval_warns_at_each_question_whose_first_result_is_no_answer() {
     std::fs::write(&file, "- { q: 当日事情, answers: [careful-daily] }\n- q: 当日事情\n  answers: [quick]\n").unwrap();
     let (code, out, err) = run(dir.path(), &["search", "--eval", "questions.yaml"]);
     assert_eq!(code, 0, "{err}");
-    assert_eq!(out, "2 questions: an answer first for 1 (0.50), among the first three for 2 (1.00); MRR 0.667\n");
+    assert_eq!(
+        out,
+        "2 questions: an answer first for 1 (0.50), among the first three for 2 (1.00); MRR 0.667\n\
+         asks would help these sections (questions whose answer was not first):\n    1  迅速 (`quick`)\n"
+    );
     // One warning, at the second question, naming what came first and the answer's section.
     assert_eq!(err.matches("warning:").count(), 1, "{err}");
     assert!(
@@ -209,12 +213,12 @@ fn search_eval_reads_a_folder_of_search_records_and_lists_the_unanswered() {
     std::fs::create_dir(&records).unwrap();
     std::fs::write(
         records.join("a.yaml"),
-        "- { q: \"当日事情\", answers: [\"careful-daily\"] }  # 打开了第 1 条结果\n",
+        "- { q: \"当日事情\", answers: [\"careful-daily\"] }  # 打开了第 1 条结果\n- { q: \"当日事情\", answers: [\"quick\"] }\n",
     )
     .unwrap();
     std::fs::write(
         records.join("b.yaml"),
-        "- { q: \"当日事情\", answers: [\"quick\"] }\n- { q: \"当日\", answers: [] }\n",
+        "- { q: \"当日事情\", answers: [\"quick\"] }\n- { q: \"当日\", answers: [] }\n- { q: \"当日事情\", answers: [\"today\"] }\n",
     )
     .unwrap();
     std::fs::write(records.join("notes.txt"), "not a questions file").unwrap();
@@ -222,10 +226,11 @@ fn search_eval_reads_a_folder_of_search_records_and_lists_the_unanswered() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         out,
-        "2 questions: an answer first for 1 (0.50), among the first three for 2 (1.00); MRR 0.667; 1 more without an answer (not scored)\n"
+        "4 questions: an answer first for 1 (0.25), among the first three for 4 (1.00); MRR 0.542; 1 more without an answer (not scored)\n\
+         asks would help these sections (questions whose answer was not first):\n    2  迅速 (`quick`)\n    1  当日事当日办 (`today`)\n"
     );
-    assert_eq!(err.matches("warning:").count(), 2, "{err}");
-    assert!(err.contains("--> records/b.yaml:1:8") && err.contains("its first answer comes at 3"), "{err}");
+    assert_eq!(err.matches("warning:").count(), 4, "{err}");
+    assert!(err.contains("--> records/a.yaml:2:8") && err.contains("--> records/b.yaml:1:8"), "{err}");
     assert!(
         err.contains("「当日」 names no answer (not scored); the first result is 当日事 (`careful-daily`)"),
         "{err}"
@@ -234,11 +239,16 @@ fn search_eval_reads_a_folder_of_search_records_and_lists_the_unanswered() {
     // The same files named one by one: the same totals.
     let (code, again, _) = run(dir.path(), &["search", "--eval", "records/a.yaml", "--eval", "records/b.yaml"]);
     assert_eq!((code, again), (0, out));
-    // Only questions that name no answer: counted, none scored.
+    // JSON: the unanswered counted apart; sections as many questions missed in the handbook's order.
     let (code, out, _) = run(dir.path(), &["search", "--eval", "records/b.yaml", "--json"]);
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!((v["questions"].as_u64(), v["unanswered"].as_u64()), (Some(1), Some(1)));
+    assert_eq!((v["questions"].as_u64(), v["unanswered"].as_u64()), (Some(2), Some(1)));
+    assert_eq!(
+        v["wanted"],
+        serde_json::json!([{ "id": "quick", "title": "迅速", "questions": 1 }, { "id": "today", "title": "当日事当日办", "questions": 1 }])
+    );
+    // Only questions that name no answer: counted, none scored.
     std::fs::write(records.join("b.yaml"), "- { q: \"当日\", answers: [] }\n").unwrap();
     let (code, out, _) = run(dir.path(), &["search", "--eval", "records/b.yaml"]);
     assert_eq!((code, out.as_str()), (0, "1 question, none with an answer (not scored)\n"));
