@@ -92,6 +92,15 @@ fn screenshot(page: &mut Page<'_>, name: &str) {
     }
 }
 
+/// Opens the search box with `s`, types `q` and waits for its results.
+fn search_for(page: &mut Page<'_>, q: &str) {
+    page.press("s");
+    page.wait_for("document.activeElement && document.activeElement.id === 'search-input'");
+    page.eval("document.documentElement.removeAttribute('data-search-done')");
+    page.type_text(q);
+    page.wait_for("document.documentElement.getAttribute('data-search-done')");
+}
+
 fn header_count(page: &mut Page<'_>) -> String {
     page.eval("(() => { const c = document.querySelector('.review-link .review-count'); return c.hidden ? '' : c.textContent; })()")
         .as_str()
@@ -402,10 +411,7 @@ fn disabled_storage_shows_a_notice_and_the_pages_still_work() {
         assert!(page.eval("document.querySelector('.learn-body').textContent.length > 0").as_bool().unwrap(), "{p}");
     }
     // Searching still finds and opens a result; only the search is not kept.
-    page.press("s");
-    page.wait_for("document.activeElement && document.activeElement.id === 'search-input'");
-    page.type_text("笔杆子");
-    page.wait_for("document.documentElement.getAttribute('data-search-done')");
+    search_for(&mut page, "笔杆子");
     page.press("Enter");
     page.wait_for("location.hash === '#bi-gan-zi' && document.readyState === 'complete'");
     // Full storage: reading works, writing throws (QuotaExceededError): the
@@ -453,10 +459,7 @@ fn the_review_and_progress_pages_pass_axe() {
     open(&mut page, &site.join("images.html"), QUIZ_READY);
     answer(&mut page, "q-images-6", "0");
     // A search whose result is opened, for the search records.
-    page.press("s");
-    page.wait_for("document.activeElement && document.activeElement.id === 'search-input'");
-    page.type_text("笔杆子");
-    page.wait_for("document.documentElement.getAttribute('data-search-done')");
+    search_for(&mut page, "笔杆子");
     page.press("Enter");
     page.wait_for("location.hash === '#bi-gan-zi' && document.readyState === 'complete'");
     open(&mut page, &site.join("progress.html"), "document.querySelector('.progress-chart svg')");
@@ -518,10 +521,7 @@ fn searches_are_kept_and_exported_as_a_questions_file_that_search_eval_reads() {
     page.goto(&format!("file://{}", site.join("index.html").display()));
     // A search whose second result is opened with the mouse (the search box
     // loses the focus first); the words typed on the way to it are not kept.
-    page.press("s");
-    page.wait_for("document.activeElement && document.activeElement.id === 'search-input'");
-    page.type_text("领导交代");
-    page.wait_for(done);
+    search_for(&mut page, "领导交代");
     page.eval("document.documentElement.removeAttribute('data-search-done')");
     page.type_text("的事");
     page.wait_for(done);
@@ -540,31 +540,19 @@ fn searches_are_kept_and_exported_as_a_questions_file_that_search_eval_reads() {
     page.wait_for(&format!("location.hash === '#{second}' && document.readyState === 'complete'"));
 
     // One whose first result is opened with the keyboard.
-    page.press("s");
-    page.wait_for("document.activeElement && document.activeElement.id === 'search-input'");
-    page.eval("document.documentElement.removeAttribute('data-search-done')");
-    page.type_text("笔杆子");
-    page.wait_for(done);
+    search_for(&mut page, "笔杆子");
     page.press("ArrowDown");
     page.press("Enter");
     page.wait_for("location.hash === '#bi-gan-zi' && document.readyState === 'complete'");
 
     // The same search again, left without opening anything: the opening is kept.
-    page.press("s");
-    page.wait_for("document.activeElement && document.activeElement.id === 'search-input'");
-    page.eval("document.documentElement.removeAttribute('data-search-done')");
-    page.type_text("笔杆子");
-    page.wait_for(done);
+    search_for(&mut page, "笔杆子");
     page.eval("document.getElementById('search-input').blur(); document.getElementById('search-input').value = ''");
 
     // A search that opens nothing, in characters that YAML, JSON and a
     // comment line treat specially; left by going to another page.
     let tricky = "引号\"与\\斜杠 #井号: 冒号 {括号}, [方括号] \u{85}换行\u{2028}分段\u{7f}末";
-    page.press("s");
-    page.wait_for("document.activeElement && document.activeElement.id === 'search-input'");
-    page.eval("document.documentElement.removeAttribute('data-search-done')");
-    page.type_text(tricky);
-    page.wait_for(done);
+    search_for(&mut page, tricky);
     page.goto(&format!("file://{}", site.join("progress.html").display()));
     page.wait_for("document.querySelector('.progress-search-count')");
     assert_eq!(

@@ -482,18 +482,8 @@
     var files = el('div', 'progress-files');
     files.appendChild(el('h2', null, '换电脑或换浏览器'));
     var exp = button('导出进度文件', 'progress-export');
-    var download = el('a', 'progress-download');
-    download.hidden = true;
-    exp.addEventListener('click', function () {
-      var blob = new Blob([JSON.stringify(exportFile(), null, 1)], { type: 'application/json' });
-      if (download.href) URL.revokeObjectURL(download.href);
-      download.href = URL.createObjectURL(blob);
-      download.download = site.id + '-学习进度-' + today() + '.json';
-      download.textContent = '下载进度文件（' + download.download + '）';
-      download.hidden = false;
-      download.click();
-      status.textContent = '进度文件已生成。';
-    });
+    var download = offer(exp, 'progress-download', '进度文件', '学习进度', '.json', 'application/json', status,
+      function () { return JSON.stringify(exportFile(), null, 1); });
     var label = el('label', 'progress-import', '导入进度文件：');
     var input = el('input');
     input.type = 'file';
@@ -537,6 +527,25 @@
     body.appendChild(status);
   }
 
+  // A download link that the button `exp` fills with a file made by `make`
+  // when pressed (named after the handbook, `part` and the day) and follows;
+  // the link stays, for a browser that asks where to save.
+  function offer(exp, cls, what, part, ext, type, status, make) {
+    var download = el('a', cls);
+    download.hidden = true;
+    exp.addEventListener('click', function () {
+      var blob = new Blob([make()], { type: type });
+      if (download.href) URL.revokeObjectURL(download.href);
+      download.href = URL.createObjectURL(blob);
+      download.download = site.id + '-' + part + '-' + today() + ext;
+      download.textContent = '下载' + what + '（' + download.download + '）';
+      download.hidden = false;
+      download.click();
+      status.textContent = what + '已生成。';
+    });
+    return download;
+  }
+
   // The searches kept on this browser: how many, the latest, and the file
   // that hands them on.
   function searchSection(status) {
@@ -558,18 +567,8 @@
     details.appendChild(ol);
     box.appendChild(details);
     var exp = button('导出搜索记录', 'progress-search-export');
-    var download = el('a', 'progress-download progress-search-download');
-    download.hidden = true;
-    exp.addEventListener('click', function () {
-      var blob = new Blob([searchFile(searches())], { type: 'text/yaml;charset=utf-8' });
-      if (download.href) URL.revokeObjectURL(download.href);
-      download.href = URL.createObjectURL(blob);
-      download.download = site.id + '-搜索记录-' + today() + '.yaml';
-      download.textContent = '下载搜索记录（' + download.download + '）';
-      download.hidden = false;
-      download.click();
-      status.textContent = '搜索记录已生成。';
-    });
+    var download = offer(exp, 'progress-download progress-search-download', '搜索记录', '搜索记录', '.yaml',
+      'text/yaml;charset=utf-8', status, function () { return searchFile(searches()); });
     var clear = button('清除搜索记录', 'progress-search-clear');
     clear.addEventListener('click', function () {
       try { window.localStorage.removeItem(SEARCH_KEY); } catch (e) { storageFailed(); }
