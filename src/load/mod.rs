@@ -243,15 +243,31 @@ fn unreadable(root: &Path, path: &Path, why: &str) -> Diagnostic {
         .with_hint("check that the file or folder exists and that you may read it")
 }
 
-/// `*.yaml` and `*.yml` files below `dir`, in file-name order (deterministic output).
-/// The YAML files under `dir`, by name, and the problems met reading it
-/// (`handbook search --eval FOLDER`, where several readers' exports are kept).
-pub fn yaml_files_in(dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+/// The files `paths` name, a folder standing for the YAML files below it,
+/// and the problems met reading the folders, a folder with none among them
+/// (`handbook search --eval FOLDER`, where several readers' exported search
+/// records are kept). `rel` names a path in diagnostics.
+pub fn yaml_files_of(paths: &[PathBuf], rel: &dyn Fn(&Path) -> PathBuf) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
     let mut problems = Vec::new();
-    let files = yaml_files(Path::new(""), dir, &mut problems);
+    for p in paths {
+        if !p.is_dir() {
+            files.push(p.clone());
+            continue;
+        }
+        let found = yaml_files(Path::new(""), p, &mut problems);
+        if found.is_empty() {
+            problems.push(
+                Diagnostic::in_file(rel(p), "the folder holds no questions files")
+                    .with_hint("questions files end in `.yaml` (the search records the progress page exports)"),
+            );
+        }
+        files.extend(found);
+    }
     (files, problems)
 }
 
+/// `*.yaml` and `*.yml` files below `dir`, in file-name order (deterministic output).
 fn yaml_files(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
     walk(root, dir, diagnostics)
         .into_iter()

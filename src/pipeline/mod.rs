@@ -695,23 +695,7 @@ pub fn eval(root: &Path, site: &Path, files: &[PathBuf]) -> Report<Evaluation> {
     let mut report = report.map(|_| None);
     let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     let rel = |p: &Path| abs(p).strip_prefix(abs(root)).map(Path::to_path_buf).unwrap_or_else(|_| abs(p));
-    let mut paths = Vec::new();
-    let mut problems = Vec::new();
-    for f in files {
-        if f.is_dir() {
-            let (found, unreadable) = load::yaml_files_in(f);
-            problems.extend(unreadable);
-            if found.is_empty() {
-                problems.push(
-                    Diagnostic::in_file(rel(f), "the folder holds no questions files")
-                        .with_hint("questions files end in `.yaml` (the search records the progress page exports)"),
-                );
-            }
-            paths.extend(found);
-        } else {
-            paths.push(f.clone());
-        }
-    }
+    let (paths, mut problems) = load::yaml_files_of(files, &rel);
     let secs = &v.sections;
     let mut asked: Vec<(PathBuf, Vec<Question>)> = Vec::new();
     for path in &paths {
