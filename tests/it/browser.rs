@@ -86,6 +86,15 @@ pub fn run_query(page: &mut Page<'_>, site: &Path, q: &str) -> BrowserRun {
     BrowserRun { urls, bytes, files: files.len(), ms }
 }
 
+/// Opens the page's search box with `s`, types `q` and waits for its results.
+pub fn search_for(page: &mut Page<'_>, q: &str) {
+    page.press("s");
+    page.wait_for("document.activeElement && document.activeElement.id === 'search-input'");
+    page.eval("document.documentElement.removeAttribute('data-search-done')");
+    page.type_text(q);
+    page.wait_for("document.documentElement.getAttribute('data-search-done')");
+}
+
 /// The first page with the search code loaded, for `HandbookSearch.search` calls.
 fn open_search(page: &mut Page<'_>, site: &Path) {
     page.goto(&file_url(&site.join("index.html")));
@@ -275,10 +284,7 @@ fn the_top_bar_and_the_learning_pages_fit_a_phone() {
     let mut page = b.page();
     // A search kept as one long word (a pasted address), for the progress page's list.
     page.goto(&file_url(&site.join("images.html")));
-    page.press("s");
-    page.wait_for("document.activeElement && document.activeElement.id === 'search-input'");
-    page.type_text(&format!("https://intranet.example/{}", "a".repeat(120)));
-    page.wait_for("document.documentElement.getAttribute('data-search-done')");
+    search_for(&mut page, &format!("https://intranet.example/{}", "a".repeat(120)));
     for width in [320, 360, 390, 430] {
         page.call(
             "Emulation.setDeviceMetricsOverride",

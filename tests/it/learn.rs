@@ -5,6 +5,7 @@
 //! the protocol's time-zone override sets the zone. Nothing in the shipped
 //! code knows about either.
 
+use crate::browser::search_for;
 use crate::cdp::{Browser, Page, chromium};
 use crate::common::{build, copy_dir, repo, require, shipped};
 use serde_json::{Value, json};
@@ -90,15 +91,6 @@ fn screenshot(page: &mut Page<'_>, name: &str) {
     if let Some(dir) = std::env::var_os("HANDBOOK_SCREENSHOTS") {
         page.screenshot(&Path::new(&dir).join(name));
     }
-}
-
-/// Opens the search box with `s`, types `q` and waits for its results.
-fn search_for(page: &mut Page<'_>, q: &str) {
-    page.press("s");
-    page.wait_for("document.activeElement && document.activeElement.id === 'search-input'");
-    page.eval("document.documentElement.removeAttribute('data-search-done')");
-    page.type_text(q);
-    page.wait_for("document.documentElement.getAttribute('data-search-done')");
 }
 
 fn header_count(page: &mut Page<'_>) -> String {
